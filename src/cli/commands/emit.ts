@@ -1,0 +1,39 @@
+import { readFileSync } from 'node:fs';
+import type { ArgumentsCamelCase, Argv, CommandModule, InferredOptionTypes } from 'yargs';
+import { RoProfileError } from '../../errors.js';
+import { FORMATS } from '../../emit/emit.js';
+import { parseResult } from '../../model/parse-result.js';
+import { reportError, writeResult } from '../output.js';
+
+const options = {
+  format: { alias: 'f', choices: [...FORMATS, 'all'] as const, default: 'run' as const, describe: 'What to print' },
+  out: { alias: 'o', type: 'string', describe: 'Write files into this directory instead of stdout' },
+  json: { type: 'boolean', default: false, describe: 'Print one JSON object {outcome, result | error}' },
+  debug: { type: 'boolean', default: false },
+} as const;
+
+type EmitArgs = ArgumentsCamelCase<InferredOptionTypes<typeof options>> & { result: string };
+
+export const emitCommand: CommandModule<object, EmitArgs> = {
+  command: 'emit <result>',
+  describe: 'Print a config from a saved result (--format json) without touching Docker',
+  builder: (y: Argv) =>
+    y.positional('result', { type: 'string', demandOption: true, describe: 'A result file written by --format json' }).options(options) as unknown as Argv<EmitArgs>,
+  handler: (argv) => {
+    try {
+      if (argv.format === 'all' && argv.out === undefined) {
+        throw new RoProfileError('USAGE', '"--format all" needs "--out DIR"', { hint: 'Add --out DIR, or pick one format.' });
+      }
+      let text: string;
+      try {
+        text = readFileSync(argv.result, 'utf8');
+      } catch (e) {
+        throw new RoProfileError('USAGE', `"${argv.result}" cannot be read: ${(e as NodeJS.ErrnoException).code ?? String(e)}`, { hint: 'Give the path of a file written with --format json.' });
+      }
+      writeResult(parseResult(text, argv.result), { format: argv.format, out: argv.out, json: argv.json });
+      process.exitCode = 0;
+    } catch (e) {
+      process.exitCode = reportError(e, { json: argv.json, debug: argv.debug });
+    }
+  },
+};

@@ -1,0 +1,50 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { RoProfileError, isRoProfileError, messageOf } from '../errors.js';
+import type { Result } from '../model/result.js';
+import { emitFormat, type Format } from '../emit/emit.js';
+import { exitCodeFor, EXIT } from './exit-codes.js';
+
+export const FILE_NAMES: Record<Format, string> = { run: 'docker-run.sh', json: 'result.json' };
+
+export interface OutputOptions {
+  readonly format: Format | 'all';
+  readonly out?: string | undefined;
+  readonly json: boolean;
+}
+
+/** Artifacts go to stdout (or files under --out); --json wraps the result in one envelope object. */
+export function writeResult(result: Result, o: OutputOptions): void {
+  if (o.json) {
+    process.stdout.write(`${JSON.stringify({ outcome: 'success', result })}\n`);
+    return;
+  }
+  const formats: Format[] = o.format === 'all' ? ['run', 'json'] : [o.format];
+  if (o.out !== undefined) {
+    mkdirSync(o.out, { recursive: true });
+    for (const f of formats) writeFileSync(join(o.out, FILE_NAMES[f]), emitFormat(result, f));
+    return;
+  }
+  process.stdout.write(emitFormat(result, formats[0] ?? 'run'));
+}
+
+/** Prints an error as the contract says and returns the exit status. */
+export function reportError(e: unknown, o: { readonly json: boolean; readonly debug: boolean }): number {
+  const err = isRoProfileError(e)
+    ? e
+    : new RoProfileError('INTERNAL', `internal error: ${messageOf(e)}`, { hint: 'Please report this with the output of --debug.', cause: e });
+  if (o.json) {
+    process.stdout.write(`${JSON.stringify({ outcome: 'error', error: { code: err.code, message: err.message, hint: err.hint ?? null } })}\n`);
+  }
+  process.stderr.write(`ro-profile: ${err.message}\n`);
+  if (err.hint) process.stderr.write(`hint: ${err.hint}\n`);
+  if (o.debug) {
+    let c: unknown = err;
+    while (c instanceof Error) {
+      process.stderr.write(`${c.stack ?? c.message}\n`);
+      c = c.cause;
+      if (c) process.stderr.write('caused by: ');
+    }
+  }
+  return err.code === 'INTERRUPTED' ? EXIT.interrupted : exitCodeFor(err.code);
+}

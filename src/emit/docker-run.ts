@@ -1,0 +1,51 @@
+import { RoProfileError } from '../errors.js';
+import type { Mount } from '../model/mount-plan.js';
+import type { RunSpec } from '../model/run-spec.js';
+import { shellJoin } from './shell-quote.js';
+import { formatMode, tmpfsOptions } from './tmpfs-options.js';
+
+/** The flags that harden a run, as argv words (no quoting yet). */
+export function hardeningArgs(mounts: readonly Mount[]): string[] {
+  const args = ['--read-only', '--security-opt', 'no-new-privileges'];
+  for (const m of mounts) args.push(...mountArgs(m));
+  return args;
+}
+
+function mountArgs(m: Mount): string[] {
+  if (m.kind !== 'tmpfs') {
+    throw new RoProfileError('EMIT_FAILED', `mount kind "${m.kind}" on ${m.path} cannot be written as docker run flags yet`);
+  }
+  // `--tmpfs` splits PATH from OPTIONS at the first colon; a path with one needs --mount.
+  if (!m.path.includes(':')) return ['--tmpfs', `${m.path}:${tmpfsOptions(m)}`];
+  if (m.uid !== 0 || m.gid !== 0 || m.exec) {
+    throw new RoProfileError('EMIT_FAILED', `the tmpfs on "${m.path}" needs uid/gid/exec options, which docker run cannot express for a path containing ":"`, {
+      hint: 'Rename the directory in the image, or mount a volume there by hand.',
+    });
+  }
+  return ['--mount', `type=tmpfs,${csvField(`destination=${m.path}`)},tmpfs-size=${m.sizeBytes},tmpfs-mode=${formatMode(m.mode)}`];
+}
+
+/** A field of Docker's --mount CSV: quoted when it holds a comma or a quote. */
+function csvField(f: string): string {
+  return /[",\n]/.test(f) ? `"${f.replace(/"/g, '""')}"` : f;
+}
+
+/** The user's own options, carried over; environment by name only, never a value. */
+export function passThroughArgs(run: RunSpec): string[] {
+  const args: string[] = [];
+  for (const e of run.env) args.push('-e', e.name);
+  for (const f of run.envFiles) args.push('--env-file', f);
+  if (run.user !== undefined) args.push('--user', run.user);
+  if (run.entrypoint !== undefined) args.push('--entrypoint', run.entrypoint);
+  for (const v of run.volumes) args.push('-v', v);
+  for (const m of run.mounts) args.push('--mount', m);
+  for (const p of run.publish) args.push('-p', p);
+  if (run.network !== undefined) args.push('--network', run.network);
+  return args;
+}
+
+/** One `docker run` line for a POSIX shell; a command comes after the image, as docker wants it. */
+export function emitDockerRun(run: RunSpec, mounts: readonly Mount[]): string {
+  const words = ['docker', 'run', ...hardeningArgs(mounts), ...passThroughArgs(run), run.image, ...run.command];
+  return `${shellJoin(words)}\n`;
+}

@@ -1,0 +1,21 @@
+import { RoProfileError } from '../errors.js';
+import type { Result } from '../model/result.js';
+import { emitDockerRun } from './docker-run.js';
+import { emitResultJson } from './result-json.js';
+
+export const FORMATS = ['run', 'json'] as const;
+export type Format = (typeof FORMATS)[number];
+
+/** Renders one format from a result; pure, so `emit RESULT.json` gives the same bytes as a live run. */
+export function emitFormat(result: Result, format: Format): string {
+  switch (format) {
+    case 'run':
+      return emitDockerRun(result.run, result.plan.mounts);
+    case 'json':
+      return emitResultJson(result);
+    default: {
+      const never: never = format;
+      throw new RoProfileError('USAGE', `unknown format "${String(never)}"`);
+    }
+  }
+}

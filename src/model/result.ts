@@ -1,0 +1,53 @@
+import type { ImageFacts } from './image-facts.js';
+import type { Finding, MountPlan } from './mount-plan.js';
+import type { RunSpec } from './run-spec.js';
+import type { FsChange, WriteEvent } from './write-event.js';
+
+export const SCHEMA_VERSION = 1;
+
+/** What the exercise did and saw. */
+export interface ProbeResult {
+  readonly port: number;
+  readonly kind: 'http' | 'tcp';
+  readonly ok: boolean;
+  readonly status?: number;
+  readonly error?: string;
+}
+
+export interface ExecResult {
+  readonly command: string;
+  readonly exitCode: number;
+  readonly output: string;
+}
+
+export interface ExerciseReport {
+  /** How readiness was decided. */
+  readonly readiness: 'healthcheck' | 'ports' | 'settle' | 'job-exit';
+  readonly readyAfterMs: number;
+  readonly probes: readonly ProbeResult[];
+  readonly execs: readonly ExecResult[];
+  /** Set for a finished job. */
+  readonly jobExitCode?: number;
+}
+
+export interface VerificationRecord {
+  readonly format: string;
+  readonly runtime: string;
+  readonly version: string;
+  readonly result: 'pass' | 'fail';
+  readonly rounds: number;
+}
+
+/** The saved result of a run: everything emit needs, and nothing secret. */
+export interface Result {
+  readonly schemaVersion: typeof SCHEMA_VERSION;
+  readonly tool: { readonly name: 'ro-profile'; readonly version: string };
+  readonly image: ImageFacts;
+  readonly run: RunSpec;
+  readonly exercise: ExerciseReport;
+  readonly changes: readonly FsChange[];
+  readonly events: readonly WriteEvent[];
+  readonly plan: MountPlan;
+  readonly findings: readonly Finding[];
+  readonly verification: readonly VerificationRecord[];
+}

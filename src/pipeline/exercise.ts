@@ -1,0 +1,62 @@
+import { RoProfileError } from '../errors.js';
+import type { ExecResult, ProbeResult } from '../model/result.js';
+import type { RunSpec } from '../model/run-spec.js';
+import type { Engine, EngineInfo } from '../runtime/engine.js';
+import { sleep, throwIfAborted } from './abort.js';
+import { endpointFor } from './endpoints.js';
+import { httpProbe, tcpProbe } from './probes.js';
+import type { Reporter } from './reporter.js';
+
+const MAX_OUTPUT = 4096;
+
+/** Probes every port (HTTP where it answers HTTP, TCP otherwise), then runs each --exec step. */
+export async function exercise(options: {
+  readonly engine: Engine;
+  readonly engineInfo: EngineInfo;
+  readonly id: string;
+  readonly imageRef: string;
+  readonly run: RunSpec;
+  readonly reporter: Reporter;
+  readonly signal: AbortSignal;
+}): Promise<{ probes: ProbeResult[]; execs: ExecResult[] }> {
+  const { engine, id, run, signal } = options;
+  const state = await engine.inspectContainer(id);
+  const probes: ProbeResult[] = [];
+  for (const port of run.exercise.probePorts) {
+    throwIfAborted(signal);
+    const ep = endpointFor(state, options.engineInfo, port);
+    if (!ep) {
+      probes.push({ port, kind: 'tcp', ok: false, error: `not reachable with network "${state.networkMode}"` });
+      continue;
+    }
+    const http = await httpProbe(ep, 5000);
+    if (http.status !== undefined) {
+      probes.push({ port, kind: 'http', ok: true, status: http.status });
+    } else {
+      const tcp = await tcpProbe(ep, 2000);
+      probes.push({ port, kind: 'tcp', ok: tcp.ok, ...(tcp.error ? { error: tcp.error } : {}) });
+    }
+  }
+  const execs: ExecResult[] = [];
+  for (const command of run.exercise.execs) {
+    throwIfAborted(signal);
+    const r = await engine.exec(id, ['sh', '-c', command], {});
+    const output = `${r.stdout}${r.stderr}`;
+    if ((r.exitCode === 126 || r.exitCode === 127 || r.exitCode === -1) && /executable file not found|no such file or directory/i.test(output) && /\bsh\b/.test(output)) {
+      throw new RoProfileError('USAGE', `--exec needs a shell, and "${options.imageRef}" has no /bin/sh`, {
+        hint: 'Exercise the image over its ports instead, or use an image variant that ships a shell.',
+      });
+    }
+    execs.push({ command, exitCode: r.exitCode, output: output.slice(-MAX_OUTPUT) });
+    if (r.exitCode !== 0) {
+      throw new RoProfileError('CONTAINER_FAILED', `--exec "${command}" failed with exit code ${r.exitCode} in the writable run${output.trim() ? `:\n${output.trim().slice(-1000)}` : ''}`, {
+        hint: 'An exercise step must succeed before the image is hardened; fix the command or the image setup.',
+      });
+    }
+  }
+  if (run.exercise.durationMs > 0) {
+    options.reporter.info(`keeping it running for ${Math.round(run.exercise.durationMs / 1000)} s (--duration)`);
+    await sleep(run.exercise.durationMs, signal);
+  }
+  return { probes, execs };
+}

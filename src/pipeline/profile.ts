@@ -1,0 +1,116 @@
+import { planMounts } from '../analyze/plan-mounts.js';
+import { harvest, takeSnapshot, type Snapshot } from '../harvest/harvest.js';
+import type { Result } from '../model/result.js';
+import { SCHEMA_VERSION } from '../model/result.js';
+import type { LaunchSecrets, RunSpec } from '../model/run-spec.js';
+import type { Engine } from '../runtime/engine.js';
+import { createLabels, type SessionIdentity } from '../runtime/labels.js';
+import { throwIfAborted } from './abort.js';
+import { CleanupScope } from './cleanup-scope.js';
+import { exercise } from './exercise.js';
+import { WRITABLE, buildCreateSpec, userMountTargets, type LaunchLimits } from './launch-spec.js';
+import { waitReady } from './ready.js';
+import type { Reporter } from './reporter.js';
+import { resolveImage, withProbePorts } from './resolve.js';
+import { createUserVolumes, mountPointFilter } from './user-volumes.js';
+
+export interface ProfileOptions {
+  readonly engine: Engine;
+  readonly reporter: Reporter;
+  readonly signal: AbortSignal;
+  readonly identity: SessionIdentity;
+  readonly run: RunSpec;
+  readonly secrets: LaunchSecrets;
+  readonly limits: LaunchLimits;
+  readonly cwd: string;
+  readonly toolVersion: string;
+  /** Seconds between the stop signal and SIGKILL. */
+  readonly stopTimeoutSec: number;
+  /** Lets the caller see what is owned (for the message of a second Ctrl-C). */
+  readonly onScope?: (scope: CleanupScope) => void;
+}
+
+const EMPTY: Snapshot = { changes: [], listings: new Map() };
+
+/**
+ * resolve → launch → ready → exercise → stop → harvest → analyze, with everything created on
+ * the engine owned by one scope that is disposed on success, failure, timeout and interrupt.
+ */
+export async function profileImage(o: ProfileOptions): Promise<Result> {
+  const { engine, reporter, signal } = o;
+  await using scope = new CleanupScope(reporter);
+  o.onScope?.(scope);
+  const clock = stageClock(reporter);
+
+  const engineInfo = await engine.info();
+  clock('engine', `Docker ${engineInfo.version} at ${engineInfo.endpoint}`);
+  const image = await resolveImage(engine, o.run.image, reporter, signal);
+  const run = withProbePorts(o.run, image);
+  clock('resolve', `${image.ref} (${image.id.slice(7, 19)})${image.user ? ` user ${image.user}` : ''}`);
+  throwIfAborted(signal);
+
+  const labels = createLabels(o.identity, 'profile');
+  await createUserVolumes(engine, run, labels, scope);
+  const spec = buildCreateSpec({ image, run, secrets: o.secrets, labels, limits: o.limits, hardening: WRITABLE, cwd: o.cwd });
+  const id = await engine.createContainer(spec);
+  scope.add(`container ${id.slice(0, 12)}`, () => engine.removeContainer(id));
+  await engine.startContainer(id);
+  clock('launch', `container ${id.slice(0, 12)} with a writable root`);
+
+  const ready = await waitReady({ engine, engineInfo, id, image, run, signal });
+  clock('ready', ready.readiness === 'job-exit' ? 'finished job (exit 0)' : `by ${ready.readiness}`);
+
+  const ignore = mountPointFilter([...userMountTargets(run), ...image.volumes]);
+  let probes: Result['exercise']['probes'] = [];
+  let execs: Result['exercise']['execs'] = [];
+  let running = EMPTY;
+  if (ready.readiness !== 'job-exit') {
+    ({ probes, execs } = await exercise({ engine, engineInfo, id, imageRef: image.ref, run, reporter, signal }));
+    clock('exercise', describeExercise(probes, execs));
+    // The diff taken while it runs catches files removed at shutdown (pid files, sockets).
+    running = await takeSnapshot(engine, id, await engine.diff(id), ignore);
+    await engine.stopContainer(id, o.stopTimeoutSec);
+    const after = await engine.inspectContainer(id);
+    clock('stop', `${image.stopSignal}, exit code ${after.exitCode}`);
+  }
+  const stopped = await takeSnapshot(engine, id, await engine.diff(id), ignore);
+  const h = harvest({ running, stopped, ignore });
+  clock('harvest', `${h.changes.length} changes, ${h.events.length} write events`);
+
+  const analysis = planMounts({ image, events: h.events, fs: h.fs, userMounts: userMountTargets(run) });
+  clock('analyze', `${analysis.plan.mounts.length} mount${analysis.plan.mounts.length === 1 ? '' : 's'}, ${analysis.findings.length} finding${analysis.findings.length === 1 ? '' : 's'}`);
+
+  return {
+    schemaVersion: SCHEMA_VERSION,
+    tool: { name: 'ro-profile', version: o.toolVersion },
+    image,
+    run,
+    exercise: {
+      readiness: ready.readiness,
+      readyAfterMs: ready.readyAfterMs,
+      probes,
+      execs,
+      ...(ready.jobExitCode !== undefined ? { jobExitCode: ready.jobExitCode } : {}),
+    },
+    changes: h.changes,
+    events: h.events,
+    plan: analysis.plan,
+    findings: analysis.findings,
+    verification: [],
+  };
+}
+
+function describeExercise(probes: Result['exercise']['probes'], execs: Result['exercise']['execs']): string {
+  const parts = probes.map((p) => (p.kind === 'http' ? `:${p.port} HTTP ${p.status}` : `:${p.port} TCP ${p.ok ? 'ok' : p.error}`));
+  if (execs.length > 0) parts.push(`${execs.length} exec step${execs.length === 1 ? '' : 's'}`);
+  return parts.length > 0 ? parts.join(', ') : 'nothing to probe';
+}
+
+function stageClock(reporter: Reporter): (stage: string, detail: string) => void {
+  let last = Date.now();
+  return (stage, detail) => {
+    const now = Date.now();
+    reporter.stage(stage, detail, now - last);
+    last = now;
+  };
+}

@@ -1,0 +1,92 @@
+import { RoProfileError } from '../errors.js';
+import type { ImageFacts } from '../model/image-facts.js';
+import type { ExerciseReport } from '../model/result.js';
+import type { RunSpec } from '../model/run-spec.js';
+import type { ContainerState, Engine, EngineInfo } from '../runtime/engine.js';
+import { sleep } from './abort.js';
+import { endpointFor } from './endpoints.js';
+import { tcpProbe } from './probes.js';
+
+export interface Readiness {
+  readonly readiness: ExerciseReport['readiness'];
+  readonly readyAfterMs: number;
+  readonly jobExitCode?: number;
+}
+
+const POLL_MS = 100;
+
+/**
+ * Waits until the container is ready: its healthcheck if it has one, else every probed TCP
+ * port accepting, else a settle time. A container with no port and no healthcheck that exits 0
+ * is a finished job; any other exit before ready is CONTAINER_FAILED (exit 5); running out of
+ * --timeout is NOT_READY (exit 6).
+ */
+export async function waitReady(options: {
+  readonly engine: Engine;
+  readonly engineInfo: EngineInfo;
+  readonly id: string;
+  readonly image: ImageFacts;
+  readonly run: RunSpec;
+  readonly signal: AbortSignal;
+}): Promise<Readiness> {
+  const { engine, id, image, run, signal } = options;
+  const started = Date.now();
+  const ports = run.exercise.probePorts;
+  const mode: Readiness['readiness'] = image.healthcheck ? 'healthcheck' : ports.length > 0 ? 'ports' : 'settle';
+  const jobEligible = mode === 'settle';
+  let lastWhy = 'nothing checked yet';
+  for (;;) {
+    const elapsed = Date.now() - started;
+    const state = await engine.inspectContainer(id);
+    if (!state.running) {
+      if (jobEligible && state.exitCode === 0 && !state.oomKilled) {
+        return { readiness: 'job-exit', readyAfterMs: elapsed, jobExitCode: 0 };
+      }
+      throw await exitedError(engine, id, state, image.ref);
+    }
+    if (mode === 'healthcheck') {
+      if (state.health?.status === 'healthy') return { readiness: mode, readyAfterMs: elapsed };
+      lastWhy = `healthcheck is "${state.health?.status ?? 'unknown'}"${state.health?.lastOutput ? `: ${state.health.lastOutput}` : ''}`;
+    } else if (mode === 'ports') {
+      const waiting = await closedPorts(state, options, ports);
+      if (waiting.length === 0) return { readiness: mode, readyAfterMs: elapsed };
+      lastWhy = `port${waiting.length > 1 ? 's' : ''} ${waiting.join(', ')} not accepting connections`;
+    } else if (elapsed >= run.exercise.settleMs) {
+      return { readiness: mode, readyAfterMs: elapsed };
+    }
+    if (elapsed > run.exercise.timeoutMs) {
+      throw new RoProfileError('NOT_READY', `"${image.ref}" was not ready after ${Math.round(run.exercise.timeoutMs / 1000)} s: ${lastWhy}`, {
+        hint: 'Raise --timeout if the app is slow to start, or check its logs with --debug.',
+        details: { container: id.slice(0, 12) },
+      });
+    }
+    await sleep(POLL_MS, signal);
+  }
+}
+
+async function closedPorts(
+  state: ContainerState,
+  options: { readonly engineInfo: EngineInfo },
+  ports: readonly number[],
+): Promise<number[]> {
+  const waiting: number[] = [];
+  for (const port of ports) {
+    const ep = endpointFor(state, options.engineInfo, port);
+    if (!ep) continue;
+    const r = await tcpProbe(ep, 1000);
+    if (!r.ok) waiting.push(port);
+  }
+  return waiting;
+}
+
+async function exitedError(engine: Engine, id: string, state: ContainerState, ref: string): Promise<RoProfileError> {
+  const logs = await engine.logs(id).catch(() => ({ stdout: '', stderr: '' }));
+  const tail = `${logs.stdout}${logs.stderr}`.trim().split('\n').slice(-10).join('\n');
+  const why = state.oomKilled ? 'was killed for using too much memory' : `exited with code ${state.exitCode}`;
+  return new RoProfileError('CONTAINER_FAILED', `"${ref}" ${why} before it was ready${tail ? `; last output:\n${tail}` : ''}`, {
+    hint: state.oomKilled
+      ? 'Raise --memory.'
+      : 'Check the command, environment and mounts you passed; the app must start with a writable root before it can be profiled.',
+    details: { container: id.slice(0, 12), exitCode: String(state.exitCode) },
+  });
+}

@@ -1,0 +1,330 @@
+import { PassThrough, type Readable } from 'node:stream';
+import { finished } from 'node:stream/promises';
+import Docker from 'dockerode';
+import { RoProfileError, messageOf } from '../errors.js';
+import type { ImageFacts } from '../model/image-facts.js';
+import type { FsChange } from '../model/write-event.js';
+import type {
+  ContainerCreateSpec,
+  ContainerState,
+  Engine,
+  EngineInfo,
+  ExecOutcome,
+  ManagedObject,
+  PullProgress,
+} from './engine.js';
+import { mapChanges, mapContainer, mapImage, mapManagedContainer, mapManagedVolume } from './map-docker.js';
+
+interface DockerApiError {
+  statusCode?: number;
+  code?: string;
+  json?: { message?: string } | null;
+  reason?: string;
+  message?: string;
+}
+
+const UNREACHABLE_CODES = new Set(['ECONNREFUSED', 'ENOENT', 'EACCES', 'EPERM', 'ETIMEDOUT', 'EHOSTUNREACH', 'ECONNRESET']);
+
+function statusOf(e: unknown): number | undefined {
+  return (e as DockerApiError | undefined)?.statusCode;
+}
+
+function apiMessage(e: unknown): string {
+  const d = e as DockerApiError;
+  return d?.json?.message ?? messageOf(e);
+}
+
+/** The only dockerode user: each call goes through `call`, which turns failures into RoProfileError. */
+export class DockerEngine implements Engine {
+  private readonly docker: Docker;
+  private readonly endpoint: string;
+
+  constructor(docker: Docker = new Docker()) {
+    this.docker = docker;
+    this.endpoint = describeEndpoint(docker);
+  }
+
+  private async call<T>(op: string, fn: () => Promise<T>): Promise<T> {
+    try {
+      return await fn();
+    } catch (e) {
+      if (e instanceof RoProfileError) throw e;
+      const code = (e as DockerApiError)?.code;
+      if (code && UNREACHABLE_CODES.has(code)) {
+        throw new RoProfileError('DOCKER_UNAVAILABLE', `Cannot reach the Docker engine at ${this.endpoint} (${code})`, {
+          hint: 'Start the Docker engine, or point DOCKER_HOST at a running one.',
+          cause: e,
+        });
+      }
+      throw new RoProfileError('INTERNAL', `Docker ${op} failed: ${apiMessage(e)}`, { cause: e, details: { op } });
+    }
+  }
+
+  async info(): Promise<EngineInfo> {
+    const v = await this.call('version', () => this.docker.version());
+    return {
+      version: v.Version,
+      apiVersion: v.ApiVersion,
+      os: v.Os,
+      endpoint: this.endpoint,
+      local: this.endpoint.startsWith('unix://') && process.platform === 'linux' && v.Os === 'linux',
+    };
+  }
+
+  async inspectImage(ref: string): Promise<ImageFacts | undefined> {
+    return this.call('image inspect', async () => {
+      try {
+        return mapImage(ref, await this.docker.getImage(ref).inspect());
+      } catch (e) {
+        if (statusOf(e) === 404) return undefined;
+        throw e;
+      }
+    });
+  }
+
+  async pullImage(ref: string, onProgress: (p: PullProgress) => void, signal: AbortSignal): Promise<void> {
+    await this.call('pull', async () => {
+      let stream: NodeJS.ReadableStream;
+      try {
+        stream = (await this.docker.pull(ref, { abortSignal: signal })) as NodeJS.ReadableStream;
+      } catch (e) {
+        throw pullError(ref, e);
+      }
+      await new Promise<void>((resolve, reject) => {
+        const onAbort = () => {
+          (stream as Readable).destroy();
+          reject(new RoProfileError('INTERRUPTED', `Pull of "${ref}" interrupted`));
+        };
+        signal.addEventListener('abort', onAbort, { once: true });
+        this.docker.modem.followProgress(
+          stream,
+          (err: unknown, out: { error?: string }[]) => {
+            signal.removeEventListener('abort', onAbort);
+            const failed = out?.find((o) => o.error);
+            if (err) reject(pullError(ref, err));
+            else if (failed?.error) reject(pullError(ref, new Error(failed.error)));
+            else resolve();
+          },
+          (ev: { status?: string; id?: string; progressDetail?: { current?: number; total?: number } }) => {
+            onProgress({
+              status: ev.status ?? '',
+              ...(ev.id ? { id: ev.id } : {}),
+              ...(ev.progressDetail?.current !== undefined ? { current: ev.progressDetail.current } : {}),
+              ...(ev.progressDetail?.total !== undefined ? { total: ev.progressDetail.total } : {}),
+            });
+          },
+        );
+      });
+    });
+  }
+
+  async createContainer(spec: ContainerCreateSpec): Promise<string> {
+    return this.call('create', async () => {
+      const exposed: Record<string, object> = {};
+      const bindings: Record<string, { HostIp: string; HostPort: string }[]> = {};
+      for (const p of spec.publishLoopback) {
+        exposed[`${p}/tcp`] = {};
+        // Never 0.0.0.0: profiling runs untrusted code, so its ports are reachable from this host only.
+        bindings[`${p}/tcp`] = [{ HostIp: '127.0.0.1', HostPort: '' }];
+      }
+      const c: Docker.Container = await this.docker.createContainer({
+        Image: spec.image,
+        Labels: { ...spec.labels },
+        Env: [...spec.env],
+        ...(spec.user !== undefined ? { User: spec.user } : {}),
+        ...(spec.entrypoint !== undefined ? { Entrypoint: [...spec.entrypoint] } : {}),
+        ...(spec.cmd !== undefined ? { Cmd: [...spec.cmd] } : {}),
+        ExposedPorts: exposed,
+        HostConfig: {
+          Binds: [...spec.binds],
+          Mounts: spec.mounts.map((m) => ({
+            Type: m.type,
+            Target: m.target,
+            Source: m.source ?? '',
+            ReadOnly: m.readOnly,
+            ...(m.noCopy ? { VolumeOptions: { NoCopy: true } } : {}),
+            ...(m.type === 'tmpfs'
+              ? {
+                  TmpfsOptions: {
+                    ...(m.tmpfsSizeBytes ? { SizeBytes: m.tmpfsSizeBytes } : {}),
+                    ...(m.tmpfsMode !== undefined ? { Mode: m.tmpfsMode } : {}),
+                  },
+                }
+              : {}),
+          })) as unknown as Docker.MountSettings[],
+          Tmpfs: { ...spec.tmpfs },
+          ReadonlyRootfs: spec.readOnlyRoot,
+          PortBindings: bindings,
+          ...(spec.network ? { NetworkMode: spec.network } : {}),
+          Memory: spec.memoryBytes,
+          PidsLimit: spec.pidsLimit,
+          Privileged: false,
+          SecurityOpt: ['no-new-privileges'],
+          AutoRemove: false,
+        },
+      });
+      return c.id;
+    });
+  }
+
+  async startContainer(id: string): Promise<void> {
+    await this.call('start', () => this.docker.getContainer(id).start());
+  }
+
+  async inspectContainer(id: string): Promise<ContainerState> {
+    return this.call('inspect', async () => mapContainer(await this.docker.getContainer(id).inspect()));
+  }
+
+  async stopContainer(id: string, timeoutSec: number): Promise<void> {
+    await this.call('stop', async () => {
+      try {
+        await this.docker.getContainer(id).stop({ t: timeoutSec });
+      } catch (e) {
+        // 304: already stopped.
+        if (statusOf(e) !== 304) throw e;
+      }
+    });
+  }
+
+  async removeContainer(id: string): Promise<void> {
+    await this.call('remove', async () => {
+      // The engine answers 409 while a removal is already in progress; retry a few times (devcontainers does too).
+      for (let attempt = 0; ; attempt++) {
+        try {
+          await this.docker.getContainer(id).remove({ force: true, v: true });
+          return;
+        } catch (e) {
+          const st = statusOf(e);
+          if (st === 404) return;
+          if (st === 409 && /already in progress/i.test(apiMessage(e))) {
+            await new Promise((r) => setTimeout(r, 200 * (attempt + 1)));
+            if (attempt < 6) continue;
+          }
+          throw e;
+        }
+      }
+    });
+  }
+
+  async diff(id: string): Promise<FsChange[]> {
+    return this.call('diff', async () => mapChanges(await this.docker.getContainer(id).changes()));
+  }
+
+  async exec(id: string, cmd: readonly string[], options: { readonly user?: string }): Promise<ExecOutcome> {
+    return this.call('exec', async () => {
+      const ex = await this.docker.getContainer(id).exec({
+        Cmd: [...cmd],
+        AttachStdout: true,
+        AttachStderr: true,
+        ...(options.user ? { User: options.user } : {}),
+      });
+      const stream = await ex.start({ hijack: true, stdin: false });
+      const out = new PassThrough();
+      const err = new PassThrough();
+      const chunks = { out: [] as Buffer[], err: [] as Buffer[] };
+      out.on('data', (b: Buffer) => chunks.out.push(b));
+      err.on('data', (b: Buffer) => chunks.err.push(b));
+      this.docker.modem.demuxStream(stream, out, err);
+      await finished(stream).catch(() => undefined);
+      out.end();
+      err.end();
+      // Wait for both sides to flush before reading (the truncation race testcontainers fixed).
+      await Promise.all([finished(out), finished(err)]);
+      const st = await ex.inspect();
+      return {
+        exitCode: st.ExitCode ?? -1,
+        stdout: Buffer.concat(chunks.out).toString('utf8'),
+        stderr: Buffer.concat(chunks.err).toString('utf8'),
+      };
+    });
+  }
+
+  async logs(id: string): Promise<{ stdout: string; stderr: string }> {
+    return this.call('logs', async () => {
+      const buf = (await this.docker.getContainer(id).logs({ stdout: true, stderr: true, follow: false })) as unknown as Buffer;
+      return demuxBuffer(buf);
+    });
+  }
+
+  async getArchive(id: string, path: string): Promise<Readable> {
+    return this.call('archive', async () => (await this.docker.getContainer(id).getArchive({ path })) as unknown as Readable);
+  }
+
+  async createVolume(name: string, labels: Readonly<Record<string, string>>): Promise<void> {
+    await this.call('volume create', () => this.docker.createVolume({ Name: name, Labels: { ...labels } }));
+  }
+
+  async volumeExists(name: string): Promise<boolean> {
+    return this.call('volume inspect', async () => {
+      try {
+        await this.docker.getVolume(name).inspect();
+        return true;
+      } catch (e) {
+        if (statusOf(e) === 404) return false;
+        throw e;
+      }
+    });
+  }
+
+  async removeVolume(name: string): Promise<void> {
+    await this.call('volume remove', async () => {
+      try {
+        await this.docker.getVolume(name).remove();
+      } catch (e) {
+        if (statusOf(e) !== 404) throw e;
+      }
+    });
+  }
+
+  async listManaged(labelFilter: readonly string[]): Promise<ManagedObject[]> {
+    return this.call('list', async () => {
+      const filters = { label: [...labelFilter] };
+      const containers = await this.docker.listContainers({ all: true, filters });
+      const vols = await this.docker.listVolumes({ filters });
+      return [
+        ...containers.map(mapManagedContainer),
+        ...(vols.Volumes ?? []).map((v) => mapManagedVolume(v as Docker.VolumeInspectInfo & { CreatedAt?: string })),
+      ];
+    });
+  }
+}
+
+/** Where dockerode connects, for messages; docker-modem may hold the default socket as a function. */
+function describeEndpoint(docker: Docker): string {
+  const m = docker.modem as unknown as { socketPath?: unknown; host?: string; port?: number | string; protocol?: string };
+  if (typeof m.socketPath === 'string') return `unix://${m.socketPath}`;
+  if (m.host) return `${m.protocol ?? 'http'}://${m.host}${m.port ? `:${m.port}` : ''}`;
+  return process.env['DOCKER_HOST'] ?? 'unix:///var/run/docker.sock';
+}
+
+function pullError(ref: string, e: unknown): RoProfileError {
+  const msg = apiMessage(e);
+  const code = (e as DockerApiError)?.code;
+  if (code && UNREACHABLE_CODES.has(code)) {
+    return new RoProfileError('DOCKER_UNAVAILABLE', `Cannot reach the Docker engine while pulling "${ref}" (${code})`, {
+      hint: 'Start the Docker engine, or point DOCKER_HOST at a running one.',
+      cause: e,
+    });
+  }
+  return new RoProfileError('IMAGE_NOT_FOUND', `Image "${ref}" is not present locally and could not be pulled: ${msg}`, {
+    hint: 'Check the name and tag, log in to the registry if it is private, or build the image locally first.',
+    cause: e,
+  });
+}
+
+/** Splits Docker's multiplexed log format (8-byte frame headers) into stdout and stderr. */
+export function demuxBuffer(buf: Buffer): { stdout: string; stderr: string } {
+  const out: Buffer[] = [];
+  const err: Buffer[] = [];
+  let i = 0;
+  const looksFramed = buf.length >= 8 && (buf[0] === 1 || buf[0] === 2) && buf[1] === 0 && buf[2] === 0 && buf[3] === 0;
+  if (!looksFramed) return { stdout: buf.toString('utf8'), stderr: '' };
+  while (i + 8 <= buf.length) {
+    const stream = buf[i];
+    const len = buf.readUInt32BE(i + 4);
+    const body = buf.subarray(i + 8, i + 8 + len);
+    (stream === 2 ? err : out).push(body);
+    i += 8 + len;
+  }
+  return { stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') };
+}

@@ -1,0 +1,106 @@
+import type { Readable } from 'node:stream';
+import type { ImageFacts } from '../model/image-facts.js';
+import type { FsChange } from '../model/write-event.js';
+
+/**
+ * The narrow view of a container engine that the pipeline needs, in our own types.
+ * DockerEngine is the one implementation; tests fake this interface, never dockerode.
+ */
+export interface EngineInfo {
+  readonly version: string;
+  readonly apiVersion: string;
+  readonly os: string;
+  /** Where the engine was reached (socket path or host URL), for messages. */
+  readonly endpoint: string;
+  /** True when the engine runs on this machine's own kernel (a unix socket on Linux). */
+  readonly local: boolean;
+}
+
+export interface ContainerCreateSpec {
+  readonly image: string;
+  readonly labels: Readonly<Record<string, string>>;
+  readonly env: readonly string[];
+  readonly user?: string;
+  readonly entrypoint?: readonly string[];
+  readonly cmd?: readonly string[];
+  readonly binds: readonly string[];
+  readonly mounts: readonly MountSpec[];
+  readonly tmpfs: Readonly<Record<string, string>>;
+  readonly readOnlyRoot: boolean;
+  /** Container ports to publish on 127.0.0.1 with an engine-chosen host port. */
+  readonly publishLoopback: readonly number[];
+  readonly network?: string;
+  readonly memoryBytes: number;
+  readonly pidsLimit: number;
+}
+
+export interface MountSpec {
+  readonly type: 'bind' | 'volume' | 'tmpfs';
+  readonly source?: string;
+  readonly target: string;
+  readonly readOnly: boolean;
+  readonly noCopy?: boolean;
+  readonly tmpfsSizeBytes?: number;
+  readonly tmpfsMode?: number;
+}
+
+export interface ContainerState {
+  readonly id: string;
+  readonly running: boolean;
+  readonly status: string;
+  readonly exitCode: number;
+  readonly oomKilled: boolean;
+  readonly error: string;
+  readonly health?: { readonly status: string; readonly lastOutput: string };
+  /** IP addresses by network name. */
+  readonly ips: Readonly<Record<string, string>>;
+  /** Host ports on 127.0.0.1 by container port (tcp). */
+  readonly loopbackPorts: Readonly<Record<number, number>>;
+  /** Volumes attached: name (or source) to destination. */
+  readonly volumes: readonly { readonly name: string; readonly destination: string; readonly anonymous: boolean }[];
+  readonly networkMode: string;
+}
+
+export interface ExecOutcome {
+  readonly exitCode: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+export interface ManagedObject {
+  readonly kind: 'container' | 'volume';
+  readonly id: string;
+  readonly name: string;
+  readonly labels: Readonly<Record<string, string>>;
+  readonly createdAt: Date;
+}
+
+export interface PullProgress {
+  readonly status: string;
+  readonly id?: string;
+  readonly current?: number;
+  readonly total?: number;
+}
+
+export interface Engine {
+  info(): Promise<EngineInfo>;
+  /** Undefined when the image is not present locally. */
+  inspectImage(ref: string): Promise<ImageFacts | undefined>;
+  pullImage(ref: string, onProgress: (p: PullProgress) => void, signal: AbortSignal): Promise<void>;
+  createContainer(spec: ContainerCreateSpec): Promise<string>;
+  startContainer(id: string): Promise<void>;
+  inspectContainer(id: string): Promise<ContainerState>;
+  /** Stops with the container's configured stop signal, then SIGKILL after timeoutSec. */
+  stopContainer(id: string, timeoutSec: number): Promise<void>;
+  /** Force-removes with anonymous volumes; a missing container counts as removed. */
+  removeContainer(id: string): Promise<void>;
+  diff(id: string): Promise<FsChange[]>;
+  exec(id: string, cmd: readonly string[], options: { readonly user?: string }): Promise<ExecOutcome>;
+  logs(id: string): Promise<{ readonly stdout: string; readonly stderr: string }>;
+  /** A tar stream of a path in the container (works on a stopped container). */
+  getArchive(id: string, path: string): Promise<Readable>;
+  createVolume(name: string, labels: Readonly<Record<string, string>>): Promise<void>;
+  volumeExists(name: string): Promise<boolean>;
+  removeVolume(name: string): Promise<void>;
+  listManaged(labelFilter: readonly string[]): Promise<ManagedObject[]>;
+}

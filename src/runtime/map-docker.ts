@@ -1,0 +1,130 @@
+import type Docker from 'dockerode';
+import type { HealthcheckSpec, ImageFacts, PortSpec } from '../model/image-facts.js';
+import type { FsChange } from '../model/write-event.js';
+import type { ContainerState, ManagedObject } from './engine.js';
+
+/** Docker API shapes (PascalCase) turned into ours, here and nowhere else. */
+
+export function mapImage(ref: string, info: Docker.ImageInspectInfo): ImageFacts {
+  const c = info.Config ?? ({} as Docker.ImageInspectInfo['Config']);
+  const hc = mapHealthcheck((c as { Healthcheck?: DockerHealthcheck }).Healthcheck);
+  return {
+    ref,
+    id: info.Id,
+    repoDigests: [...(info.RepoDigests ?? [])].sort(),
+    user: c.User ?? '',
+    entrypoint: asList(c.Entrypoint),
+    cmd: asList(c.Cmd),
+    env: [...(c.Env ?? [])],
+    workingDir: c.WorkingDir ?? '',
+    exposedPorts: mapPorts(Object.keys(c.ExposedPorts ?? {})),
+    volumes: Object.keys(c.Volumes ?? {}).sort(),
+    ...(hc ? { healthcheck: hc } : {}),
+    stopSignal: (c as { StopSignal?: string }).StopSignal || 'SIGTERM',
+    os: info.Os,
+    architecture: info.Architecture,
+  };
+}
+
+interface DockerHealthcheck {
+  Test?: string[];
+  Interval?: number;
+  Timeout?: number;
+  StartPeriod?: number;
+  Retries?: number;
+}
+
+function mapHealthcheck(h: DockerHealthcheck | undefined): HealthcheckSpec | undefined {
+  if (!h?.Test || h.Test.length === 0 || h.Test[0] === 'NONE') return undefined;
+  const ns = (v: number | undefined) => (v ? Math.round(v / 1e6) : undefined);
+  const spec: { -readonly [K in keyof HealthcheckSpec]: HealthcheckSpec[K] } = { test: [...h.Test] };
+  const interval = ns(h.Interval);
+  const timeout = ns(h.Timeout);
+  const start = ns(h.StartPeriod);
+  if (interval !== undefined) spec.intervalMs = interval;
+  if (timeout !== undefined) spec.timeoutMs = timeout;
+  if (start !== undefined) spec.startPeriodMs = start;
+  if (h.Retries) spec.retries = h.Retries;
+  return spec;
+}
+
+function asList(v: string | string[] | null | undefined): string[] {
+  if (v === null || v === undefined) return [];
+  return typeof v === 'string' ? [v] : [...v];
+}
+
+export function mapPorts(keys: readonly string[]): PortSpec[] {
+  const out: PortSpec[] = [];
+  for (const k of keys) {
+    const [p, proto = 'tcp'] = k.split('/');
+    const port = Number(p);
+    if (!Number.isInteger(port) || port <= 0) continue;
+    if (proto !== 'tcp' && proto !== 'udp' && proto !== 'sctp') continue;
+    out.push({ port, protocol: proto });
+  }
+  return out.sort((a, b) => a.port - b.port || a.protocol.localeCompare(b.protocol));
+}
+
+export function mapChanges(changes: readonly { Path: string; Kind: number }[] | null): FsChange[] {
+  const kinds = ['modified', 'added', 'deleted'] as const;
+  return (changes ?? []).map((c) => ({ kind: kinds[c.Kind] ?? 'modified', path: c.Path }));
+}
+
+export function mapContainer(info: Docker.ContainerInspectInfo): ContainerState {
+  const s = info.State;
+  const health = (s as { Health?: { Status: string; Log?: { Output: string }[] } }).Health;
+  const ips: Record<string, string> = {};
+  for (const [name, n] of Object.entries(info.NetworkSettings?.Networks ?? {})) {
+    if (n.IPAddress) ips[name] = n.IPAddress;
+  }
+  const loopbackPorts: Record<number, number> = {};
+  for (const [key, bindings] of Object.entries(info.NetworkSettings?.Ports ?? {})) {
+    const [p, proto] = key.split('/');
+    if (proto !== 'tcp' || !bindings) continue;
+    const b = bindings.find((x) => x.HostIp === '127.0.0.1') ?? bindings[0];
+    if (b?.HostPort) loopbackPorts[Number(p)] = Number(b.HostPort);
+  }
+  const volumes = (info.Mounts ?? [])
+    .filter((m) => m.Type === 'volume')
+    .map((m) => ({
+      name: m.Name ?? m.Source,
+      destination: m.Destination,
+      // Anonymous volumes get a 64-hex name from the engine.
+      anonymous: /^[0-9a-f]{64}$/.test(m.Name ?? ''),
+    }));
+  return {
+    id: info.Id,
+    running: s.Running,
+    status: s.Status,
+    exitCode: s.ExitCode,
+    oomKilled: s.OOMKilled,
+    error: s.Error ?? '',
+    ...(health
+      ? { health: { status: health.Status, lastOutput: health.Log?.at(-1)?.Output?.trim() ?? '' } }
+      : {}),
+    ips,
+    loopbackPorts,
+    volumes,
+    networkMode: info.HostConfig?.NetworkMode ?? 'default',
+  };
+}
+
+export function mapManagedContainer(c: Docker.ContainerInfo): ManagedObject {
+  return {
+    kind: 'container',
+    id: c.Id,
+    name: (c.Names?.[0] ?? c.Id).replace(/^\//, ''),
+    labels: c.Labels ?? {},
+    createdAt: new Date(c.Created * 1000),
+  };
+}
+
+export function mapManagedVolume(v: Docker.VolumeInspectInfo & { CreatedAt?: string }): ManagedObject {
+  return {
+    kind: 'volume',
+    id: v.Name,
+    name: v.Name,
+    labels: v.Labels ?? {},
+    createdAt: v.CreatedAt ? new Date(v.CreatedAt) : new Date(0),
+  };
+}
