@@ -1,0 +1,31 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    restoreMocks: true,
+    unstubEnvs: true,
+    mockReset: true,
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: 'unit',
+          include: ['test/unit/**/*.test.ts'],
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'integration',
+          include: ['test/integration/**/*.test.ts'],
+          globalSetup: ['test/helpers/docker-global-setup.ts'],
+          testTimeout: 180_000,
+          hookTimeout: 300_000,
+          // Two cores here: more parallel engines runs only make each one slower.
+          maxWorkers: 2,
+          retry: process.env['CI'] ? 1 : 0,
+        },
+      },
+    ],
+  },
+});
