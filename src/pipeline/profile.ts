@@ -12,6 +12,7 @@ import { WRITABLE, buildCreateSpec, userMountTargets, type LaunchLimits } from '
 import { waitReady } from './ready.js';
 import type { Reporter } from './reporter.js';
 import { resolveImage, withProbePorts } from './resolve.js';
+import { redactError, redactor } from './redact.js';
 import { createUserVolumes, mountPointFilter } from './user-volumes.js';
 
 export interface ProfileOptions {
@@ -37,6 +38,15 @@ const EMPTY: Snapshot = { changes: [], listings: new Map() };
  * the engine owned by one scope that is disposed on success, failure, timeout and interrupt.
  */
 export async function profileImage(o: ProfileOptions): Promise<Result> {
+  const redact = redactor(o.secrets);
+  try {
+    return await profileUnredacted(o, redact);
+  } catch (e) {
+    throw redactError(e, redact);
+  }
+}
+
+async function profileUnredacted(o: ProfileOptions, redact: (t: string) => string): Promise<Result> {
   const { engine, reporter, signal } = o;
   await using scope = new CleanupScope(reporter);
   o.onScope?.(scope);
@@ -66,6 +76,7 @@ export async function profileImage(o: ProfileOptions): Promise<Result> {
   let running = EMPTY;
   if (ready.readiness !== 'job-exit') {
     ({ probes, execs } = await exercise({ engine, engineInfo, id, imageRef: image.ref, run, reporter, signal }));
+    execs = execs.map((x) => ({ ...x, command: redact(x.command), output: redact(x.output) }));
     clock('exercise', describeExercise(probes, execs));
     // The diff taken while it runs catches files removed at shutdown (pid files, sockets).
     running = await takeSnapshot(engine, id, await engine.diff(id), ignore);
@@ -80,11 +91,12 @@ export async function profileImage(o: ProfileOptions): Promise<Result> {
   const analysis = planMounts({ image, events: h.events, fs: h.fs, userMounts: userMountTargets(run) });
   clock('analyze', `${analysis.plan.mounts.length} mount${analysis.plan.mounts.length === 1 ? '' : 's'}, ${analysis.findings.length} finding${analysis.findings.length === 1 ? '' : 's'}`);
 
+  const savedRun: RunSpec = { ...run, exercise: { ...run.exercise, execs: run.exercise.execs.map(redact) } };
   return {
     schemaVersion: SCHEMA_VERSION,
     tool: { name: 'ro-profile', version: o.toolVersion },
     image,
-    run,
+    run: savedRun,
     exercise: {
       readiness: ready.readiness,
       readyAfterMs: ready.readyAfterMs,

@@ -1,0 +1,50 @@
+import { execFileSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import Docker from 'dockerode';
+import type { TestProject } from 'vitest/node';
+import { LABEL_SESSION } from '../../src/runtime/labels.js';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+
+/**
+ * Once per integration run: is there an engine? With CI=true a missing engine fails the run,
+ * elsewhere the suites skip (and say so). Then build the fixture images (a no-op when their
+ * build files are unchanged), and at the end remove anything this run's session left.
+ */
+export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  const session = process.env['RO_PROFILE_TEST_SESSION'] ?? `test-${process.pid}-${Date.now().toString(36)}`;
+  project.provide('session', session);
+  const docker = new Docker();
+  let available = false;
+  let why = '';
+  try {
+    await docker.ping();
+    available = true;
+  } catch (e) {
+    why = e instanceof Error ? e.message : String(e);
+  }
+  if (!available && process.env['CI'] === 'true') {
+    throw new Error(`CI=true and no Docker engine answers (${why}); .ci/run must start one`);
+  }
+  project.provide('dockerAvailable', available);
+  if (available) {
+    execFileSync('bash', [`${root}/test/fixtures/images/build.sh`], { stdio: ['ignore', 'ignore', 'inherit'] });
+  }
+  return async () => {
+    if (!available) return;
+    const filters = { label: [`${LABEL_SESSION}=${session}`] };
+    for (const c of await docker.listContainers({ all: true, filters })) {
+      await docker.getContainer(c.Id).remove({ force: true, v: true }).catch(() => undefined);
+    }
+    for (const v of (await docker.listVolumes({ filters })).Volumes ?? []) {
+      await docker.getVolume(v.Name).remove().catch(() => undefined);
+    }
+  };
+}
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    session: string;
+    dockerAvailable: boolean;
+  }
+}

@@ -1,0 +1,67 @@
+import { execFileSync } from 'node:child_process';
+import { docker } from './cli.js';
+import { LABEL_SESSION } from '../../src/runtime/labels.js';
+
+export interface StartedHardened {
+  readonly id: string;
+  readonly ip: string;
+  logs(): Promise<string>;
+  exec(cmd: string[]): Promise<{ exitCode: number; output: string }>;
+  remove(): Promise<void>;
+}
+
+/**
+ * Runs a printed `docker run ...` line through /bin/sh, as a user pasting it would, with only
+ * `-d` and our session label added after `docker run` so the test can find and remove it.
+ */
+export async function runPrintedLine(line: string, session: string): Promise<StartedHardened> {
+  const trimmed = line.trim();
+  if (!trimmed.startsWith('docker run ')) throw new Error(`not a docker run line: ${trimmed}`);
+  const detached = trimmed.replace(/^docker run /, `docker run -d --label ${LABEL_SESSION}=${session} `);
+  const id = execFileSync('/bin/sh', ['-c', detached], { encoding: 'utf8' }).trim();
+  const c = docker.getContainer(id);
+  const info = await c.inspect();
+  const ip = Object.values(info.NetworkSettings.Networks)[0]?.IPAddress ?? '';
+  return {
+    id,
+    ip,
+    async logs() {
+      const buf = (await c.logs({ stdout: true, stderr: true })) as unknown as Buffer;
+      return buf.toString('utf8');
+    },
+    async exec(cmd) {
+      const ex = await c.exec({ Cmd: cmd, AttachStdout: true, AttachStderr: true });
+      const stream = await ex.start({ hijack: true, stdin: false });
+      const chunks: Buffer[] = [];
+      stream.on('data', (b: Buffer) => chunks.push(b));
+      await new Promise((r) => stream.on('end', r));
+      const st = await ex.inspect();
+      return { exitCode: st.ExitCode ?? -1, output: Buffer.concat(chunks).toString('utf8') };
+    },
+    async remove() {
+      await c.remove({ force: true, v: true }).catch(() => undefined);
+    },
+  };
+}
+
+/** Polls until fn resolves truthy or the deadline passes. */
+export async function eventually<T>(fn: () => Promise<T | undefined | false>, ms = 15_000): Promise<T> {
+  const end = Date.now() + ms;
+  let last: unknown;
+  for (;;) {
+    try {
+      const v = await fn();
+      if (v) return v;
+    } catch (e) {
+      last = e;
+    }
+    if (Date.now() > end) throw new Error(`gave up after ${ms} ms${last ? `: ${String(last)}` : ''}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+export async function httpStatus(host: string, port: number): Promise<number> {
+  const res = await fetch(`http://${host}:${port}/`, { signal: AbortSignal.timeout(3000) });
+  await res.arrayBuffer();
+  return res.status;
+}

@@ -1,0 +1,94 @@
+import { describe, expect, it } from 'vitest';
+import { FIXTURE, dockerAvailable, leftovers, runCli, testSession } from '../helpers/cli.js';
+
+/**
+ * Each failure of the contract's exit-code table: the right status, a message that says what
+ * was wrong with a hint that says what to do, and nothing left on the engine.
+ */
+describe.skipIf(!dockerAvailable())('failures: exit code, message, hint, nothing left behind', () => {
+  it.each([
+    {
+      name: 'an unknown flag is a usage error (2)',
+      args: [FIXTURE.busybox, '--no-such-flag'],
+      code: 2,
+      message: /Unknown argument/i,
+    },
+    {
+      name: 'a --mount without a target is a usage error (2)',
+      args: [FIXTURE.busybox, '--mount', 'type=volume,source=x'],
+      code: 2,
+      message: /"--mount type=volume,source=x" cannot be used: it has no target/,
+      hint: true,
+    },
+    {
+      name: '--format all without --out is a usage error (2)',
+      args: [FIXTURE.busybox, '--format', 'all'],
+      code: 2,
+      message: /"--format all" needs "--out DIR"/,
+      hint: true,
+    },
+    {
+      name: 'an image that is neither local nor pullable is exit 4',
+      args: ['ro-profile-fixture/does-not-exist:never'],
+      code: 4,
+      message: /Image "ro-profile-fixture\/does-not-exist:never" is not present locally and could not be pulled/,
+      hint: true,
+    },
+    {
+      name: 'a container that exits non-zero before it is ready is exit 5, with its output',
+      args: [FIXTURE.busybox, '--', 'sh', '-c', 'echo boom >&2; exit 3'],
+      code: 5,
+      message: /exited with code 3 before it was ready; last output:\nboom/,
+      hint: true,
+    },
+    {
+      name: 'a failing --exec step is exit 5',
+      args: [FIXTURE.busybox, '--exec', 'echo nope; exit 9'],
+      code: 5,
+      message: /--exec "echo nope; exit 9" failed with exit code 9/,
+      hint: true,
+    },
+    {
+      name: 'a port that never opens is exit 6 after --timeout',
+      args: [FIXTURE.busybox, '--timeout', '2s', '--', 'sleep', '60'],
+      code: 6,
+      message: /was not ready after 2 s: port 8080 not accepting connections/,
+      hint: true,
+    },
+  ])('$name', async ({ name, args, code, message, hint }) => {
+    const session = testSession(`err-${name}`);
+    const r = await runCli(args, { session });
+    expect(r.code, r.stderr).toBe(code);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(message);
+    if (hint) expect(r.stderr).toMatch(/\nhint: \S/);
+    expect(await leftovers(session)).toEqual([]);
+  });
+
+  it('an engine that cannot be reached is exit 3, naming where it looked', async () => {
+    const session = testSession('no-engine');
+    const r = await runCli([FIXTURE.busybox], { session, env: { DOCKER_HOST: 'unix:///tmp/ro-profile-no-such.sock' } });
+    expect(r.code, r.stderr).toBe(3);
+    expect(r.stderr).toContain('Cannot reach the Docker engine at unix:///tmp/ro-profile-no-such.sock');
+    expect(r.stderr).toMatch(/hint: Start the Docker engine/);
+  });
+
+  it('--json puts the error into the envelope on stdout', async () => {
+    const session = testSession('json-error');
+    const r = await runCli(['ro-profile-fixture/does-not-exist:never', '--json'], { session });
+    expect(r.code).toBe(4);
+    const env = JSON.parse(r.stdout);
+    expect(env).toMatchObject({ outcome: 'error', error: { code: 'IMAGE_NOT_FOUND' } });
+    expect(env.error.hint).toMatch(/Check the name and tag/);
+  });
+
+  it('--exec in an image without a shell says so', async () => {
+    const session = testSession('no-shell');
+    // The fixture's entrypoint is a shell script, so point --exec at a missing binary path instead
+    // by removing sh from PATH: the exec then cannot find "sh", as in a distroless image.
+    const r = await runCli([FIXTURE.busybox, '-e', 'PATH=/nowhere', '--exec', 'true', '--', '/bin/sh', '/app/start.sh'], { session });
+    expect(r.code, r.stderr).toBe(2);
+    expect(r.stderr).toContain('has no /bin/sh');
+    expect(await leftovers(session)).toEqual([]);
+  });
+});
