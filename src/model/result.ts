@@ -38,6 +38,14 @@ export interface VerificationRecord {
   readonly rounds: number;
 }
 
+/** A volume the profiled container had mounted (declared by the image, or the user's). */
+export interface VolumeSeen {
+  readonly destination: string;
+  /** The engine's name for it (a 64-hex id for an anonymous volume). */
+  readonly name: string;
+  readonly anonymous: boolean;
+}
+
 /** The saved result of a run: everything emit needs, and nothing secret. */
 export interface Result {
   readonly schemaVersion: typeof SCHEMA_VERSION;
@@ -46,6 +54,7 @@ export interface Result {
   readonly run: RunSpec;
   readonly exercise: ExerciseReport;
   readonly changes: readonly FsChange[];
+  readonly volumes: readonly VolumeSeen[];
   readonly events: readonly WriteEvent[];
   readonly plan: MountPlan;
   readonly findings: readonly Finding[];

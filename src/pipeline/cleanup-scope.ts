@@ -9,6 +9,8 @@ import type { Reporter } from './reporter.js';
 export class CleanupScope implements AsyncDisposable {
   private readonly entries: { label: string; fn: () => Promise<void> }[] = [];
   private disposing: Promise<void> | undefined;
+  /** Being removed right now: still there until its disposer returns. */
+  private readonly inFlight = new Set<string>();
 
   constructor(private readonly reporter: Reporter) {}
 
@@ -18,7 +20,7 @@ export class CleanupScope implements AsyncDisposable {
 
   /** What is still owned, for the "left behind" message of a second Ctrl-C. */
   pending(): string[] {
-    return this.entries.map((e) => e.label);
+    return [...this.inFlight, ...this.entries.map((e) => e.label)];
   }
 
   dispose(): Promise<void> {
@@ -33,10 +35,13 @@ export class CleanupScope implements AsyncDisposable {
   private async run(): Promise<void> {
     while (this.entries.length > 0) {
       const e = this.entries.pop()!;
+      this.inFlight.add(e.label);
       try {
         await e.fn();
       } catch (err) {
         this.reporter.warn(`could not remove ${e.label}: ${messageOf(err)}`);
+      } finally {
+        this.inFlight.delete(e.label);
       }
     }
   }

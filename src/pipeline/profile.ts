@@ -85,6 +85,8 @@ async function profileUnredacted(o: ProfileOptions, redact: (t: string) => strin
     clock('stop', `${image.stopSignal}, exit code ${after.exitCode}`);
   }
   const stopped = await takeSnapshot(engine, id, await engine.diff(id), ignore);
+  // Writes into volumes never show in the diff; at least record which ones were there.
+  const volumes = [...(await engine.inspectContainer(id)).volumes].sort((a, b) => (a.destination < b.destination ? -1 : 1));
   const h = harvest({ running, stopped, ignore });
   clock('harvest', `${h.changes.length} changes, ${h.events.length} write events`);
 
@@ -105,6 +107,7 @@ async function profileUnredacted(o: ProfileOptions, redact: (t: string) => strin
       ...(ready.jobExitCode !== undefined ? { jobExitCode: ready.jobExitCode } : {}),
     },
     changes: h.changes,
+    volumes,
     events: h.events,
     plan: analysis.plan,
     findings: analysis.findings,

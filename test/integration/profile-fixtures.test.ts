@@ -96,3 +96,39 @@ describe.skipIf(!dockerAvailable())('ro-profile IMAGE on the fixtures', () => {
     expect(await leftovers(session)).toEqual([]);
   });
 });
+
+describe.skipIf(!dockerAvailable())('images with a healthcheck or a VOLUME', () => {
+  it('readiness follows the healthcheck when the image has one', async () => {
+    const session = testSession('health');
+    const r = await runCli(['ro-profile-fixture/busybox-health:latest', '--json'], { session });
+    expect(r.code, r.stderr).toBe(0);
+    const { result } = JSON.parse(r.stdout);
+    expect(result.image.healthcheck.test[0]).toBe('CMD-SHELL');
+    expect(result.exercise.readiness).toBe('healthcheck');
+    expect(result.exercise.readyAfterMs).toBeGreaterThanOrEqual(500);
+    expect(await leftovers(session)).toEqual([]);
+  });
+
+  it('a healthcheck that never passes is exit 6 and says what it last saw', async () => {
+    const session = testSession('unhealthy');
+    const r = await runCli(['ro-profile-fixture/busybox-health:latest', '--timeout', '3s', '--', 'sleep', '60'], { session });
+    expect(r.code, r.stderr).toBe(6);
+    expect(r.stderr).toMatch(/not ready after 3 s: healthcheck is "(starting|unhealthy)"/);
+    expect(await leftovers(session)).toEqual([]);
+  });
+
+  it('the anonymous volume of a declared VOLUME is removed with the container', async () => {
+    const session = testSession('volume');
+    const r = await runCli(['ro-profile-fixture/busybox-volume:latest', '--json'], { session });
+    expect(r.code, r.stderr).toBe(0);
+    const { result } = JSON.parse(r.stdout);
+    expect(result.image.volumes).toEqual(['/data']);
+    expect(result.volumes).toEqual([expect.objectContaining({ destination: '/data', anonymous: true })]);
+    // The write into /data is covered by the volume, not turned into a tmpfs.
+    expect(result.plan.mounts.map((m: { path: string }) => m.path)).toEqual(['/run/app', '/var/log/app']);
+    expect(result.findings).toContainEqual(expect.objectContaining({ kind: 'declared-volume', path: '/data' }));
+    const { docker } = await import('../helpers/cli.js');
+    await expect(docker.getVolume(result.volumes[0].name).inspect()).rejects.toMatchObject({ statusCode: 404 });
+    expect(await leftovers(session)).toEqual([]);
+  });
+});
