@@ -52,12 +52,13 @@ export function planMounts(input: AnalyzeInput): Analysis {
   }
   const groups = groupByWriteDir(writes);
   const candidates = [...groups.keys()].sort(compareStrings);
-  // A candidate below another candidate is served by the outer mount.
-  const roots = candidates.filter((c) => !candidates.some((o) => o !== c && isUnder(c, o)));
+  // A candidate below another candidate is served by the outer mount. A system tree never
+  // becomes a mount, so it serves nothing: the directories below it keep their own mounts.
+  const roots = candidates.filter((c) => isSystemTree(c) || !candidates.some((o) => o !== c && !isSystemTree(o) && isUnder(c, o)));
   const mounts: Mount[] = [];
   const factsByPath = new Map(input.fs.dirs.map((d) => [d.path, d]));
   for (const root of roots) {
-    const events = candidates.filter((c) => isUnder(c, root)).flatMap((c) => groups.get(c) ?? []);
+    const events = isSystemTree(root) ? (groups.get(root) ?? []) : candidates.filter((c) => isUnder(c, root)).flatMap((c) => groups.get(c) ?? []);
     if (isSystemTree(root)) {
       findings.push({
         kind: 'system-write',

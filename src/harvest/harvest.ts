@@ -76,8 +76,10 @@ export interface HarvestInput {
 /** Turns the two snapshots into write events and the facts of the directories that matter. */
 export function harvest(input: HarvestInput): { events: WriteEvent[]; fs: FsFacts; changes: FsChange[] } {
   const { running, stopped, ignore } = input;
-  const merged = mergeDiffs(running.changes, stopped.changes).filter(({ change }) => !isNoisePath(change.path) && !ignore(change.path));
-  const sorted = merged.map((m) => m.change.path);
+  const all = mergeDiffs(running.changes, stopped.changes);
+  const merged = all.filter(({ change }) => !isNoisePath(change.path) && !ignore(change.path));
+  // Children are counted before filtering: /etc changed because of /etc/hosts is no write of the app's.
+  const sorted = all.map((m) => m.change.path);
   const events: WriteEvent[] = [];
   for (const { change, transient } of merged) {
     const meta = lookup(stopped, change.path) ?? lookup(running, change.path);

@@ -1,0 +1,162 @@
+import { Readable } from 'node:stream';
+import type { ImageFacts } from '../../src/model/image-facts.js';
+import type { FsChange } from '../../src/model/write-event.js';
+import type {
+  ContainerCreateSpec,
+  ContainerState,
+  Engine,
+  EngineInfo,
+  ExecOutcome,
+  ManagedObject,
+  PullProgress,
+} from '../../src/runtime/engine.js';
+
+/** A running container with nothing special about it; tests override what they need. */
+export function containerState(overrides: Partial<ContainerState> = {}): ContainerState {
+  return {
+    id: 'c0ffee00c0ffee00c0ffee00c0ffee00c0ffee00c0ffee00c0ffee00c0ffee00',
+    running: true,
+    status: 'running',
+    exitCode: 0,
+    oomKilled: false,
+    error: '',
+    ips: {},
+    loopbackPorts: {},
+    volumes: [],
+    networkMode: 'bridge',
+    ...overrides,
+  };
+}
+
+export const LOCAL_ENGINE: EngineInfo = {
+  version: '27.5.1',
+  apiVersion: '1.47',
+  os: 'linux',
+  endpoint: '/var/run/docker.sock',
+  local: true,
+};
+
+function notScripted(method: string): never {
+  throw new Error(`EngineFake.${method} was called but the test did not script it`);
+}
+
+/**
+ * A scripted fake of our Engine interface (never of dockerode). `inspectContainer` walks
+ * through `states` one call at a time and then keeps returning the last one; every call is
+ * recorded in `calls`. Methods a test does not script throw, so a surprise call fails loudly.
+ */
+export class EngineFake implements Engine {
+  readonly calls: { method: string; args: unknown[] }[] = [];
+  states: ContainerState[] = [];
+  logOutput = { stdout: '', stderr: '' };
+  /** inspectImage answers, one per call; the last one repeats. */
+  images: (ImageFacts | undefined)[] = [];
+  pullEvents: PullProgress[] = [];
+  pullError: Error | undefined;
+  /** Tar streams by path, for getArchive. */
+  archives = new Map<string, () => Readable>();
+  changes: FsChange[] = [];
+  private stateIndex = 0;
+  private imageIndex = 0;
+
+  constructor(init: { states?: ContainerState[]; logs?: { stdout: string; stderr: string } } = {}) {
+    if (init.states) this.states = init.states;
+    if (init.logs) this.logOutput = init.logs;
+  }
+
+  private record(method: string, ...args: unknown[]): void {
+    this.calls.push({ method, args });
+  }
+
+  callsTo(method: string): unknown[][] {
+    return this.calls.filter((c) => c.method === method).map((c) => c.args);
+  }
+
+  async info(): Promise<EngineInfo> {
+    this.record('info');
+    return LOCAL_ENGINE;
+  }
+
+  async inspectImage(ref: string): Promise<ImageFacts | undefined> {
+    this.record('inspectImage', ref);
+    if (this.images.length === 0) notScripted('inspectImage');
+    const i = Math.min(this.imageIndex++, this.images.length - 1);
+    return this.images[i];
+  }
+
+  async pullImage(ref: string, onProgress: (p: PullProgress) => void, signal: AbortSignal): Promise<void> {
+    this.record('pullImage', ref, signal);
+    for (const p of this.pullEvents) onProgress(p);
+    if (this.pullError) throw this.pullError;
+  }
+
+  async createContainer(spec: ContainerCreateSpec): Promise<string> {
+    this.record('createContainer', spec);
+    return notScripted('createContainer');
+  }
+
+  async startContainer(id: string): Promise<void> {
+    this.record('startContainer', id);
+    notScripted('startContainer');
+  }
+
+  async inspectContainer(id: string): Promise<ContainerState> {
+    this.record('inspectContainer', id);
+    const i = Math.min(this.stateIndex++, this.states.length - 1);
+    const state = this.states[i];
+    if (!state) notScripted('inspectContainer');
+    return state;
+  }
+
+  async stopContainer(id: string, timeoutSec: number): Promise<void> {
+    this.record('stopContainer', id, timeoutSec);
+    notScripted('stopContainer');
+  }
+
+  async removeContainer(id: string): Promise<void> {
+    this.record('removeContainer', id);
+    notScripted('removeContainer');
+  }
+
+  async diff(id: string): Promise<FsChange[]> {
+    this.record('diff', id);
+    return [...this.changes];
+  }
+
+  async exec(id: string, cmd: readonly string[], options: { readonly user?: string }): Promise<ExecOutcome> {
+    this.record('exec', id, cmd, options);
+    return notScripted('exec');
+  }
+
+  async logs(id: string): Promise<{ readonly stdout: string; readonly stderr: string }> {
+    this.record('logs', id);
+    return this.logOutput;
+  }
+
+  async getArchive(id: string, path: string): Promise<Readable> {
+    this.record('getArchive', id, path);
+    const make = this.archives.get(path);
+    if (!make) notScripted(`getArchive(${path})`);
+    return make();
+  }
+
+  async createVolume(name: string, labels: Readonly<Record<string, string>>): Promise<void> {
+    this.record('createVolume', name, labels);
+    notScripted('createVolume');
+  }
+
+  async volumeExists(name: string): Promise<boolean> {
+    this.record('volumeExists', name);
+    return notScripted('volumeExists');
+  }
+
+  async removeVolume(name: string): Promise<void> {
+    this.record('removeVolume', name);
+    notScripted('removeVolume');
+  }
+
+  async listManaged(labelFilter: readonly string[]): Promise<ManagedObject[]> {
+    this.record('listManaged', labelFilter);
+    return notScripted('listManaged');
+  }
+}

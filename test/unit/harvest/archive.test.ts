@@ -1,0 +1,69 @@
+import { Readable } from 'node:stream';
+import { describe, expect, it } from 'vitest';
+import { readHeaders, type ArchiveEntry } from '../../../src/harvest/archive.js';
+import { chunkedStream, tarBuffer, type TarEntry } from '../../helpers/tar.js';
+
+const NGINX_LOGS: TarEntry[] = [
+  { name: 'nginx', type: 'dir', size: 0, uid: 0, gid: 4, mode: 0o755 },
+  { name: 'nginx/access.log', type: 'file', size: 93, uid: 33, gid: 4, mode: 0o640 },
+  { name: 'nginx/error.log', type: 'file', size: 0, uid: 33, gid: 4, mode: 0o640 },
+];
+
+describe('readHeaders', () => {
+  it('reads the headers of the /var/log/nginx archive', async () => {
+    const { entries, truncated } = await readHeaders(chunkedStream(await tarBuffer(NGINX_LOGS)), { maxEntries: 100 });
+    expect(truncated).toBe(false);
+    expect(entries).toEqual<ArchiveEntry[]>([
+      { name: 'nginx', type: 'dir', size: 0, uid: 0, gid: 4, mode: 0o755 },
+      { name: 'nginx/access.log', type: 'file', size: 93, uid: 33, gid: 4, mode: 0o640 },
+      { name: 'nginx/error.log', type: 'file', size: 0, uid: 33, gid: 4, mode: 0o640 },
+    ]);
+  });
+
+  it.each<[string, TarEntry, Partial<ArchiveEntry>]>([
+    ['a symlink keeps its target', { name: 'var/run', type: 'symlink', size: 0, uid: 0, gid: 0, mode: 0o777, linkTarget: '/run' }, { type: 'symlink', linkTarget: '/run' }],
+    ['a fifo is "other"', { name: 'app/ctl', type: 'fifo', size: 0, uid: 1000, gid: 1000, mode: 0o600 }, { type: 'other', mode: 0o600 }],
+    ['a sticky directory keeps the sticky bit', { name: 'tmp', type: 'dir', size: 0, uid: 0, gid: 0, mode: 0o1777 }, { name: 'tmp', type: 'dir', mode: 0o1777 }],
+    ['a setuid file keeps the setuid bit', { name: 'bin/su', type: 'file', size: 1, uid: 0, gid: 0, mode: 0o4755 }, { type: 'file', mode: 0o4755, size: 1 }],
+  ])('maps %s', async (_name, entry, expected) => {
+    const { entries } = await readHeaders(chunkedStream(await tarBuffer([entry])), { maxEntries: 10 });
+    expect(entries).toHaveLength(1);
+    expect(entries[0]).toMatchObject(expected);
+  });
+
+  it('skips large bodies without keeping them', async () => {
+    const big: TarEntry[] = [
+      { name: 'data', type: 'dir', size: 0, uid: 0, gid: 0, mode: 0o755 },
+      { name: 'data/blob', type: 'file', size: 3 * 1024 * 1024, uid: 0, gid: 0, mode: 0o644 },
+      { name: 'data/after', type: 'file', size: 5, uid: 0, gid: 0, mode: 0o644 },
+    ];
+    const { entries } = await readHeaders(chunkedStream(await tarBuffer(big)), { maxEntries: 10 });
+    expect(entries.map((e) => [e.name, e.size])).toEqual([
+      ['data', 0],
+      ['data/blob', 3 * 1024 * 1024],
+      ['data/after', 5],
+    ]);
+  });
+
+  it('stops after maxEntries, says so, and destroys the source', async () => {
+    const many: TarEntry[] = Array.from({ length: 50 }, (_, i) => ({ name: `d/f${String(i).padStart(2, '0')}`, type: 'file', size: 600, uid: 0, gid: 0, mode: 0o644 }));
+    const source = chunkedStream(await tarBuffer(many), 512);
+    const { entries, truncated } = await readHeaders(source, { maxEntries: 3 });
+    expect(truncated).toBe(true);
+    expect(entries.map((e) => e.name)).toEqual(['d/f00', 'd/f01', 'd/f02']);
+    expect(source.destroyed).toBe(true);
+  });
+
+  it('rejects when the source fails', async () => {
+    const source = new Readable({
+      read() {
+        this.destroy(new Error('socket hang up'));
+      },
+    });
+    await expect(readHeaders(source, { maxEntries: 10 })).rejects.toThrow('socket hang up');
+  });
+
+  it('reads an empty archive as no entries', async () => {
+    expect(await readHeaders(chunkedStream(await tarBuffer([])), { maxEntries: 10 })).toEqual({ entries: [], truncated: false });
+  });
+});
