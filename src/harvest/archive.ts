@@ -33,12 +33,13 @@ export async function readHeaders(
   source.pipe(ex);
   try {
     for await (const entry of ex) {
-      entries.push(toEntry(entry.header));
       entry.resume();
+      // Truncated only when there is an entry beyond the limit, not merely at it.
       if (entries.length >= options.maxEntries) {
         truncated = true;
         break;
       }
+      entries.push(toEntry(entry.header));
     }
   } finally {
     source.unpipe(ex);

@@ -2,6 +2,7 @@ import type { DirFacts, FsFacts } from '../model/fs-facts.js';
 import type { EntryType, FsChange, WriteEvent } from '../model/write-event.js';
 import type { Engine } from '../runtime/engine.js';
 import { readHeaders, type ArchiveEntry } from './archive.js';
+import { isSystemTree } from '../analyze/paths.js';
 import { hasChangedChild, isNoisePath, isUnder, mergeDiffs, parentOf } from './changes.js';
 
 /** Entries read per directory; past it the listing is marked truncated and facts are partial. */
@@ -21,22 +22,40 @@ export interface DirListing {
 }
 
 /**
- * The directory a change writes into: for a path the app created, the parent of the topmost
- * created directory (that parent exists in the image); for a modified directory with no
- * changed child (a file created and removed), the directory itself; else the parent.
+ * The directories to read for one snapshot: for a path the app created, the parent of the
+ * topmost created directory (that parent exists in the image); for a modified directory with
+ * no changed child (a file created and removed inside), the directory itself; else the
+ * parent. System trees are never read whole: they never become mounts.
  */
-export function writeDirs(changes: readonly FsChange[], ignore: (p: string) => boolean): string[] {
+export function writeDirs(
+  changes: readonly FsChange[],
+  ignore: (p: string) => boolean,
+  isDir: (path: string) => boolean,
+): string[] {
   const byPath = new Map(changes.map((c) => [c.path, c]));
-  const sorted = [...byPath.keys()].sort();
   const dirs = new Set<string>();
+  const leaves = new Set(modifiedLeaves(changes, ignore));
   for (const c of changes) {
-    if (ignore(c.path)) continue;
-    if (c.kind === 'modified' && hasChangedChild(c.path, sorted)) continue;
+    if (ignore(c.path) || isNoisePath(c.path)) continue;
+    if (c.kind === 'modified' && !leaves.has(c.path)) continue;
+    if (c.kind === 'modified' && isDir(c.path)) {
+      dirs.add(c.path);
+      continue;
+    }
     let top = c.path;
     while (byPath.get(parentOf(top))?.kind === 'added' && parentOf(top) !== '/') top = parentOf(top);
     dirs.add(parentOf(top));
   }
-  return [...dirs].sort();
+  return [...dirs].filter((d) => !isSystemTree(d)).sort();
+}
+
+/** Modified paths with no changed path below them: file or directory, only a stat can tell. */
+export function modifiedLeaves(changes: readonly FsChange[], ignore: (p: string) => boolean): string[] {
+  const withChild = new Set<string>();
+  for (const c of changes) for (let a = parentOf(c.path); a !== '/'; a = parentOf(a)) withChild.add(a);
+  return changes
+    .filter((c) => c.kind === 'modified' && !withChild.has(c.path) && !ignore(c.path) && !isNoisePath(c.path))
+    .map((c) => c.path);
 }
 
 export async function takeSnapshot(
@@ -46,7 +65,11 @@ export async function takeSnapshot(
   ignore: (p: string) => boolean,
 ): Promise<Snapshot> {
   const listings = new Map<string, DirListing>();
-  for (const dir of writeDirs(changes, ignore)) {
+  const dirLeaves = new Set<string>();
+  for (const p of modifiedLeaves(changes, ignore)) {
+    if ((await engine.statPath(id, p))?.type === 'dir') dirLeaves.add(p);
+  }
+  for (const dir of writeDirs(changes, ignore, (p) => dirLeaves.has(p))) {
     listings.set(dir, await listDir(engine, id, dir));
   }
   return { changes, listings };

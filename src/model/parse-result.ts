@@ -18,6 +18,8 @@ export function parseResult(text: string, source: string): Result {
     if (!Array.isArray(r.plan?.mounts)) problems.push('plan.mounts is missing');
     if (!Array.isArray(r.findings)) problems.push('findings is missing');
     if (typeof r.image?.id !== 'string') problems.push('image.id is missing');
+    if (!Array.isArray(r.volumes)) problems.push('volumes is missing');
+    if (!Array.isArray(r.run?.env)) problems.push('run.env is missing');
   }
   if (problems.length > 0) {
     throw new RoProfileError('RESULT_INVALID', `${source} is not an ro-profile result: ${problems.join('; ')}`, {

@@ -115,7 +115,7 @@ export function parseMountFlag(flag: string): MountSpec {
         noCopy = value === undefined || value === 'true' || value === '1';
         break;
       case 'tmpfs-size':
-        tmpfsSizeBytes = Number(value);
+        tmpfsSizeBytes = parseSizeOption(flag, value ?? '');
         break;
       case 'tmpfs-mode':
         tmpfsMode = parseInt(value ?? '', 8);
@@ -135,6 +135,13 @@ export function parseMountFlag(flag: string): MountSpec {
     ...(tmpfsSizeBytes !== undefined && Number.isFinite(tmpfsSizeBytes) ? { tmpfsSizeBytes } : {}),
     ...(tmpfsMode !== undefined && Number.isFinite(tmpfsMode) ? { tmpfsMode } : {}),
   };
+}
+
+/** Docker's tmpfs-size: bytes, or a number with a k/m/g suffix (binary units). */
+function parseSizeOption(flag: string, value: string): number {
+  const m = /^(\d+(?:\.\d+)?)([kmgt]?)b?$/i.exec(value.trim());
+  if (!m) throw badMount(flag, `tmpfs-size "${value}" is not a size`);
+  return Math.round(Number(m[1]) * 1024 ** ['', 'k', 'm', 'g', 't'].indexOf((m[2] ?? '').toLowerCase()));
 }
 
 function badMount(flag: string, why: string): RoProfileError {

@@ -1,3 +1,4 @@
+import type { IncomingMessage } from 'node:http';
 import { PassThrough, type Readable } from 'node:stream';
 import { finished } from 'node:stream/promises';
 import Docker from 'dockerode';
@@ -11,9 +12,10 @@ import type {
   EngineInfo,
   ExecOutcome,
   ManagedObject,
+  PathStat,
   PullProgress,
 } from './engine.js';
-import { mapChanges, mapContainer, mapImage, mapManagedContainer, mapManagedVolume } from './map-docker.js';
+import { mapChanges, mapContainer, mapImage, mapManagedContainer, mapManagedVolume, mapPathStat } from './map-docker.js';
 
 interface DockerApiError {
   statusCode?: number;
@@ -243,6 +245,20 @@ export class DockerEngine implements Engine {
     return this.call('logs', async () => {
       const buf = (await this.docker.getContainer(id).logs({ stdout: true, stderr: true, follow: false })) as unknown as Buffer;
       return demuxBuffer(buf);
+    });
+  }
+
+  async statPath(id: string, path: string): Promise<PathStat | undefined> {
+    return this.call('archive stat', async () => {
+      try {
+        const res = (await this.docker.getContainer(id).infoArchive({ path })) as unknown as IncomingMessage;
+        res.resume();
+        const header = res.headers['x-docker-container-path-stat'];
+        return typeof header === 'string' ? mapPathStat(header) : undefined;
+      } catch (e) {
+        if (statusOf(e) === 404) return undefined;
+        throw e;
+      }
     });
   }
 

@@ -61,6 +61,14 @@ export interface ContainerState {
   readonly networkMode: string;
 }
 
+export interface PathStat {
+  readonly type: 'file' | 'dir' | 'symlink' | 'other';
+  /** Permission bits including setuid/setgid/sticky (0o7777). */
+  readonly mode: number;
+  readonly size: number;
+  readonly linkTarget?: string;
+}
+
 export interface ExecOutcome {
   readonly exitCode: number;
   readonly stdout: string;
@@ -97,6 +105,8 @@ export interface Engine {
   diff(id: string): Promise<FsChange[]>;
   exec(id: string, cmd: readonly string[], options: { readonly user?: string }): Promise<ExecOutcome>;
   logs(id: string): Promise<{ readonly stdout: string; readonly stderr: string }>;
+  /** Type, mode and link target of a path in the container, without reading it; undefined when absent. */
+  statPath(id: string, path: string): Promise<PathStat | undefined>;
   /** A tar stream of a path in the container (works on a stopped container). */
   getArchive(id: string, path: string): Promise<Readable>;
   createVolume(name: string, labels: Readonly<Record<string, string>>): Promise<void>;

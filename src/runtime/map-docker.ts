@@ -1,7 +1,7 @@
 import type Docker from 'dockerode';
 import type { HealthcheckSpec, ImageFacts, PortSpec } from '../model/image-facts.js';
 import type { FsChange } from '../model/write-event.js';
-import type { ContainerState, ManagedObject } from './engine.js';
+import type { ContainerState, ManagedObject, PathStat } from './engine.js';
 
 /** Docker API shapes (PascalCase) turned into ours, here and nowhere else. */
 
@@ -127,4 +127,27 @@ export function mapManagedVolume(v: Docker.VolumeInspectInfo & { CreatedAt?: str
     labels: v.Labels ?? {},
     createdAt: v.CreatedAt ? new Date(v.CreatedAt) : new Date(0),
   };
+}
+
+/** Go's os.FileMode bits, as the archive API's X-Docker-Container-Path-Stat header carries them. */
+const GO_MODE_DIR = 2 ** 31;
+const GO_MODE_SYMLINK = 2 ** 27;
+const GO_MODE_SETUID = 2 ** 23;
+const GO_MODE_SETGID = 2 ** 22;
+const GO_MODE_STICKY = 2 ** 20;
+
+export function mapPathStat(headerBase64: string): PathStat | undefined {
+  let stat: { mode?: number; size?: number; linkTarget?: string };
+  try {
+    stat = JSON.parse(Buffer.from(headerBase64, 'base64').toString('utf8')) as typeof stat;
+  } catch {
+    return undefined;
+  }
+  const m = stat.mode ?? 0;
+  // The high bits are beyond 32-bit bitwise operators: test them arithmetically.
+  const has = (bit: number) => Math.floor(m / bit) % 2 === 1;
+  const special = [26, 25, 24, 21, 19].some((b) => has(2 ** b)); // device, pipe, socket, char device, irregular
+  const type = has(GO_MODE_DIR) ? 'dir' : has(GO_MODE_SYMLINK) ? 'symlink' : special ? 'other' : 'file';
+  const mode = (m % 512) + (has(GO_MODE_SETUID) ? 0o4000 : 0) + (has(GO_MODE_SETGID) ? 0o2000 : 0) + (has(GO_MODE_STICKY) ? 0o1000 : 0);
+  return { type, mode, size: stat.size ?? 0, ...(stat.linkTarget ? { linkTarget: stat.linkTarget } : {}) };
 }

@@ -8,6 +8,7 @@ import type {
   EngineInfo,
   ExecOutcome,
   ManagedObject,
+  PathStat,
   PullProgress,
 } from '../../src/runtime/engine.js';
 
@@ -56,6 +57,8 @@ export class EngineFake implements Engine {
   /** Tar streams by path, for getArchive. */
   archives = new Map<string, () => Readable>();
   changes: FsChange[] = [];
+  /** statPath answers by path; a path not listed is absent. */
+  stats = new Map<string, PathStat>();
   private stateIndex = 0;
   private imageIndex = 0;
 
@@ -131,6 +134,11 @@ export class EngineFake implements Engine {
   async logs(id: string): Promise<{ readonly stdout: string; readonly stderr: string }> {
     this.record('logs', id);
     return this.logOutput;
+  }
+
+  async statPath(id: string, path: string): Promise<PathStat | undefined> {
+    this.record('statPath', id, path);
+    return this.stats.get(path);
   }
 
   async getArchive(id: string, path: string): Promise<Readable> {

@@ -163,6 +163,11 @@ export function archiveName(dir: string, path: string): string {
   return path === dir ? base : `${base}/${path.slice(dir === '/' ? 1 : dir.length + 1)}`;
 }
 
+/** The statPath question takeSnapshot asks, answered from a tree. */
+export function isDirIn(tree: Tree): (path: string) => boolean {
+  return (path) => tree.get(path)?.type === 'dir';
+}
+
 /** What takeSnapshot reads for one directory: the directory itself and everything below it. */
 export function listingOf(tree: Tree, dir: string): DirListing {
   const self = tree.get(dir);
@@ -176,6 +181,6 @@ export function listingOf(tree: Tree, dir: string): DirListing {
 /** The snapshot takeSnapshot would build from this diff over this filesystem. */
 export function snapshotOf(changes: readonly FsChange[], tree: Tree, ignore: (p: string) => boolean = () => false): Snapshot {
   const listings = new Map<string, DirListing>();
-  for (const d of writeDirs(changes, ignore)) listings.set(d, listingOf(tree, d));
+  for (const d of writeDirs(changes, ignore, isDirIn(tree))) listings.set(d, listingOf(tree, d));
   return { changes, listings };
 }

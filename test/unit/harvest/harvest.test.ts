@@ -20,17 +20,20 @@ function factsOf(fs: { dirs: readonly DirFacts[] }, path: string): DirFacts | un
 describe('writeDirs', () => {
   it.each<[string, FsChange[], string[]]>([
     ['nginx while running', readDiff('nginx-running'), ['/run', '/var/lib/nginx', '/var/log/nginx']],
-    // /run changed with nothing changed below: its entry comes from its parent's listing.
-    ['nginx after stop', readDiff('nginx-stopped'), ['/', '/var/lib/nginx', '/var/log/nginx']],
+    // /run changed with nothing changed below (the pid file came and went): /run itself is read.
+    ['nginx after stop', readDiff('nginx-stopped'), ['/run', '/var/lib/nginx', '/var/log/nginx']],
+    // A file written straight into /etc: system trees are never read whole.
+    ['a write into /etc', parseDiffText('C /etc\nA /etc/app.conf\n'), []],
     ['the busybox app', readDiff('busybox-app'), ['/run/app', '/var/log/app']],
     ['redis after stop', readDiff('redis-stopped'), ['/var/lib/redis']],
     ['a tree of created directories', parseDiffText('C /srv\nA /srv/a\nA /srv/a/b\nA /srv/a/b/c.txt\n'), ['/srv']],
   ])('lists the directories %s wrote into', (_name, changes, dirs) => {
-    expect(writeDirs(changes, none)).toEqual(dirs);
+    const dirsInImage = new Set(['/run', '/srv', '/etc', '/var/lib/nginx', '/var/log/nginx', '/var/lib/redis', '/run/app', '/var/log/app']);
+    expect(writeDirs(changes, none, (p) => dirsInImage.has(p))).toEqual(dirs);
   });
 
   it('skips ignored paths', () => {
-    expect(writeDirs(readDiff('nginx-running'), (p) => p.startsWith('/var/log'))).toEqual(['/run', '/var/lib/nginx']);
+    expect(writeDirs(readDiff('nginx-running'), (p) => p.startsWith('/var/log'), () => false)).toEqual(['/run', '/var/lib/nginx']);
   });
 });
 
@@ -144,9 +147,10 @@ describe('harvest rules', () => {
     expect(factsOf(fs, '/srv/cache')).toEqual({ path: '/srv/cache', exists: true, type: 'dir', uid: 1000, gid: 1000, mode: 0o755, shipped: ['keep', 'new'] });
   });
 
-  it('describes the shipped parent of a created tree', () => {
-    const { fs } = run('A /opt\nA /opt/app\nA /opt/app/state\n');
-    expect(fs.dirs).toEqual([{ path: '/', exists: true, type: 'dir', uid: 0, gid: 0, mode: 0o755, shipped: ['etc', 'srv'] }]);
+  it('never reads a system tree whole, even when a tree is created straight under it', () => {
+    const { fs, events } = run('A /opt\nA /opt/app\nA /opt/app/state\n');
+    expect(fs.dirs).toEqual([]);
+    expect(events.map((e) => e.path)).toEqual(['/opt', '/opt/app', '/opt/app/state']);
   });
 
   it('says a directory missing from every listing does not exist', () => {

@@ -35,7 +35,7 @@ describe('parseResult', () => {
     ['no plan', without(['plan']), 'plan.mounts is missing'],
     ['no findings', without(['findings']), 'findings is missing'],
     ['no image id', without(['image', 'id']), 'image.id is missing'],
-    ['an empty object', '{}', 'schemaVersion is undefined, expected 1; run.image is missing; plan.mounts is missing; findings is missing; image.id is missing'],
+    ['an empty object', '{}', 'schemaVersion is undefined, expected 1; run.image is missing; plan.mounts is missing; findings is missing; image.id is missing; volumes is missing; run.env is missing'],
   ])('refuses %s, saying what is wrong', (_name, text, problems) => {
     expect(() => parseResult(text, 'r.json')).toThrow(
       expect.objectContaining({ code: 'RESULT_INVALID', message: `r.json is not an ro-profile result: ${problems}`, hint: HINT }),
