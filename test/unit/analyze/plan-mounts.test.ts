@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import { sampleImage } from '../../helpers/samples.js';
 import { describe, expect, it } from 'vitest';
 import { SYSTEM_TREES } from '../../../src/analyze/paths.js';
 import { MIN_SIZE_BYTES, canWrite, planMounts, sizeFor, writeDirOf, type AnalyzeInput } from '../../../src/analyze/plan-mounts.js';
@@ -11,21 +12,7 @@ import { busyboxScenario, nginxScenario, redisScenario, snapshotOf, type Scenari
 
 const MiB = 1024 * 1024;
 
-const IMAGE: ImageFacts = {
-  ref: 'example/app:1',
-  id: 'sha256:1111111111111111111111111111111111111111111111111111111111111111',
-  repoDigests: [],
-  user: '',
-  entrypoint: [],
-  cmd: ['/app'],
-  env: [],
-  workingDir: '/',
-  exposedPorts: [],
-  volumes: [],
-  stopSignal: 'SIGTERM',
-  os: 'linux',
-  architecture: 'amd64',
-};
+const IMAGE: ImageFacts = sampleImage();
 
 function ev(op: WriteEvent['op'], path: string, more: Partial<Omit<WriteEvent, 'op' | 'path' | 'realPath'>> = {}): WriteEvent {
   return { path, realPath: path, op, source: 'diff', ...more };

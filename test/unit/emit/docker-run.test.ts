@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import { sampleMount, sampleRun } from '../../helpers/samples.js';
 import { describe, expect, it } from 'vitest';
 import { emitDockerRun, hardeningArgs, passThroughArgs } from '../../../src/emit/docker-run.js';
 import type { Mount } from '../../../src/model/mount-plan.js';
@@ -7,21 +8,11 @@ import type { RunSpec } from '../../../src/model/run-spec.js';
 const MiB = 1024 * 1024;
 
 function mount(overrides: Partial<Mount>): Mount {
-  return { path: '/run', kind: 'tmpfs', uid: 0, gid: 0, mode: 0o755, exec: false, sizeBytes: 64 * MiB, covers: [], reasons: [], hides: [], ...overrides };
+  return sampleMount(overrides);
 }
 
 function run(overrides: Partial<RunSpec> = {}): RunSpec {
-  return {
-    image: 'ro-profile-fixture/nginx:latest',
-    env: [],
-    envFiles: [],
-    command: [],
-    volumes: [],
-    mounts: [],
-    publish: [],
-    exercise: { execs: [], durationMs: 0, timeoutMs: 60_000, settleMs: 2_000, probePorts: [] },
-    ...overrides,
-  };
+  return { ...sampleRun({ image: 'ro-profile-fixture/nginx:latest' }), ...overrides };
 }
 
 /** The argv the real /bin/sh builds from the emitted line (with `docker` replaced by printf). */

@@ -1,37 +1,21 @@
+import { sampleImage, sampleRun } from '../../helpers/samples.js';
 import { describe, expect, it } from 'vitest';
 import type { ImageFacts } from '../../../src/model/image-facts.js';
 import type { RunSpec } from '../../../src/model/run-spec.js';
 import { WRITABLE, buildCreateSpec, parseMountFlag, splitCsv, userMountTargets, type HardeningSpec } from '../../../src/pipeline/launch-spec.js';
 import type { MountSpec } from '../../../src/runtime/engine.js';
 
-const IMAGE: ImageFacts = {
+const IMAGE: ImageFacts = sampleImage({
   ref: 'ro-profile-fixture/redis:latest',
   id: 'sha256:9c1d2e3f4a5b6c7d8e9f0a1b2c3d4e5f6a7b8c9d0e1f2a3b4c5d6e7f8a9b0c1d',
-  repoDigests: [],
   user: 'redis',
-  entrypoint: [],
   cmd: ['redis-server'],
-  env: [],
   workingDir: '/var/lib/redis',
   exposedPorts: [{ port: 6379, protocol: 'tcp' }],
-  volumes: [],
-  stopSignal: 'SIGTERM',
-  os: 'linux',
-  architecture: 'amd64',
-};
+});
 
 function runSpec(overrides: Partial<RunSpec> = {}): RunSpec {
-  return {
-    image: IMAGE.ref,
-    env: [],
-    envFiles: [],
-    command: [],
-    volumes: [],
-    mounts: [],
-    publish: [],
-    exercise: { execs: [], durationMs: 0, timeoutMs: 60_000, settleMs: 2_000, probePorts: [6379] },
-    ...overrides,
-  };
+  return { ...sampleRun({ image: IMAGE.ref }, { probePorts: [6379] }), ...overrides };
 }
 
 function build(run: RunSpec, o: { secrets?: [string, string][]; hardening?: HardeningSpec } = {}) {

@@ -1,3 +1,4 @@
+import { sampleImage, sampleRun } from '../../helpers/samples.js';
 import { describe, expect, it } from 'vitest';
 import type { RoProfileError } from '../../../src/errors.js';
 import type { ImageFacts } from '../../../src/model/image-facts.js';
@@ -9,34 +10,11 @@ import { closedPort, tcpServer } from '../../helpers/servers.js';
 
 const ID = 'f00dfeedf00dfeedf00dfeedf00dfeedf00dfeedf00dfeedf00dfeedf00dfeed';
 
-const IMAGE: ImageFacts = {
-  ref: 'example/app:1',
-  id: 'sha256:2222222222222222222222222222222222222222222222222222222222222222',
-  repoDigests: [],
-  user: '',
-  entrypoint: [],
-  cmd: ['/app'],
-  env: [],
-  workingDir: '/',
-  exposedPorts: [],
-  volumes: [],
-  stopSignal: 'SIGTERM',
-  os: 'linux',
-  architecture: 'amd64',
-};
+const IMAGE: ImageFacts = sampleImage({ id: 'sha256:2222222222222222222222222222222222222222222222222222222222222222' });
 const WITH_HEALTHCHECK: ImageFacts = { ...IMAGE, healthcheck: { test: ['CMD', 'curl', '-f', 'http://localhost/'] } };
 
 function runSpec(exercise: Partial<RunSpec['exercise']> = {}): RunSpec {
-  return {
-    image: IMAGE.ref,
-    env: [],
-    envFiles: [],
-    command: [],
-    volumes: [],
-    mounts: [],
-    publish: [],
-    exercise: { execs: [], durationMs: 0, timeoutMs: 10_000, settleMs: 0, probePorts: [], ...exercise },
-  };
+  return sampleRun({ image: IMAGE.ref }, { timeoutMs: 10_000, settleMs: 0, ...exercise });
 }
 
 const running = (overrides: Partial<ContainerState> = {}) => containerState({ id: ID, ...overrides });

@@ -1,0 +1,45 @@
+import type { ImageFacts } from '../../src/model/image-facts.js';
+import type { Mount } from '../../src/model/mount-plan.js';
+import type { ExerciseSpec, RunSpec } from '../../src/model/run-spec.js';
+
+const MiB = 1024 * 1024;
+
+/** Image facts of a plain image; tests override what they are about. */
+export function sampleImage(overrides: Partial<ImageFacts> = {}): ImageFacts {
+  return {
+    ref: 'example/app:1',
+    id: 'sha256:1111111111111111111111111111111111111111111111111111111111111111',
+    repoDigests: [],
+    user: '',
+    entrypoint: [],
+    cmd: ['/app'],
+    env: [],
+    workingDir: '/',
+    exposedPorts: [],
+    volumes: [],
+    stopSignal: 'SIGTERM',
+    os: 'linux',
+    architecture: 'amd64',
+    ...overrides,
+  };
+}
+
+/** A run spec with no pass-through options. */
+export function sampleRun(overrides: Partial<Omit<RunSpec, 'exercise'>> = {}, exercise: Partial<ExerciseSpec> = {}): RunSpec {
+  return {
+    image: 'example/app:1',
+    env: [],
+    envFiles: [],
+    command: [],
+    volumes: [],
+    mounts: [],
+    publish: [],
+    exercise: { execs: [], durationMs: 0, timeoutMs: 60_000, settleMs: 2_000, probePorts: [], ...exercise },
+    ...overrides,
+  };
+}
+
+/** A root-owned 64 MiB tmpfs on /run. */
+export function sampleMount(overrides: Partial<Mount> = {}): Mount {
+  return { path: '/run', kind: 'tmpfs', uid: 0, gid: 0, mode: 0o755, exec: false, sizeBytes: 64 * MiB, covers: [], reasons: [], hides: [], ...overrides };
+}
