@@ -1,8 +1,13 @@
 import type { ImageFacts } from '../model/image-facts.js';
-import type { DirFacts, FsFacts } from '../model/fs-facts.js';
+import type { DirFacts, FsFacts, ShippedEntry } from '../model/fs-facts.js';
 import type { Finding, Mount, MountPlan } from '../model/mount-plan.js';
 import type { WriteEvent } from '../model/write-event.js';
-import { compareStrings, isSystemTree, isUnder, parentOf } from './paths.js';
+import { dataEvidence, isLogPath } from './classify.js';
+import { indexEvents, neededDir } from './needed-dirs.js';
+import { compareStrings, isUnder } from './paths.js';
+import { selectMounts, type Chosen } from './select-mounts.js';
+import { symlinkFindings } from './symlink-findings.js';
+import { volumeName } from './volume-name.js';
 
 export interface AnalyzeInput {
   readonly image: ImageFacts;
@@ -10,6 +15,10 @@ export interface AnalyzeInput {
   readonly fs: FsFacts;
   /** Targets of the user's -v/--mount: writes below them are already covered. */
   readonly userMounts: readonly string[];
+  /** --persist: these directories become named volumes, written or not. */
+  readonly persist?: readonly string[];
+  /** --ephemeral: mounts at or below these are tmpfs, whatever their content looks like. */
+  readonly ephemeral?: readonly string[];
 }
 
 export interface Analysis {
@@ -22,138 +31,257 @@ const MiB = 1024 * 1024;
 export const MIN_SIZE_BYTES = 64 * MiB;
 /** Headroom over the bytes observed. */
 export const SIZE_FACTOR = 4;
+/** Paths listed in a mount's `covers`; `coversCount` has the total. */
+export const MAX_COVERS = 100;
 
-/** Size rule: max(64 MiB, 4 × observed bytes), rounded up to a whole MiB. */
+/** Size rule: max(64 MiB, 4 × bytes observed), rounded up to a whole MiB. */
 export function sizeFor(observedBytes: number): number {
   return Math.max(MIN_SIZE_BYTES, Math.ceil((observedBytes * SIZE_FACTOR) / MiB) * MiB);
 }
 
 /**
- * From observed writes to mounts. Pure: the same input gives the same plan, byte for byte.
- * Every write not covered by the user's own mounts or a declared volume falls under exactly
- * one mount, or under a finding when it lands straight in a system tree.
+ * From observed writes to mounts. Pure: the same input gives the same plan, byte for byte,
+ * whatever the order of the events. Every write not under the user's own mounts falls under
+ * exactly one mount (the innermost), or under a finding when it lands straight in a system tree.
  */
 export function planMounts(input: AnalyzeInput): Analysis {
+  const facts = new Map(input.fs.dirs.map((d) => [d.path, d]));
   const findings: Finding[] = [];
-  const covered = [...input.userMounts, ...input.image.volumes];
+  const byUser = new Map<string, WriteEvent[]>();
+  const byVolume = new Map<string, WriteEvent[]>();
   const writes: WriteEvent[] = [];
+  const execs: WriteEvent[] = [];
   for (const e of input.events) {
-    const by = covered.find((m) => isUnder(e.realPath, m));
-    if (by === undefined) writes.push(e);
+    const user = input.userMounts.find((m) => isUnder(e.realPath, m));
+    const volume = input.image.volumes.find((v) => isUnder(e.realPath, v));
+    if (user !== undefined) push(byUser, user, e);
+    else if (volume !== undefined) push(byVolume, volume, e);
+    else if (e.op === 'exec') execs.push(e);
+    else writes.push(e);
   }
-  for (const v of input.image.volumes) {
+
+  const ix = indexEvents(writes);
+  const needs = new Map<string, WriteEvent[]>();
+  for (const e of writes) push(needs, neededDir(e, ix), e);
+  for (const p of input.persist ?? []) if (!needs.has(p)) needs.set(p, []);
+  const { chosen, systemWrites } = selectMounts(needs, facts);
+
+  const mounts: Mount[] = [];
+  for (const c of [...chosen.values()].sort((a, b) => compareStrings(a.path, b.path))) {
+    const exec = execs.some((e) => innermost(e.realPath, chosen) === c.path);
+    const m = mountFor(c, facts.get(c.path), { ...input, exec, chosen });
+    mounts.push(m.mount);
+    findings.push(...m.findings);
+  }
+  for (const v of [...input.image.volumes].sort(compareStrings)) {
+    const events = byVolume.get(v) ?? [];
+    const f = facts.get(v);
+    if (events.length > 0) mounts.push(volumeMount(v, events, f, input.image.ref));
     findings.push({
       kind: 'declared-volume',
       severity: 'info',
       path: v,
-      message: `the image declares VOLUME ${v}; Docker keeps it writable as an anonymous volume even under --read-only`,
+      message:
+        events.length > 0
+          ? `the image declares VOLUME ${v} and the app wrote ${events.length} entr${events.length === 1 ? 'y' : 'ies'} there: it becomes an explicit named volume, so the data survives a new container`
+          : `the image declares VOLUME ${v}; nothing was written there during the profile, and Docker keeps it writable (an anonymous volume) even under --read-only`,
+      evidence: uniqueSorted(events.map((e) => e.realPath)).slice(0, 20),
+    });
+  }
+  for (const [tree, events] of systemWrites) findings.push(systemWriteFinding(tree, events));
+  for (const [m, events] of byUser) {
+    findings.push({
+      kind: 'user-mount',
+      severity: 'info',
+      path: m,
+      message: `${events.length} write${events.length === 1 ? '' : 's'} under your own mount ${m}: covered by it`,
+      evidence: uniqueSorted(events.map((e) => e.realPath)).slice(0, 20),
+    });
+  }
+  findings.push(...symlinkFindings(input.fs.symlinks, mounts, facts));
+  mounts.sort((a, b) => compareStrings(a.path, b.path));
+  return { plan: { mounts }, findings: sortFindings(findings) };
+}
+
+function push<K, V>(m: Map<K, V[]>, k: K, v: V): void {
+  const list = m.get(k);
+  if (list) list.push(v);
+  else m.set(k, [v]);
+}
+
+function innermost(path: string, chosen: ReadonlyMap<string, Chosen>): string | undefined {
+  for (let a = path; ; a = a.slice(0, Math.max(a.lastIndexOf('/'), 1))) {
+    if (chosen.has(a)) return a;
+    if (a === '/') return undefined;
+  }
+}
+
+interface MountContext extends AnalyzeInput {
+  readonly exec: boolean;
+  readonly chosen: ReadonlyMap<string, Chosen>;
+}
+
+function mountFor(c: Chosen, f: DirFacts | undefined, ctx: MountContext): { mount: Mount; findings: Finding[] } {
+  const findings: Finding[] = [];
+  const inImage = f !== undefined && f.exists && !f.created;
+  const events = c.events;
+  const { uid, gid, mode } = ownership(events, f, inImage);
+  const observed = events.filter((e) => e.type !== 'dir' && (e.op === 'add' || e.op === 'modify')).reduce((n, e) => n + (e.size ?? 0), 0);
+  const written = new Set(events.map((e) => e.realPath));
+  const shipped = inImage ? (f?.shipped ?? []) : [];
+  const modifiedShipped = events.filter((e) => e.op === 'modify' && e.type === 'file' && !isLogPath(e.realPath) && !dataEvidence(e));
+  const edited = new Set(modifiedShipped.map((e) => e.realPath));
+  const content = shipped.filter((s) => carriesContent(s, `${c.path}/${s.name}`, written, edited));
+  const ephemeral = (ctx.ephemeral ?? []).some((p) => isUnder(c.path, p));
+  const persisted = (ctx.persist ?? []).some((p) => isUnder(p, c.path) && innermost(p, ctx.chosen) === c.path);
+  const data = ephemeral ? [] : uniqueSorted(events.map(dataEvidence).filter((x): x is string => x !== undefined));
+  const persistent = !ephemeral && (persisted || data.length > 0);
+  const kind: Mount['kind'] = persistent ? 'volume' : content.length > 0 ? 'seeded' : 'tmpfs';
+  const exec = ctx.exec || events.some((e) => e.type === 'file' && e.op !== 'delete' && ((e.mode ?? 0) & 0o111) !== 0);
+  const shippedBytes = kind === 'seeded' ? shipped.reduce((n, s) => n + (s.type === 'file' ? s.size : 0), 0) : 0;
+  const mount: Mount = {
+    path: c.path,
+    kind,
+    ...(kind !== 'tmpfs' ? { volumeName: volumeName(ctx.image.ref, c.path) } : {}),
+    ...(!inImage ? { created: true } : {}),
+    uid,
+    gid,
+    mode,
+    exec,
+    sizeBytes: sizeFor(observed + shippedBytes),
+    covers: smallest(written, MAX_COVERS),
+    coversCount: written.size,
+    observedBytes: observed,
+    reasons: reasonsFor(c, events, observed, inImage),
+    hides: shipped.map((s) => s.name),
+  };
+
+  if (modifiedShipped.length > 0) {
+    findings.push({
+      kind: 'modified-shipped-file',
+      severity: 'warning',
+      path: c.path,
+      message: `the app edits ${modifiedShipped.length === 1 ? 'a file' : 'files'} the image ships in ${c.path}; under a read-only root the edit fails, so ${c.path} gets a ${kind === 'tmpfs' ? 'tmpfs' : `${kind} mount holding the image's content`}. Better: make the edit at build time (or write the result elsewhere) and drop this mount`,
+      evidence: uniqueSorted(modifiedShipped.map((e) => e.realPath)),
+    });
+  }
+  if (data.length > 0) {
+    findings.push({
+      kind: 'persistent-data',
+      severity: 'warning',
+      path: c.path,
+      message: `${c.path} holds what looks like data that must outlive the container, outside any VOLUME: it becomes the named volume "${mount.volumeName}", not a tmpfs (use --ephemeral ${c.path} if it is really a cache)`,
+      evidence: data.slice(0, 20),
+    });
+  }
+  if (kind === 'seeded' || (kind === 'volume' && content.length > 0)) {
+    findings.push({
+      kind: 'seeded-content',
+      severity: 'warning',
+      path: c.path,
+      message: `a plain mount on ${c.path} would hide ${content.length} shipped entr${content.length === 1 ? 'y' : 'ies'} with content the app may read, so the mount starts with the image's copy. Docker copies it into a new named volume on first use only: after an image upgrade the volume keeps the old content until you remove it`,
+      evidence: content.map((s) => `${c.path}/${s.name}`).slice(0, 20),
+    });
+  } else if (shipped.length > 0) {
+    findings.push({
+      kind: 'shadowed-content',
+      severity: 'info',
+      path: c.path,
+      message: `the mount on ${c.path} hides ${shipped.length} shipped entr${shipped.length === 1 ? 'y' : 'ies'} without content of their own (empty files and directories, or files the app rewrites)`,
+      evidence: shipped.map((s) => `${c.path}/${s.name}`).slice(0, 20),
+    });
+  }
+  if (kind !== 'tmpfs' && !inImage && uid !== 0) {
+    findings.push({
+      kind: 'volume-owner',
+      severity: 'warning',
+      path: c.path,
+      message: `${c.path} is not in the image, so a new named volume there starts root-owned (0755) and user ${uid} cannot write it: create ${c.path} in the image owned by ${uid}:${gid}, or chown the volume once`,
       evidence: [],
     });
   }
-  const groups = groupByWriteDir(writes);
-  const candidates = [...groups.keys()].sort(compareStrings);
-  // A candidate below another candidate is served by the outer mount. A system tree never
-  // becomes a mount, so it serves nothing: the directories below it keep their own mounts.
-  const roots = candidates.filter((c) => isSystemTree(c) || !candidates.some((o) => o !== c && !isSystemTree(o) && isUnder(c, o)));
-  const mounts: Mount[] = [];
-  const factsByPath = new Map(input.fs.dirs.map((d) => [d.path, d]));
-  for (const root of roots) {
-    const events = isSystemTree(root) ? (groups.get(root) ?? []) : candidates.filter((c) => isUnder(c, root)).flatMap((c) => groups.get(c) ?? []);
-    if (isSystemTree(root)) {
-      findings.push({
-        kind: 'system-write',
-        severity: 'error',
-        path: root,
-        message: `the app writes straight into ${root}, a system tree that cannot become a mount; change the app to write elsewhere (or point the file at a writable directory)`,
-        evidence: uniqueSorted(events.map((e) => `${e.op} ${e.realPath}`)),
-      });
-      continue;
-    }
-    const mount = mountFor(root, events, factsByPath.get(root));
-    mounts.push(mount);
-    if (mount.hides.length > 0) {
-      findings.push({
-        kind: 'shadowed-content',
-        severity: 'warning',
-        path: root,
-        message: `a mount on ${root} hides ${mount.hides.length} entr${mount.hides.length === 1 ? 'y' : 'ies'} the image ships there`,
-        evidence: mount.hides.slice(0, 20),
-      });
-    }
+  const logs = uniqueSorted(events.filter((e) => e.type !== 'dir' && e.op !== 'delete' && isLogPath(e.realPath)).map((e) => e.realPath));
+  if (logs.length > 0) {
+    findings.push({
+      kind: 'log-file',
+      severity: 'info',
+      path: c.path,
+      message: `the app logs to files in ${c.path}; consider sending them to stdout/stderr (for example by linking them to /dev/stdout in the image), or keep this mount${kind === 'tmpfs' ? ' (its size caps the logs)' : ''}`,
+      evidence: logs.slice(0, 20),
+    });
   }
-  for (const e of writes) {
-    if ((e.op === 'add' || e.op === 'modify' || e.op === 'open-write') && /\.log$|^\/var\/log\//.test(e.realPath) && e.type !== 'dir') {
-      findings.push({
-        kind: 'log-file',
-        severity: 'info',
-        path: e.realPath,
-        message: `the app logs to ${e.realPath}; consider sending it to stdout, or keep the mount`,
-        evidence: [],
-      });
-    }
-  }
-  return { plan: { mounts: mounts.sort((a, b) => compareStrings(a.path, b.path)) }, findings: dedupeFindings(findings) };
-}
-
-/** Groups events by the directory each writes into (see writeDirOf). */
-function groupByWriteDir(events: readonly WriteEvent[]): Map<string, WriteEvent[]> {
-  const added = new Set(events.filter((e) => e.op === 'add').map((e) => e.realPath));
-  const paths = events.map((e) => e.realPath);
-  const groups = new Map<string, WriteEvent[]>();
-  for (const e of events) {
-    const dir = writeDirOf(e, added, paths);
-    const g = groups.get(dir) ?? [];
-    g.push(e);
-    groups.set(dir, g);
-  }
-  return groups;
+  return { mount, findings };
 }
 
 /**
- * The directory that must be writable for this event: for a created path, the parent of the
- * topmost created directory above it; for a directory modified with nothing changed below it
- * (a file created and removed inside), that directory; else the parent.
+ * A hidden entry that matters: a symlink, a non-empty directory, a file with content the app
+ * did not write, or a non-log file the app edits (its original content is the app's input).
+ * Empty files and directories, and logs or data the app rewrites, are placeholders.
  */
-export function writeDirOf(e: WriteEvent, added: ReadonlySet<string>, allPaths: readonly string[]): string {
-  if (e.type === 'dir' && e.op === 'modify' && !allPaths.some((p) => p !== e.realPath && isUnder(p, e.realPath))) {
-    return e.realPath;
-  }
-  let top = e.realPath;
-  while (parentOf(top) !== '/' && added.has(parentOf(top))) top = parentOf(top);
-  return parentOf(top);
+function carriesContent(s: ShippedEntry, path: string, written: ReadonlySet<string>, edited: ReadonlySet<string>): boolean {
+  if (s.type === 'symlink') return true;
+  if (s.type === 'dir') return s.empty === false;
+  if (!written.has(path)) return s.size > 0;
+  return edited.has(path);
 }
 
-function mountFor(path: string, events: readonly WriteEvent[], facts: DirFacts | undefined): Mount {
-  const dirUid = facts?.uid ?? 0;
-  const dirGid = facts?.gid ?? 0;
-  const mode = facts?.mode ?? 0o755;
+/**
+ * Keep the image directory's owner and mode when the writer could write there already;
+ * else the writer (the owner of what the app wrote) must own the mount. A directory the app
+ * created keeps the owner and mode the app gave it.
+ */
+function ownership(events: readonly WriteEvent[], f: DirFacts | undefined, inImage: boolean): { uid: number; gid: number; mode: number } {
+  const dir = { uid: f?.uid ?? 0, gid: f?.gid ?? 0, mode: f?.mode ?? 0o755 };
+  if (!inImage) return dir;
   const writer = mostCommonOwner(events);
-  // Keep the image's owner where the writer could already write there; else the writer must own it.
-  const keep = writer === undefined || canWrite(writer.uid, writer.gid, dirUid, dirGid, mode);
-  const observed = events.filter((e) => e.type === 'file' && (e.op === 'add' || e.op === 'modify')).reduce((n, e) => n + (e.size ?? 0), 0);
-  const exec = events.some((e) => e.op === 'exec' || (e.type === 'file' && e.op !== 'delete' && ((e.mode ?? 0) & 0o111) !== 0));
+  if (!writer || canWrite(writer.uid, writer.gid, dir.uid, dir.gid, dir.mode)) return dir;
+  return { uid: writer.uid, gid: writer.gid, mode: dir.mode };
+}
+
+function volumeMount(path: string, events: readonly WriteEvent[], f: DirFacts | undefined, imageRef: string): Mount {
+  const paths = new Set(events.map((e) => e.realPath));
+  const observed = events.filter((e) => e.type === 'file').reduce((n, e) => n + (e.size ?? 0), 0);
   return {
     path,
-    kind: 'tmpfs',
-    uid: keep ? dirUid : writer.uid,
-    gid: keep ? dirGid : writer.gid,
-    mode,
-    exec,
+    kind: 'volume',
+    volumeName: volumeName(imageRef, path),
+    uid: f?.uid ?? 0,
+    gid: f?.gid ?? 0,
+    mode: f?.mode ?? 0o755,
+    exec: events.some((e) => e.type === 'file' && ((e.mode ?? 0) & 0o111) !== 0),
     sizeBytes: sizeFor(observed),
-    covers: uniqueSorted(events.map((e) => e.realPath)),
-    reasons: reasonsFor(events, observed),
-    hides: [...(facts?.shipped ?? [])],
+    covers: smallest(paths, MAX_COVERS),
+    coversCount: paths.size,
+    observedBytes: observed,
+    reasons: [`the image declares VOLUME ${path}, and the app wrote there (${paths.size} entr${paths.size === 1 ? 'y' : 'ies'}, ${observed} bytes)`],
+    hides: [],
   };
 }
 
-function reasonsFor(events: readonly WriteEvent[], observed: number): string[] {
+function reasonsFor(c: Chosen, events: readonly WriteEvent[], observed: number, inImage: boolean): string[] {
   const counts = new Map<string, number>();
   for (const e of events) counts.set(e.op, (counts.get(e.op) ?? 0) + 1);
   const ops = [...counts.entries()].sort(([a], [b]) => compareStrings(a, b)).map(([op, n]) => `${op} ${n}`);
-  const transient = events.filter((e) => e.op === 'delete' && events.some((o) => o.op === 'add' && o.realPath === e.realPath));
   const out = [`the app wrote here (${ops.join(', ')}; ${observed} bytes observed)`];
-  if (transient.length > 0) out.push(`created and removed during the run: ${uniqueSorted(transient.map((e) => e.realPath)).join(', ')}`);
+  if (!inImage) out.push(`the app created ${c.path}; the runtime creates the mount point, and the parent's shipped entries stay visible`);
+  if (c.widenedFrom) out.push(`widened from ${c.widenedFrom.join(', ')}: ${c.path} ships nothing a mount could hide`);
+  if (c.nestedIn) out.push(`${c.path} ships in the image inside the mount on ${c.nestedIn}, which would hide it; this mount keeps it`);
+  const addedHere = new Set(events.filter((e) => e.op === 'add').map((e) => e.realPath));
+  const removed = events.filter((e) => e.op === 'delete' && addedHere.has(e.realPath));
+  if (removed.length > 0) out.push(`created and removed during the run: ${uniqueSorted(removed.map((e) => e.realPath)).slice(0, 10).join(', ')}`);
+  const sources = uniqueSorted(events.map((e) => e.source));
+  out.push(`seen by: ${sources.join(', ')}`);
   return out;
+}
+
+function systemWriteFinding(tree: string, events: readonly WriteEvent[]): Finding {
+  return {
+    kind: 'system-write',
+    severity: 'error',
+    path: tree,
+    message: `the app writes straight into ${tree}, a system tree that cannot become a mount; change the app (or its configuration) to write into a directory of its own, then profile again`,
+    evidence: uniqueSorted(events.map((e) => `${e.op} ${e.realPath}`)).slice(0, 20),
+  };
 }
 
 function mostCommonOwner(events: readonly WriteEvent[]): { uid: number; gid: number } | undefined {
@@ -176,12 +304,32 @@ export function canWrite(uid: number, gid: number, dirUid: number, dirGid: numbe
   return (mode & 0o003) === 0o003;
 }
 
+/** The n smallest strings of a set, sorted, without sorting the whole set. */
+export function smallest(xs: Iterable<string>, n: number): string[] {
+  const out: string[] = [];
+  for (const x of xs) {
+    if (out.length === n && compareStrings(x, out[n - 1]!) >= 0) continue;
+    let lo = 0;
+    let hi = out.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (compareStrings(out[mid]!, x) < 0) lo = mid + 1;
+      else hi = mid;
+    }
+    out.splice(lo, 0, x);
+    if (out.length > n) out.pop();
+  }
+  return out;
+}
+
 function uniqueSorted(xs: readonly string[]): string[] {
   return [...new Set(xs)].sort(compareStrings);
 }
 
-function dedupeFindings(fs: readonly Finding[]): Finding[] {
+const SEVERITY_ORDER = { error: 0, warning: 1, info: 2 } as const;
+
+function sortFindings(fs: readonly Finding[]): Finding[] {
   const seen = new Map<string, Finding>();
   for (const f of fs) seen.set(`${f.kind}\0${f.path}`, f);
-  return [...seen.values()].sort((a, b) => compareStrings(a.kind, b.kind) || compareStrings(a.path, b.path));
+  return [...seen.values()].sort((a, b) => SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity] || compareStrings(a.kind, b.kind) || compareStrings(a.path, b.path));
 }

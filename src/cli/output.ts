@@ -2,10 +2,10 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { RoProfileError, isRoProfileError, messageOf } from '../errors.js';
 import type { Result } from '../model/result.js';
-import { emitFormat, type Format } from '../emit/emit.js';
+import { FORMATS, emitFormat, type Format } from '../emit/emit.js';
 import { exitCodeFor, EXIT } from './exit-codes.js';
 
-export const FILE_NAMES: Record<Format, string> = { run: 'docker-run.sh', json: 'result.json' };
+export const FILE_NAMES: Record<Format, string> = { run: 'docker-run.sh', json: 'result.json', report: 'report.md' };
 
 export interface OutputOptions {
   readonly format: Format | 'all';
@@ -19,7 +19,7 @@ export function writeResult(result: Result, o: OutputOptions): void {
     process.stdout.write(`${JSON.stringify({ outcome: 'success', result })}\n`);
     return;
   }
-  const formats: Format[] = o.format === 'all' ? ['run', 'json'] : [o.format];
+  const formats: Format[] = o.format === 'all' ? [...FORMATS] : [o.format];
   if (o.out !== undefined) {
     mkdirSync(o.out, { recursive: true });
     for (const f of formats) writeFileSync(join(o.out, FILE_NAMES[f]), emitFormat(result, f));

@@ -12,8 +12,12 @@ export function hardeningArgs(mounts: readonly Mount[]): string[] {
 }
 
 function mountArgs(m: Mount): string[] {
-  if (m.kind !== 'tmpfs') {
-    throw new RoProfileError('EMIT_FAILED', `mount kind "${m.kind}" on ${m.path} cannot be written as docker run flags yet`);
+  if (m.kind === 'volume' || m.kind === 'seeded') {
+    // A named volume: Docker copies the image's content (and the directory's owner) into it on first use.
+    const name = m.volumeName;
+    if (!name) throw new RoProfileError('EMIT_FAILED', `the ${m.kind} mount on ${m.path} has no volume name`);
+    if (!m.path.includes(':')) return ['-v', `${name}:${m.path}`];
+    return ['--mount', `type=volume,source=${name},${csvField(`target=${m.path}`)}`];
   }
   // `--tmpfs` splits PATH from OPTIONS at the first colon; a path with one needs --mount.
   if (!m.path.includes(':')) return ['--tmpfs', `${m.path}:${tmpfsOptions(m)}`];

@@ -1,9 +1,10 @@
 import { RoProfileError } from '../errors.js';
 import type { Result } from '../model/result.js';
 import { emitDockerRun } from './docker-run.js';
+import { emitReport } from './report.js';
 import { emitResultJson } from './result-json.js';
 
-export const FORMATS = ['run', 'json'] as const;
+export const FORMATS = ['run', 'json', 'report'] as const;
 export type Format = (typeof FORMATS)[number];
 
 /** Renders one format from a result; pure, so `emit RESULT.json` gives the same bytes as a live run. */
@@ -13,6 +14,8 @@ export function emitFormat(result: Result, format: Format): string {
       return emitDockerRun(result.run, result.plan.mounts);
     case 'json':
       return emitResultJson(result);
+    case 'report':
+      return emitReport(result);
     default: {
       const never: never = format;
       throw new RoProfileError('USAGE', `unknown format "${String(never)}"`);

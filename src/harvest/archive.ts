@@ -9,12 +9,18 @@ export interface ArchiveEntry {
   readonly uid: number;
   readonly gid: number;
   readonly mode: number;
+  /** Modification time, ms since the epoch. */
+  readonly mtimeMs: number;
   readonly linkTarget?: string;
+  /** The first bytes of a regular file's content (up to headBytes), to recognise its format. */
+  readonly head?: Buffer;
 }
 
 export interface ReadHeadersOptions {
   /** Stop after this many entries (the rest of the stream is not read). */
   readonly maxEntries: number;
+  /** Keep this many leading bytes of each regular file (0: none). */
+  readonly headBytes?: number;
 }
 
 /**
@@ -33,13 +39,14 @@ export async function readHeaders(
   source.pipe(ex);
   try {
     for await (const entry of ex) {
-      entry.resume();
       // Truncated only when there is an entry beyond the limit, not merely at it.
       if (entries.length >= options.maxEntries) {
+        entry.resume();
         truncated = true;
         break;
       }
-      entries.push(toEntry(entry.header));
+      const head = await drain(entry as unknown as AsyncIterable<Buffer>, entry.header.type === 'file' ? (options.headBytes ?? 0) : 0);
+      entries.push(toEntry(entry.header, head));
     }
   } finally {
     source.unpipe(ex);
@@ -49,7 +56,21 @@ export async function readHeaders(
   return { entries, truncated };
 }
 
-function toEntry(h: Header): ArchiveEntry {
+/** Reads a body to its end (tar-stream needs that to go on), keeping only its first `keep` bytes. */
+async function drain(body: AsyncIterable<Buffer>, keep: number): Promise<Buffer | undefined> {
+  const parts: Buffer[] = [];
+  let kept = 0;
+  for await (const chunk of body) {
+    if (kept < keep) {
+      const part = chunk.subarray(0, keep - kept);
+      parts.push(part);
+      kept += part.length;
+    }
+  }
+  return kept > 0 ? Buffer.concat(parts) : undefined;
+}
+
+function toEntry(h: Header, head: Buffer | undefined): ArchiveEntry {
   const type = h.type === 'file' || h.type === 'contiguous-file' ? 'file' : h.type === 'directory' ? 'dir' : h.type === 'symlink' ? 'symlink' : 'other';
   return {
     name: h.name.replace(/\/+$/, ''),
@@ -58,6 +79,8 @@ function toEntry(h: Header): ArchiveEntry {
     uid: h.uid ?? 0,
     gid: h.gid ?? 0,
     mode: (h.mode ?? 0) & 0o7777,
+    mtimeMs: h.mtime ? h.mtime.getTime() : 0,
+    ...(head ? { head } : {}),
     ...(h.linkname ? { linkTarget: h.linkname } : {}),
   };
 }

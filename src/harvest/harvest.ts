@@ -1,9 +1,10 @@
-import type { DirFacts, FsFacts } from '../model/fs-facts.js';
+import type { DirFacts, FsFacts, ShippedEntry, Symlink } from '../model/fs-facts.js';
 import type { EntryType, FsChange, WriteEvent } from '../model/write-event.js';
 import type { Engine } from '../runtime/engine.js';
 import { readHeaders, type ArchiveEntry } from './archive.js';
 import { isSystemTree } from '../analyze/paths.js';
-import { hasChangedChild, isNoisePath, isUnder, mergeDiffs, parentOf } from './changes.js';
+import { isNoisePath, isUnder, mergeDiffs, parentOf } from './changes.js';
+import { HEAD_BYTES, formatOf } from './formats.js';
 
 /** Entries read per directory; past it the listing is marked truncated and facts are partial. */
 const MAX_ENTRIES_PER_DIR = 5000;
@@ -76,7 +77,7 @@ export async function takeSnapshot(
 }
 
 async function listDir(engine: Engine, id: string, dir: string): Promise<DirListing> {
-  const { entries, truncated } = await readHeaders(await engine.getArchive(id, dir), { maxEntries: MAX_ENTRIES_PER_DIR });
+  const { entries, truncated } = await readHeaders(await engine.getArchive(id, dir), { maxEntries: MAX_ENTRIES_PER_DIR, headBytes: HEAD_BYTES });
   // Docker names entries after the directory's basename ("nginx/access.log" for /var/log/nginx).
   const base = parentOf(dir);
   const byPath = new Map<string, ArchiveEntry>();
@@ -89,78 +90,172 @@ async function listDir(engine: Engine, id: string, dir: string): Promise<DirList
   return { ...(self ? { self } : {}), entries: byPath, truncated };
 }
 
+/** The content of a volume the container had mounted, read after it stopped. */
+export interface VolumeListing {
+  readonly destination: string;
+  readonly entries: ReadonlyMap<string, ArchiveEntry>;
+}
+
 export interface HarvestInput {
   readonly running: Snapshot;
   readonly stopped: Snapshot;
   /** Paths that are not the app's writes: user mount points, tool files. */
   readonly ignore: (p: string) => boolean;
+  /** Declared volumes' content; entries changed since startedAtMs are the app's writes. */
+  readonly volumes?: readonly VolumeListing[];
+  readonly startedAtMs?: number;
+  readonly symlinks?: readonly Symlink[];
 }
 
-/** Turns the two snapshots into write events and the facts of the directories that matter. */
-export function harvest(input: HarvestInput): { events: WriteEvent[]; fs: FsFacts; changes: FsChange[] } {
+export interface Harvest {
+  readonly events: WriteEvent[];
+  readonly fs: FsFacts;
+  readonly changes: FsChange[];
+}
+
+/** Clock slack between the engine's start time and file times (both from the same kernel). */
+const MTIME_SLACK_MS = 1000;
+
+/** Turns the snapshots into write events and the facts of the directories that matter. Pure. */
+export function harvest(input: HarvestInput): Harvest {
   const { running, stopped, ignore } = input;
   const all = mergeDiffs(running.changes, stopped.changes);
-  const merged = all.filter(({ change }) => !isNoisePath(change.path) && !ignore(change.path));
   // Children are counted before filtering: /etc changed because of /etc/hosts is no write of the app's.
-  const sorted = all.map((m) => m.change.path);
+  const withChild = new Set<string>();
+  for (const { change } of all) for (let a = parentOf(change.path); a !== '/'; a = parentOf(a)) withChild.add(a);
+  const merged = all.filter(({ change }) => !isNoisePath(change.path) && !ignore(change.path));
+  const entries = mergeListings([running, stopped]);
+  const added = new Set(merged.filter((m) => m.change.kind === 'added').map((m) => m.change.path));
+
   const events: WriteEvent[] = [];
   for (const { change, transient } of merged) {
-    const meta = lookup(stopped, change.path) ?? lookup(running, change.path);
-    const isDir = meta?.type === 'dir' || hasChangedChild(change.path, sorted);
     // A directory only "modified" because something changed below it says nothing by itself.
-    if (change.kind === 'modified' && isDir && hasChangedChild(change.path, sorted)) continue;
-    const type: EntryType | undefined = meta?.type ?? (isDir ? 'dir' : undefined);
-    const base = {
-      path: change.path,
-      realPath: change.path,
-      source: 'diff' as const,
-      ...(type ? { type } : {}),
-      ...(meta ? { size: meta.size, uid: meta.uid, gid: meta.gid, mode: meta.mode } : {}),
-    };
+    if (change.kind === 'modified' && withChild.has(change.path)) continue;
+    const meta = entries.get(change.path);
+    const type: EntryType | undefined = meta?.type ?? (withChild.has(change.path) ? 'dir' : undefined);
     const op = change.kind === 'added' ? 'add' : change.kind === 'modified' ? 'modify' : 'delete';
-    events.push({ ...base, op });
-    if (transient) events.push({ path: change.path, realPath: change.path, op: 'delete', source: 'diff', ...(type ? { type } : {}) });
+    events.push(eventOf(change.path, op, 'diff', type, meta));
+    if (transient) events.push(eventOf(change.path, 'delete', 'diff', type, undefined));
   }
-  // Directories described: those written into, plus modified directories with no changed
-  // child (something was created and removed inside them).
-  const dirs = new Set([...running.listings.keys(), ...stopped.listings.keys()]);
-  for (const e of events) if (e.type === 'dir' && e.op === 'modify') dirs.add(e.path);
-  const added = new Set(merged.filter((m) => m.change.kind === 'added').map((m) => m.change.path));
+  events.push(...volumeEvents(input.volumes ?? [], input.startedAtMs ?? 0));
+
   const deleted = merged.filter((m) => m.change.kind === 'deleted').map((m) => m.change.path);
-  const facts: DirFacts[] = [...dirs].sort().map((dir) => dirFacts(dir, [stopped, running], added, deleted));
-  return { events, fs: { dirs: facts }, changes: merged.map((m) => m.change) };
+  const dirs = describedDirs([running, stopped], events, entries);
+  const facts = [...dirs].sort(compare).map((d) => dirFacts(d, entries, childIndex(entries), added, deleted, isTruncated([running, stopped], d)));
+  const symlinks = [...(input.symlinks ?? [])].sort((a, b) => compare(a.path, b.path));
+  return { events, fs: { dirs: facts, symlinks }, changes: merged.map((m) => m.change) };
 }
 
-function lookup(s: Snapshot, path: string): ArchiveEntry | undefined {
-  for (const [dir, l] of s.listings) {
-    if (!isUnder(path, dir)) continue;
-    const e = path === dir ? l.self : l.entries.get(path);
-    if (e) return e;
-  }
-  return undefined;
+function eventOf(path: string, op: WriteEvent['op'], source: WriteEvent['source'], type: EntryType | undefined, meta: ArchiveEntry | undefined): WriteEvent {
+  const format = formatOf(meta?.head);
+  return {
+    path,
+    realPath: path,
+    op,
+    source,
+    ...(type ? { type } : {}),
+    ...(meta ? { size: meta.size, uid: meta.uid, gid: meta.gid, mode: meta.mode } : {}),
+    ...(format ? { format } : {}),
+  };
 }
 
-function dirFacts(dir: string, snapshots: readonly Snapshot[], added: ReadonlySet<string>, deleted: readonly string[]): DirFacts {
-  const self = snapshots.map((s) => lookup(s, dir)).find((e) => e);
-  if (!self) return { path: dir, exists: false, shipped: [] };
-  const shipped = new Set<string>();
-  for (const snap of snapshots) {
-    for (const l of snap.listings.values()) {
-      for (const p of l.entries.keys()) {
-        if (parentOf(p) === dir && !added.has(p)) shipped.add(p.slice(dir === '/' ? 1 : dir.length + 1));
-      }
+/** What the app left in its volumes: entries changed since the container started. */
+function volumeEvents(volumes: readonly VolumeListing[], startedAtMs: number): WriteEvent[] {
+  const out: WriteEvent[] = [];
+  for (const v of volumes) {
+    for (const [path, e] of [...v.entries].sort(([a], [b]) => compare(a, b))) {
+      if (path === v.destination || e.mtimeMs < startedAtMs - MTIME_SLACK_MS) continue;
+      out.push(eventOf(path, 'add', 'volume', e.type, e));
     }
   }
-  for (const p of deleted) if (parentOf(p) === dir) shipped.add(p.slice(dir === '/' ? 1 : dir.length + 1));
-  const s = self;
+  return out;
+}
+
+/** Every entry seen in any listing, by absolute path; the later snapshot wins. */
+function mergeListings(snapshots: readonly Snapshot[]): Map<string, ArchiveEntry> {
+  const out = new Map<string, ArchiveEntry>();
+  for (const s of snapshots) {
+    for (const [dir, l] of s.listings) {
+      if (l.self) out.set(dir, l.self);
+      for (const [p, e] of l.entries) out.set(p, e);
+    }
+  }
+  return out;
+}
+
+function childIndex(entries: ReadonlyMap<string, ArchiveEntry>): Map<string, string[]> {
+  const idx = new Map<string, string[]>();
+  for (const p of entries.keys()) {
+    const parent = parentOf(p);
+    const list = idx.get(parent);
+    if (list) list.push(p);
+    else idx.set(parent, [p]);
+  }
+  return idx;
+}
+
+/** The listed directories, plus every directory between them and a written path. */
+function describedDirs(snapshots: readonly Snapshot[], events: readonly WriteEvent[], entries: ReadonlyMap<string, ArchiveEntry>): Set<string> {
+  const dirs = new Set<string>();
+  for (const s of snapshots) for (const d of s.listings.keys()) dirs.add(d);
+  for (const e of events) {
+    if (e.source !== 'diff') continue;
+    for (let a = e.realPath; a !== '/'; a = parentOf(a)) {
+      const entry = entries.get(a);
+      if (!entry) break;
+      if (entry.type === 'dir') dirs.add(a);
+    }
+  }
+  return dirs;
+}
+
+function isTruncated(snapshots: readonly Snapshot[], dir: string): boolean {
+  return snapshots.some((s) => [...s.listings].some(([d, l]) => l.truncated && isUnder(dir, d)));
+}
+
+function dirFacts(
+  dir: string,
+  entries: ReadonlyMap<string, ArchiveEntry>,
+  children: ReadonlyMap<string, readonly string[]>,
+  added: ReadonlySet<string>,
+  deleted: readonly string[],
+  truncated: boolean,
+): DirFacts {
+  const self = entries.get(dir);
+  if (!self) return { path: dir, exists: false, shipped: [] };
+  const shippedKids = (d: string) => (children.get(d) ?? []).filter((p) => !added.has(p));
+  const shipped: ShippedEntry[] = shippedKids(dir).map((p) => {
+    const e = entries.get(p)!;
+    return {
+      name: p.slice(dir.length + 1),
+      type: e.type,
+      size: e.size,
+      uid: e.uid,
+      gid: e.gid,
+      mode: e.mode,
+      ...(e.type === 'dir' ? { empty: shippedKids(p).length === 0 } : {}),
+      ...(e.linkTarget ? { linkTarget: e.linkTarget } : {}),
+    };
+  });
+  // A shipped entry the app deleted is no longer there to read, but a mount hides it all the same.
+  for (const p of deleted) {
+    if (parentOf(p) === dir && !entries.has(p)) shipped.push({ name: p.slice(dir.length + 1), type: 'file', size: 0, uid: 0, gid: 0, mode: 0 });
+  }
+  shipped.sort((a, b) => compare(a.name, b.name));
   return {
     path: dir,
     exists: true,
-    type: s.type,
-    uid: s.uid,
-    gid: s.gid,
-    mode: s.mode,
-    ...(s.linkTarget ? { linkTarget: s.linkTarget } : {}),
-    shipped: [...shipped].sort(),
+    ...(added.has(dir) ? { created: true } : {}),
+    type: self.type,
+    uid: self.uid,
+    gid: self.gid,
+    mode: self.mode,
+    ...(self.linkTarget ? { linkTarget: self.linkTarget } : {}),
+    shipped,
+    ...(truncated ? { truncated } : {}),
   };
+}
+
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }

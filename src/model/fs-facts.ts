@@ -1,16 +1,41 @@
-/** What the image (as shipped) holds at a directory that may become a mount. */
+/** An entry the image ships directly inside a directory that may become a mount. */
+export interface ShippedEntry {
+  readonly name: string;
+  readonly type: 'file' | 'dir' | 'symlink' | 'other';
+  readonly size: number;
+  readonly uid: number;
+  readonly gid: number;
+  readonly mode: number;
+  /** For a directory: true when the image ships nothing inside it. */
+  readonly empty?: boolean;
+  readonly linkTarget?: string;
+}
+
+/** What the image (as shipped) holds at a directory that matters to the analysis. */
 export interface DirFacts {
   readonly path: string;
+  /** True when the directory exists in the container after the run. */
   readonly exists: boolean;
+  /** True when the app created it (it is not in the image). */
+  readonly created?: boolean;
   readonly type?: 'dir' | 'symlink' | 'file' | 'other';
   readonly uid?: number;
   readonly gid?: number;
   readonly mode?: number;
   readonly linkTarget?: string;
-  /** Names (relative to path) of the entries the image ships inside, sorted. */
-  readonly shipped: readonly string[];
+  /** The entries the image ships directly inside, sorted by name (what a mount here would hide). */
+  readonly shipped: readonly ShippedEntry[];
+  /** True when the listing stopped early: the shipped list is incomplete. */
+  readonly truncated?: boolean;
+}
+
+/** A symbolic link in the image, with its target made absolute. */
+export interface Symlink {
+  readonly path: string;
+  readonly target: string;
 }
 
 export interface FsFacts {
   readonly dirs: readonly DirFacts[];
+  readonly symlinks: readonly Symlink[];
 }

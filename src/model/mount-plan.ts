@@ -5,26 +5,41 @@ export interface Mount {
   /** Real absolute path inside the container. */
   readonly path: string;
   readonly kind: MountKind;
+  /** Name of the named volume, for kind volume and seeded. */
+  readonly volumeName?: string;
+  /** True when the directory is not in the image: the runtime creates the mount point. */
+  readonly created?: boolean;
   readonly uid: number;
   readonly gid: number;
   readonly mode: number;
   readonly exec: boolean;
   readonly sizeBytes: number;
-  /** Paths of the write events this mount serves. */
+  /** Paths of the write events this mount serves (the first 100, sorted). */
   readonly covers: readonly string[];
+  /** How many distinct paths it serves in all. */
+  readonly coversCount: number;
+  /** Bytes the app wrote here during the profile. */
+  readonly observedBytes: number;
   /** Why this directory. */
   readonly reasons: readonly string[];
   /** Shipped entries this mount shadows. */
   readonly hides: readonly string[];
 }
 
-export type FindingKind =
-  | 'system-write'
-  | 'declared-volume'
-  | 'shadowed-content'
-  | 'log-file'
-  | 'noise'
-  | 'user-mount';
+export const FINDING_KINDS = [
+  'system-write',
+  'modified-shipped-file',
+  'persistent-data',
+  'seeded-content',
+  'shadowed-content',
+  'hidden-symlink-target',
+  'symlink-alias',
+  'declared-volume',
+  'volume-owner',
+  'log-file',
+  'user-mount',
+] as const;
+export type FindingKind = (typeof FINDING_KINDS)[number];
 
 export interface Finding {
   readonly kind: FindingKind;

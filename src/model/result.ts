@@ -1,3 +1,4 @@
+import type { FsFacts } from './fs-facts.js';
 import type { ImageFacts } from './image-facts.js';
 import type { Finding, MountPlan } from './mount-plan.js';
 import type { RunSpec } from './run-spec.js';
@@ -55,7 +56,11 @@ export interface Result {
   readonly exercise: ExerciseReport;
   readonly changes: readonly FsChange[];
   readonly volumes: readonly VolumeSeen[];
+  /** The image's directories that mattered to the analysis, and the links that lead into them. */
+  readonly fs: FsFacts;
   readonly events: readonly WriteEvent[];
+  /** The analysis overrides given (--persist, --ephemeral), so a result can be analysed again. */
+  readonly analysis: { readonly persist: readonly string[]; readonly ephemeral: readonly string[] };
   readonly plan: MountPlan;
   readonly findings: readonly Finding[];
   readonly verification: readonly VerificationRecord[];

@@ -20,6 +20,8 @@ export interface WriteEvent {
   readonly gid?: number;
   readonly mode?: number;
   readonly errno?: string;
+  /** What the content is, when its first bytes say so (e.g. "sqlite", "redis-rdb"). */
+  readonly format?: string;
 }
 
 /** What `docker diff` reports for one path. */

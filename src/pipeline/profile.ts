@@ -1,5 +1,6 @@
 import { planMounts } from '../analyze/plan-mounts.js';
 import { harvest, takeSnapshot, type Snapshot } from '../harvest/harvest.js';
+import { listVolume, readCompatLinks } from '../harvest/image-links.js';
 import type { Result } from '../model/result.js';
 import { SCHEMA_VERSION } from '../model/result.js';
 import type { LaunchSecrets, RunSpec } from '../model/run-spec.js';
@@ -25,6 +26,9 @@ export interface ProfileOptions {
   readonly limits: LaunchLimits;
   readonly cwd: string;
   readonly toolVersion: string;
+  /** --persist / --ephemeral overrides of the analysis. */
+  readonly persist: readonly string[];
+  readonly ephemeral: readonly string[];
   /** Seconds between the stop signal and SIGKILL. */
   readonly stopTimeoutSec: number;
   /** Lets the caller see what is owned (for the message of a second Ctrl-C). */
@@ -85,12 +89,17 @@ async function profileUnredacted(o: ProfileOptions, redact: (t: string) => strin
     clock('stop', `${image.stopSignal}, exit code ${after.exitCode}`);
   }
   const stopped = await takeSnapshot(engine, id, await engine.diff(id), ignore);
-  // Writes into volumes never show in the diff; at least record which ones were there.
-  const volumes = [...(await engine.inspectContainer(id)).volumes].sort((a, b) => (a.destination < b.destination ? -1 : 1));
-  const h = harvest({ running, stopped, ignore });
+  // Writes into volumes never show in the diff: read the declared ones, newer files are the app's.
+  const final = await engine.inspectContainer(id);
+  const volumes = [...final.volumes].sort((a, b) => (a.destination < b.destination ? -1 : 1));
+  const declared = volumes.filter((v) => image.volumes.includes(v.destination));
+  const volumeListings = [];
+  for (const v of declared) volumeListings.push(await listVolume(engine, id, v.destination, 5000));
+  const symlinks = await readCompatLinks(engine, id);
+  const h = harvest({ running, stopped, ignore, volumes: volumeListings, startedAtMs: final.startedAtMs, symlinks });
   clock('harvest', `${h.changes.length} changes, ${h.events.length} write events`);
 
-  const analysis = planMounts({ image, events: h.events, fs: h.fs, userMounts: userMountTargets(run) });
+  const analysis = planMounts({ image, events: h.events, fs: h.fs, userMounts: userMountTargets(run), persist: o.persist, ephemeral: o.ephemeral });
   clock('analyze', `${analysis.plan.mounts.length} mount${analysis.plan.mounts.length === 1 ? '' : 's'}, ${analysis.findings.length} finding${analysis.findings.length === 1 ? '' : 's'}`);
 
   const savedRun: RunSpec = { ...run, exercise: { ...run.exercise, execs: run.exercise.execs.map(redact) } };
@@ -108,7 +117,9 @@ async function profileUnredacted(o: ProfileOptions, redact: (t: string) => strin
     },
     changes: h.changes,
     volumes,
+    fs: h.fs,
     events: h.events,
+    analysis: { persist: [...o.persist], ephemeral: [...o.ephemeral] },
     plan: analysis.plan,
     findings: analysis.findings,
     verification: [],

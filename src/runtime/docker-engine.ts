@@ -209,7 +209,12 @@ export class DockerEngine implements Engine {
   }
 
   async diff(id: string): Promise<FsChange[]> {
-    return this.call('diff', async () => mapChanges(await this.docker.getContainer(id).changes()));
+    return this.call('diff', async () => {
+      // With no changes the engine answers `null`, which dockerode hands back as a raw Buffer.
+      const raw: unknown = await this.docker.getContainer(id).changes();
+      const parsed: unknown = Buffer.isBuffer(raw) ? JSON.parse(raw.toString('utf8') || 'null') : raw;
+      return mapChanges(Array.isArray(parsed) ? (parsed as { Path: string; Kind: number }[]) : null);
+    });
   }
 
   async exec(id: string, cmd: readonly string[], options: { readonly user?: string }): Promise<ExecOutcome> {

@@ -51,6 +51,8 @@ export interface ContainerState {
   readonly exitCode: number;
   readonly oomKilled: boolean;
   readonly error: string;
+  /** When the container last started, ms since the epoch (0 when it never did). */
+  readonly startedAtMs: number;
   readonly health?: { readonly status: string; readonly lastOutput: string };
   /** IP addresses by network name. */
   readonly ips: Readonly<Record<string, string>>;

@@ -99,6 +99,7 @@ export function mapContainer(info: Docker.ContainerInspectInfo): ContainerState 
     exitCode: s.ExitCode,
     oomKilled: s.OOMKilled,
     error: s.Error ?? '',
+    startedAtMs: s.StartedAt && !s.StartedAt.startsWith('0001-') ? Date.parse(s.StartedAt) || 0 : 0,
     ...(health
       ? { health: { status: health.Status, lastOutput: health.Log?.at(-1)?.Output?.trim() ?? '' } }
       : {}),

@@ -30,6 +30,8 @@ const options = {
   'stop-timeout': { type: 'string', default: '10s', describe: 'Time between the stop signal and SIGKILL', group: 'Exercise:' },
   memory: { type: 'string', default: '1g', describe: 'Memory limit of the profiling container', group: 'Exercise:' },
   'pids-limit': { type: 'number', default: 512, describe: 'Process limit of the profiling container', group: 'Exercise:' },
+  persist: { type: 'string', array: true, default: [] as string[], describe: 'Make this directory a named volume (data that must persist)', group: 'Analysis:' },
+  ephemeral: { type: 'string', array: true, default: [] as string[], describe: 'Keep mounts at or below this directory on tmpfs, even if they look like data', group: 'Analysis:' },
   format: { alias: 'f', choices: [...FORMATS, 'all'] as const, default: 'run' as const, describe: 'What to print', group: 'Output:' },
   out: { alias: 'o', type: 'string', describe: 'Write files into this directory instead of stdout', group: 'Output:' },
   json: { type: 'boolean', default: false, describe: 'Print one JSON object {outcome, result | error} for scripts', group: 'Output:' },
@@ -95,6 +97,8 @@ async function runProfile(argv: ProfileArgs): Promise<number> {
       limits: { memoryBytes: parseBytes('memory', argv.memory), pidsLimit: argv.pidsLimit },
       cwd: process.cwd(),
       toolVersion: toolVersion(),
+      persist: absolutePaths('persist', argv.persist),
+      ephemeral: absolutePaths('ephemeral', argv.ephemeral),
       stopTimeoutSec: Math.ceil(parseDuration('stop-timeout', argv.stopTimeout) / 1000),
       onScope: (s) => (scope = s),
     });
@@ -126,6 +130,15 @@ function finish(result: Result, argv: ProfileArgs): number {
     return EXIT.cannotRunReadOnly;
   }
   return EXIT.ok;
+}
+
+function absolutePaths(flag: string, paths: readonly string[]): string[] {
+  for (const p of paths) {
+    if (!p.startsWith('/')) {
+      throw new RoProfileError('USAGE', `"--${flag} ${p}" is not an absolute path`, { hint: `Give the directory as the container sees it, e.g. --${flag} /var/lib/app.` });
+    }
+  }
+  return paths.map((p) => (p.length > 1 ? p.replace(/\/+$/, '') : p));
 }
 
 function cannotRunReadOnly(paths: readonly string[]): RoProfileError {

@@ -1,0 +1,51 @@
+import type { WriteEvent } from '../model/write-event.js';
+import { parentOf } from './paths.js';
+
+/** What the analysis knows about the paths of one set of events, computed once. */
+export interface EventIndex {
+  /** Paths the app created (op add). */
+  readonly added: ReadonlySet<string>;
+  /** Paths created and removed again during the run. */
+  readonly transient: ReadonlySet<string>;
+  /** Paths with some event below them (so they are directories). */
+  readonly hasChild: ReadonlySet<string>;
+  /** Paths known to be directories (by their own event's type). */
+  readonly dirs: ReadonlySet<string>;
+}
+
+export function indexEvents(events: readonly WriteEvent[]): EventIndex {
+  const added = new Set<string>();
+  const deleted = new Set<string>();
+  const hasChild = new Set<string>();
+  const dirs = new Set<string>();
+  for (const e of events) {
+    if (e.op === 'add') added.add(e.realPath);
+    if (e.op === 'delete') deleted.add(e.realPath);
+    if (e.type === 'dir') dirs.add(e.realPath);
+    for (let a = parentOf(e.realPath); a !== '/' && !hasChild.has(a); a = parentOf(a)) hasChild.add(a);
+  }
+  const transient = new Set([...added].filter((p) => deleted.has(p)));
+  return { added, transient, hasChild, dirs };
+}
+
+/**
+ * The directory that must be writable for one event.
+ * - A directory the app created and kept: that directory itself (the runtime creates the
+ *   mount point), so its parent's shipped entries stay visible.
+ * - A file the app created, or anything it created and removed again: the parent of the
+ *   topmost created path, which exists in the image.
+ * - A directory modified with nothing changed below it (a file came and went): itself.
+ * - A shipped file modified or deleted, or a write seen only by a tracer: its parent.
+ */
+export function neededDir(e: WriteEvent, ix: EventIndex): string {
+  const p = e.realPath;
+  if (e.op === 'modify' && (e.type === 'dir' || ix.dirs.has(p)) && !ix.hasChild.has(p)) return p;
+  if (ix.added.has(p)) {
+    let top = p;
+    while (parentOf(top) !== '/' && ix.added.has(parentOf(top))) top = parentOf(top);
+    const isDir = ix.dirs.has(top) || ix.hasChild.has(top);
+    if (isDir && !ix.transient.has(top)) return top;
+    return parentOf(top);
+  }
+  return parentOf(p);
+}

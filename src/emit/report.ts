@@ -1,0 +1,116 @@
+import type { Finding, Mount } from '../model/mount-plan.js';
+import type { Result } from '../model/result.js';
+import type { WriteEvent } from '../model/write-event.js';
+import { MIN_SIZE_BYTES, SIZE_FACTOR } from '../analyze/plan-mounts.js';
+import { formatMode } from './tmpfs-options.js';
+
+/** Rows of written paths shown per mount before "… and N more". */
+const MAX_ROWS = 25;
+
+/**
+ * A Markdown document of the image's write needs, for a pull request or a review: each mount
+ * with what was written there and why, the findings, then the raw changes. Pure.
+ */
+export function emitReport(r: Result): string {
+  const out: string[] = [];
+  const digest = r.image.repoDigests[0] ?? r.image.id;
+  out.push(`# Write profile of \`${r.image.ref}\``, '');
+  out.push(`- Image: \`${digest}\` (${r.image.os}/${r.image.architecture}), user \`${r.image.user || 'root'}\``);
+  out.push(`- Profiled by ro-profile ${r.tool.version}: ${describeExercise(r)}`);
+  out.push(`- Result: ${plural(r.plan.mounts.length, 'writable mount')} on a read-only root; ${plural(countBy(r.findings, 'error'), 'error')}, ${plural(countBy(r.findings, 'warning'), 'warning')}`);
+  out.push(`- Verified: ${r.verification.length > 0 ? r.verification.map((v) => `${v.result} with ${v.format} on ${v.runtime} ${v.version}`).join('; ') : 'not yet (this config has not been run under its hardening)'}`);
+  out.push('');
+  out.push('## Mounts', '');
+  if (r.plan.mounts.length === 0) out.push('None: the app wrote nothing outside its volumes during the profile.', '');
+  else {
+    out.push('| path | kind | owner | mode | exec | size limit | written |', '| --- | --- | --- | --- | --- | --- | --- |');
+    for (const m of r.plan.mounts) {
+      out.push(`| \`${cell(m.path)}\` | ${kindLabel(m)} | ${m.uid}:${m.gid} | ${formatMode(m.mode)} | ${m.exec ? 'yes' : 'no'} | ${m.kind === 'tmpfs' ? formatBytes(m.sizeBytes) : '—'} | ${m.coversCount} path${m.coversCount === 1 ? '' : 's'}, ${formatBytes(m.observedBytes)} |`);
+    }
+    out.push('');
+    out.push(`Sizes come from observation: max(${formatBytes(MIN_SIZE_BYTES)}, ${SIZE_FACTOR} × the bytes written during the profile), rounded up to a MiB. A short exercise writes less than real traffic: raise them where you expect more.`, '');
+    for (const m of r.plan.mounts) out.push(...mountSection(m, r.events));
+  }
+  out.push('## Findings', '');
+  if (r.findings.length === 0) out.push('None.', '');
+  for (const f of r.findings) out.push(...findingLines(f));
+  out.push('## Raw changes', '');
+  out.push('What `docker diff` showed (while running and after stop, merged), then what other sources saw.', '');
+  out.push('```');
+  for (const c of r.changes) out.push(`${c.kind === 'added' ? 'A' : c.kind === 'modified' ? 'C' : 'D'} ${c.path}`);
+  for (const e of r.events.filter((x) => x.source !== 'diff')) out.push(`${e.source}: ${e.op} ${e.path}`);
+  if (r.changes.length === 0 && r.events.every((x) => x.source === 'diff')) out.push('(none)');
+  out.push('```', '');
+  return `${out.join('\n')}`;
+}
+
+function mountSection(m: Mount, events: readonly WriteEvent[]): string[] {
+  const out = [`### \`${m.path}\` (${kindLabel(m)})`, ''];
+  for (const why of m.reasons) out.push(`- ${why}`);
+  if (m.hides.length > 0) out.push(`- hides what the image ships there: ${m.hides.slice(0, MAX_ROWS).map((h) => `\`${h}\``).join(', ')}${m.hides.length > MAX_ROWS ? `, … and ${m.hides.length - MAX_ROWS} more` : ''}`);
+  out.push('');
+  const listed = new Set(m.covers);
+  const rows = events.filter((e) => listed.has(e.realPath));
+  if (rows.length > 0) {
+    out.push('| written | op | type | bytes | owner | mode | seen by |', '| --- | --- | --- | --- | --- | --- | --- |');
+    for (const e of rows.slice(0, MAX_ROWS)) {
+      out.push(`| \`${cell(e.realPath)}\` | ${e.op} | ${e.type ?? '?'}${e.format ? ` (${e.format})` : ''} | ${e.size ?? '—'} | ${e.uid !== undefined ? `${e.uid}:${e.gid}` : '—'} | ${e.mode !== undefined ? formatMode(e.mode) : '—'} | ${e.source} |`);
+    }
+    const more = m.coversCount - Math.min(rows.length, MAX_ROWS);
+    if (more > 0) out.push(`| … and ${more} more | | | | | | |`);
+    out.push('');
+  }
+  return out;
+}
+
+function findingLines(f: Finding): string[] {
+  const out = [`- **${f.severity}** \`${f.kind}\` on \`${f.path}\`: ${f.message}`];
+  for (const e of f.evidence.slice(0, 10)) out.push(`  - \`${e}\``);
+  if (f.evidence.length > 10) out.push(`  - … and ${f.evidence.length - 10} more`);
+  out.push('');
+  return out;
+}
+
+function kindLabel(m: Mount): string {
+  switch (m.kind) {
+    case 'tmpfs':
+      return 'tmpfs';
+    case 'volume':
+      return `volume \`${m.volumeName ?? ''}\``;
+    case 'seeded':
+      return `seeded volume \`${m.volumeName ?? ''}\``;
+    default: {
+      const never: never = m.kind;
+      return String(never);
+    }
+  }
+}
+
+function describeExercise(r: Result): string {
+  const x = r.exercise;
+  const parts = [x.readiness === 'job-exit' ? 'ran as a job to exit code 0' : `ready by ${x.readiness} after ${(x.readyAfterMs / 1000).toFixed(1)} s`];
+  for (const p of x.probes) parts.push(p.kind === 'http' ? `HTTP ${p.status} on :${p.port}` : `TCP ${p.ok ? 'open' : (p.error ?? 'failed')} on :${p.port}`);
+  if (x.execs.length > 0) parts.push(`${x.execs.length} --exec step${x.execs.length === 1 ? '' : 's'}`);
+  if (r.run.exercise.durationMs > 0) parts.push(`kept running ${(r.run.exercise.durationMs / 1000).toFixed(0)} s more`);
+  return parts.join(', ');
+}
+
+function plural(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? '' : 's'}`;
+}
+
+function countBy(fs: readonly Finding[], severity: Finding['severity']): number {
+  return fs.filter((f) => f.severity === severity).length;
+}
+
+/** Markdown table cells cannot hold a bare pipe or newline. */
+function cell(s: string): string {
+  return s.replace(/\|/g, '\\|').replace(/\n/g, '\\n');
+}
+
+function formatBytes(n: number): string {
+  if (n >= 1024 * 1024 && n % (1024 * 1024) === 0) return `${n / (1024 * 1024)} MiB`;
+  if (n >= 1024 * 1024) return `${(n / (1024 * 1024)).toFixed(1)} MiB`;
+  if (n >= 1024) return `${(n / 1024).toFixed(1)} KiB`;
+  return `${n} B`;
+}

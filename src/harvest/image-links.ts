@@ -1,0 +1,43 @@
+import type { Symlink } from '../model/fs-facts.js';
+import type { Engine } from '../runtime/engine.js';
+import { readHeaders, type ArchiveEntry } from './archive.js';
+import type { VolumeListing } from './harvest.js';
+import { parentOf } from './changes.js';
+
+/**
+ * Compatibility links the FHS allows distributions to make (FHS 3.0: /var/run, /var/lock;
+ * usr-merge: /bin, /sbin, /lib*), plus the temp directories some images link elsewhere.
+ * A write the app names through one lands in the target; a mount over the target's parent
+ * hides it. Each costs one stat of the archive API, never a read of the filesystem.
+ */
+export const COMPAT_LINKS = ['/var/run', '/var/lock', '/var/tmp', '/tmp', '/run/lock', '/usr/tmp', '/bin', '/sbin', '/lib', '/lib64'] as const;
+
+export async function readCompatLinks(engine: Engine, id: string): Promise<Symlink[]> {
+  const out: Symlink[] = [];
+  for (const path of COMPAT_LINKS) {
+    const st = await engine.statPath(id, path);
+    if (st?.type === 'symlink' && st.linkTarget) out.push({ path, target: absoluteTarget(path, st.linkTarget) });
+  }
+  return out;
+}
+
+/** A link target made absolute and normalised (`../run` from /var/run is /run). */
+export function absoluteTarget(link: string, target: string): string {
+  const parts = (target.startsWith('/') ? target : `${parentOf(link)}/${target}`).split('/');
+  const out: string[] = [];
+  for (const p of parts) {
+    if (p === '' || p === '.') continue;
+    if (p === '..') out.pop();
+    else out.push(p);
+  }
+  return `/${out.join('/')}`;
+}
+
+/** Reads a declared volume's content (headers and mtimes) from the stopped container. */
+export async function listVolume(engine: Engine, id: string, destination: string, maxEntries: number): Promise<VolumeListing> {
+  const { entries } = await readHeaders(await engine.getArchive(id, destination), { maxEntries, headBytes: 16 });
+  const base = parentOf(destination);
+  const byPath = new Map<string, ArchiveEntry>();
+  for (const e of entries) byPath.set(base === '/' ? `/${e.name}` : `${base}/${e.name}`, e);
+  return { destination, entries: byPath };
+}
