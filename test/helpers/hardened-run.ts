@@ -65,3 +65,12 @@ export async function httpStatus(host: string, port: number): Promise<number> {
   await res.arrayBuffer();
   return res.status;
 }
+
+/** Named volumes a printed config creates (volume and seeded mounts): tests remove them before and after. */
+export function volumeNamesOf(result: { plan: { mounts: readonly { volumeName?: string }[] } }): string[] {
+  return result.plan.mounts.map((m) => m.volumeName).filter((n): n is string => n !== undefined);
+}
+
+export async function removeVolumes(names: readonly string[]): Promise<void> {
+  for (const n of names) await docker.getVolume(n).remove({ force: true }).catch(() => undefined);
+}

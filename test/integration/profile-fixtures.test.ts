@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { FIXTURE, dockerAvailable, leftovers, runCli, testSession } from '../helpers/cli.js';
-import { eventually, httpStatus, runPrintedLine, type StartedHardened } from '../helpers/hardened-run.js';
+import { eventually, httpStatus, removeVolumes, runPrintedLine, type StartedHardened } from '../helpers/hardened-run.js';
 
 /**
  * The whole capability: profile a real image, paste the printed line into /bin/sh, and the
@@ -8,8 +8,10 @@ import { eventually, httpStatus, runPrintedLine, type StartedHardened } from '..
  */
 describe.skipIf(!dockerAvailable())('ro-profile IMAGE on the fixtures', () => {
   const started: StartedHardened[] = [];
+  const volumes: string[] = [];
   afterEach(async () => {
     await Promise.all(started.splice(0).map((s) => s.remove()));
+    await removeVolumes(volumes.splice(0));
   });
 
   async function profileAndStart(name: string, image: string, extra: string[] = []) {
@@ -55,9 +57,13 @@ describe.skipIf(!dockerAvailable())('ro-profile IMAGE on the fixtures', () => {
     await noReadOnlyErrors(c);
   });
 
-  it('redis as its own user: the printed line accepts SET and SAVE', async () => {
+  it('redis as its own user: its data directory becomes a named volume, and the printed line accepts SET and SAVE', async () => {
     const { line, c } = await profileAndStart('redis', FIXTURE.redis, ['--exec', 'redis-cli SET k v', '--exec', 'redis-cli SAVE']);
-    expect(line).toMatch(/--tmpfs \/var\/lib\/redis:[^ ]*mode=0750,uid=\d+,gid=\d+/);
+    // dump.rdb is data (REDIS header), so no tmpfs: a named volume, which Docker fills with the
+    // image's directory (owner redis, mode 0750) on first use.
+    const volume = /-v (redis-var-lib-redis-[0-9a-f]{6}):\/var\/lib\/redis/.exec(line)?.[1];
+    expect(volume, line).toBeDefined();
+    volumes.push(volume!);
     await eventually(async () => (await c.exec(['redis-cli', 'PING'])).output.includes('PONG'));
     const set = await c.exec(['redis-cli', 'SET', 'answer', '42']);
     expect(set.output).toContain('OK');
@@ -124,8 +130,12 @@ describe.skipIf(!dockerAvailable())('images with a healthcheck or a VOLUME', () 
     const { result } = JSON.parse(r.stdout);
     expect(result.image.volumes).toEqual(['/data']);
     expect(result.volumes).toEqual([expect.objectContaining({ destination: '/data', anonymous: true })]);
-    // The write into /data is covered by the volume, not turned into a tmpfs.
-    expect(result.plan.mounts.map((m: { path: string }) => m.path)).toEqual(['/run/app', '/var/log/app']);
+    // The write into /data stays on a volume (now an explicit named one), never a tmpfs.
+    expect(result.plan.mounts.map((m: { path: string; kind: string }) => [m.path, m.kind])).toEqual([
+      ['/data', 'volume'],
+      ['/run/app', 'tmpfs'],
+      ['/var/log/app', 'tmpfs'],
+    ]);
     expect(result.findings).toContainEqual(expect.objectContaining({ kind: 'declared-volume', path: '/data' }));
     const { docker } = await import('../helpers/cli.js');
     await expect(docker.getVolume(result.volumes[0].name).inspect()).rejects.toMatchObject({ statusCode: 404 });
