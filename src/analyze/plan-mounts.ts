@@ -55,8 +55,8 @@ export function planMounts(input: AnalyzeInput): Analysis {
     const user = input.userMounts.find((m) => isUnder(e.realPath, m));
     const volume = input.image.volumes.find((v) => isUnder(e.realPath, v));
     if (user !== undefined) push(byUser, user, e);
-    else if (volume !== undefined) push(byVolume, volume, e);
     else if (e.op === 'exec') execs.push(e);
+    else if (volume !== undefined) push(byVolume, volume, e);
     else writes.push(e);
   }
 
@@ -136,7 +136,8 @@ function mountFor(c: Chosen, f: DirFacts | undefined, ctx: MountContext): { moun
   const persisted = (ctx.persist ?? []).some((p) => isUnder(p, c.path) && innermost(p, ctx.chosen) === c.path);
   const data = ephemeral ? [] : uniqueSorted(events.map(dataEvidence).filter((x): x is string => x !== undefined));
   const persistent = !ephemeral && (persisted || data.length > 0);
-  const kind: Mount['kind'] = persistent ? 'volume' : content.length > 0 ? 'seeded' : 'tmpfs';
+  // --ephemeral means a tmpfs, whatever the content: the finding below says what it hides.
+  const kind: Mount['kind'] = ephemeral ? 'tmpfs' : persistent ? 'volume' : content.length > 0 ? 'seeded' : 'tmpfs';
   const exec = ctx.exec || events.some((e) => e.type === 'file' && e.op !== 'delete' && ((e.mode ?? 0) & 0o111) !== 0);
   const shippedBytes = kind === 'seeded' ? shipped.reduce((n, s) => n + (s.type === 'file' ? s.size : 0), 0) : 0;
   const mount: Mount = {
@@ -152,7 +153,7 @@ function mountFor(c: Chosen, f: DirFacts | undefined, ctx: MountContext): { moun
     covers: smallest(written, MAX_COVERS),
     coversCount: written.size,
     observedBytes: observed,
-    reasons: reasonsFor(c, events, observed, inImage),
+    reasons: reasonsFor(c, events, observed, inImage, persisted),
     hides: shipped.map((s) => s.name),
   };
 
@@ -180,6 +181,14 @@ function mountFor(c: Chosen, f: DirFacts | undefined, ctx: MountContext): { moun
       severity: 'warning',
       path: c.path,
       message: `a plain mount on ${c.path} would hide ${content.length} shipped entr${content.length === 1 ? 'y' : 'ies'} with content the app may read, so the mount starts with the image's copy. Docker copies it into a new named volume on first use only: after an image upgrade the volume keeps the old content until you remove it`,
+      evidence: content.map((s) => `${c.path}/${s.name}`).slice(0, 20),
+    });
+  } else if (content.length > 0) {
+    findings.push({
+      kind: 'shadowed-content',
+      severity: 'warning',
+      path: c.path,
+      message: `--ephemeral keeps ${c.path} on a tmpfs, which hides ${content.length} shipped entr${content.length === 1 ? 'y' : 'ies'} with content the app may read`,
       evidence: content.map((s) => `${c.path}/${s.name}`).slice(0, 20),
     });
   } else if (shipped.length > 0) {
@@ -258,19 +267,21 @@ function volumeMount(path: string, events: readonly WriteEvent[], f: DirFacts | 
   };
 }
 
-function reasonsFor(c: Chosen, events: readonly WriteEvent[], observed: number, inImage: boolean): string[] {
+function reasonsFor(c: Chosen, events: readonly WriteEvent[], observed: number, inImage: boolean, persisted: boolean): string[] {
   const counts = new Map<string, number>();
   for (const e of events) counts.set(e.op, (counts.get(e.op) ?? 0) + 1);
   const ops = [...counts.entries()].sort(([a], [b]) => compareStrings(a, b)).map(([op, n]) => `${op} ${n}`);
-  const out = [`the app wrote here (${ops.join(', ')}; ${observed} bytes observed)`];
+  // A mount that only keeps a shipped directory visible for a deeper one has no writes of its own.
+  const out = events.length > 0 ? [`the app wrote here (${ops.join(', ')}; ${observed} bytes observed)`] : [];
   if (!inImage) out.push(`the app created ${c.path}; the runtime creates the mount point, and the parent's shipped entries stay visible`);
   if (c.widenedFrom) out.push(`widened from ${c.widenedFrom.join(', ')}: ${c.path} ships nothing a mount could hide`);
   if (c.nestedIn) out.push(`${c.path} ships in the image inside the mount on ${c.nestedIn}, which would hide it; this mount keeps it`);
+  if (persisted) out.push(`--persist ${c.path}: kept on a named volume`);
   const addedHere = new Set(events.filter((e) => e.op === 'add').map((e) => e.realPath));
   const removed = events.filter((e) => e.op === 'delete' && addedHere.has(e.realPath));
   if (removed.length > 0) out.push(`created and removed during the run: ${uniqueSorted(removed.map((e) => e.realPath)).slice(0, 10).join(', ')}`);
   const sources = uniqueSorted(events.map((e) => e.source));
-  out.push(`seen by: ${sources.join(', ')}`);
+  if (sources.length > 0) out.push(`seen by: ${sources.join(', ')}`);
   return out;
 }
 

@@ -50,11 +50,13 @@ export function selectMounts(needs: ReadonlyMap<string, WriteEvent[]>, facts: Re
       chosen.set(dir, { path: dir, events: [...events] });
       continue;
     }
-    const keep = topmostShippedBelow(outer, dir, inImage);
-    const target = keep ?? outer;
-    const existing = chosen.get(target);
-    if (existing) existing.events.push(...events);
-    else chosen.set(target, { path: target, events: [...events], nestedIn: outer });
+    // A nested mount hides what the image ships below it in turn: repeat until nothing shipped is in the way.
+    let target = outer;
+    for (let keep = topmostShippedBelow(target, dir, inImage); keep !== undefined; keep = topmostShippedBelow(target, dir, inImage)) {
+      chosen.set(keep, { path: keep, events: [], nestedIn: target });
+      target = keep;
+    }
+    chosen.get(target)?.events.push(...events);
   }
   widen(chosen, facts, inImage);
   return { chosen, systemWrites };

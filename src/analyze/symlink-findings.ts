@@ -23,7 +23,8 @@ export function symlinkFindings(symlinks: readonly Symlink[], mounts: readonly M
     }
     // The innermost mount holding the target: it hides the target unless a mount sits at (or above) it.
     const holder = paths.filter((m) => isUnder(link.target, m) && m !== link.target).pop();
-    if (holder === undefined) continue;
+    // A volume (seeded or not) starts with the image's copy of the directory: only a tmpfs hides.
+    if (holder === undefined || mounts.find((m) => m.path === holder)?.kind !== 'tmpfs') continue;
     if (paths.some((m) => isUnder(link.target, m) && isUnder(m, holder) && m !== holder)) continue;
     const first = link.target.slice(holder === '/' ? 1 : holder.length + 1).split('/')[0];
     const shipped = facts.get(holder)?.shipped.some((s) => s.name === first) ?? false;

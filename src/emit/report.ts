@@ -56,7 +56,8 @@ function mountSection(m: Mount, events: readonly WriteEvent[]): string[] {
     for (const e of rows.slice(0, MAX_ROWS)) {
       out.push(`| \`${cell(e.realPath)}\` | ${e.op} | ${e.type ?? '?'}${e.format ? ` (${e.format})` : ''} | ${e.size ?? '—'} | ${e.uid !== undefined ? `${e.uid}:${e.gid}` : '—'} | ${e.mode !== undefined ? formatMode(e.mode) : '—'} | ${e.source} |`);
     }
-    const more = m.coversCount - Math.min(rows.length, MAX_ROWS);
+    // Rows not shown (a path can have several, e.g. created then removed), plus paths not listed in covers.
+    const more = rows.length - Math.min(rows.length, MAX_ROWS) + (m.coversCount - m.covers.length);
     if (more > 0) out.push(`| … and ${more} more | | | | | | |`);
     out.push('');
   }

@@ -141,7 +141,10 @@ export function harvest(input: HarvestInput): Harvest {
 
   const deleted = merged.filter((m) => m.change.kind === 'deleted').map((m) => m.change.path);
   const dirs = describedDirs([running, stopped], events, entries);
-  const facts = [...dirs].sort(compare).map((d) => dirFacts(d, entries, childIndex(entries), added, deleted, isTruncated([running, stopped], d)));
+  const children = childIndex(entries);
+  const facts = [...dirs].sort(compare).map((d) => dirFacts(d, entries, children, added, deleted, isTruncated([running, stopped], d)));
+  for (const v of input.volumes ?? []) facts.push(volumeFacts(v, input.startedAtMs ?? 0));
+  facts.sort((a, b) => compare(a.path, b.path));
   const symlinks = [...(input.symlinks ?? [])].sort((a, b) => compare(a.path, b.path));
   return { events, fs: { dirs: facts, symlinks }, changes: merged.map((m) => m.change) };
 }
@@ -254,6 +257,19 @@ function dirFacts(
     shipped,
     ...(truncated ? { truncated } : {}),
   };
+}
+
+/** A declared volume's directory: its owner and mode, and what the image put there (older than the start). */
+function volumeFacts(v: VolumeListing, startedAtMs: number): DirFacts {
+  const self = v.entries.get(v.destination);
+  if (!self) return { path: v.destination, exists: false, shipped: [] };
+  const shipped: ShippedEntry[] = [];
+  for (const [p, e] of v.entries) {
+    if (parentOf(p) !== v.destination || e.mtimeMs >= startedAtMs - MTIME_SLACK_MS) continue;
+    shipped.push({ name: p.slice(v.destination.length + 1), type: e.type, size: e.size, uid: e.uid, gid: e.gid, mode: e.mode });
+  }
+  shipped.sort((a, b) => compare(a.name, b.name));
+  return { path: v.destination, exists: true, type: self.type, uid: self.uid, gid: self.gid, mode: self.mode, shipped };
 }
 
 function compare(a: string, b: string): number {

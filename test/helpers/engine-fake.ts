@@ -21,6 +21,7 @@ export function containerState(overrides: Partial<ContainerState> = {}): Contain
     exitCode: 0,
     oomKilled: false,
     error: '',
+    startedAtMs: 0,
     ips: {},
     loopbackPorts: {},
     volumes: [],

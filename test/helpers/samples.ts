@@ -1,6 +1,8 @@
+import type { DirFacts, ShippedEntry } from '../../src/model/fs-facts.js';
 import type { ImageFacts } from '../../src/model/image-facts.js';
 import type { Mount } from '../../src/model/mount-plan.js';
 import type { ExerciseSpec, RunSpec } from '../../src/model/run-spec.js';
+import type { WriteEvent } from '../../src/model/write-event.js';
 
 const MiB = 1024 * 1024;
 
@@ -41,5 +43,34 @@ export function sampleRun(overrides: Partial<Omit<RunSpec, 'exercise'>> = {}, ex
 
 /** A root-owned 64 MiB tmpfs on /run. */
 export function sampleMount(overrides: Partial<Mount> = {}): Mount {
-  return { path: '/run', kind: 'tmpfs', uid: 0, gid: 0, mode: 0o755, exec: false, sizeBytes: 64 * MiB, covers: [], reasons: [], hides: [], ...overrides };
+  return {
+    path: '/run',
+    kind: 'tmpfs',
+    uid: 0,
+    gid: 0,
+    mode: 0o755,
+    exec: false,
+    sizeBytes: 64 * MiB,
+    covers: [],
+    coversCount: 0,
+    observedBytes: 0,
+    reasons: [],
+    hides: [],
+    ...overrides,
+  };
+}
+
+/** A write seen in the diff, named by its real path. */
+export function sampleEvent(op: WriteEvent['op'], path: string, more: Partial<Omit<WriteEvent, 'op' | 'path' | 'realPath'>> = {}): WriteEvent {
+  return { path, realPath: path, op, source: 'diff', ...more };
+}
+
+/** A directory the image ships, root-owned 0755, shipping nothing unless told. */
+export function sampleDir(path: string, more: Partial<Omit<DirFacts, 'path'>> = {}): DirFacts {
+  return { path, exists: true, type: 'dir', uid: 0, gid: 0, mode: 0o755, shipped: [], ...more };
+}
+
+/** An entry a directory ships: an empty root-owned file (0644) or an empty directory (0755). */
+export function sampleShipped(name: string, type: ShippedEntry['type'] = 'file', more: Partial<Omit<ShippedEntry, 'name' | 'type'>> = {}): ShippedEntry {
+  return { name, type, size: 0, uid: 0, gid: 0, mode: type === 'dir' ? 0o755 : 0o644, ...(type === 'dir' ? { empty: true } : {}), ...more };
 }

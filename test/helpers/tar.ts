@@ -1,20 +1,23 @@
 import { Readable } from 'node:stream';
 import { pack } from 'tar-stream';
 import type { ArchiveEntry } from '../../src/harvest/archive.js';
-import { archiveName, type Tree } from './scenarios.js';
+import { archiveName, contentOf, type Tree } from './scenarios.js';
 
-/** One entry of a tar built for a test; files get a body of `size` bytes. */
+/**
+ * One entry of a tar built for a test; a file gets a body of `size` bytes that starts with
+ * its `head` (see contentOf). `mtimeMs` is kept to the second, as tar keeps it.
+ */
 export type TarEntry = ArchiveEntry | (Omit<ArchiveEntry, 'type'> & { readonly type: 'fifo' });
 
 /** A tar archive in memory, as Docker's archive endpoint sends one. */
 export async function tarBuffer(entries: readonly TarEntry[]): Promise<Buffer> {
   const p = pack();
   for (const e of entries) {
-    const base = { uid: e.uid, gid: e.gid, mode: e.mode, mtime: new Date(0) };
+    const base = { uid: e.uid, gid: e.gid, mode: e.mode, mtime: new Date(e.mtimeMs) };
     if (e.type === 'dir') p.entry({ ...base, name: `${e.name}/`, type: 'directory' });
     else if (e.type === 'symlink') p.entry({ ...base, name: e.name, type: 'symlink', linkname: e.linkTarget ?? '' });
     else if (e.type === 'fifo') p.entry({ ...base, name: e.name, type: 'fifo' });
-    else p.entry({ ...base, name: e.name, type: 'file', size: e.size }, Buffer.alloc(e.size, 0x61));
+    else p.entry({ ...base, name: e.name, type: 'file', size: e.size }, contentOf(e));
   }
   p.finalize();
   const chunks: Buffer[] = [];

@@ -7,13 +7,18 @@ const NGINX = new URL('../../fixtures/results/nginx.json', import.meta.url);
 const readNginx = () => readFileSync(NGINX, 'utf8');
 
 describe('emitFormat', () => {
-  it('offers the run and json formats', () => {
-    expect(FORMATS).toEqual(['run', 'json']);
+  it('offers the run, json and report formats', () => {
+    expect(FORMATS).toEqual(['run', 'json', 'report']);
   });
 
   it('prints the hardened docker run line of the nginx result', async () => {
     const result = parseResult(readNginx(), 'nginx.json');
     await expect(emitFormat(result, 'run')).toMatchFileSnapshot('../../fixtures/expected/nginx/docker-run.sh');
+  });
+
+  it('prints the Markdown report of the nginx result', () => {
+    const result = parseResult(readNginx(), 'nginx.json');
+    expect(emitFormat(result, 'report')).toMatch(/^# Write profile of `ro-profile-fixture\/nginx:latest`\n/);
   });
 
   it('gives the saved JSON back byte for byte', () => {
@@ -27,6 +32,7 @@ describe('emitFormat', () => {
     const second = parseResult(json, 'stdout');
     expect(emitFormat(second, 'json')).toBe(json);
     expect(emitFormat(second, 'run')).toBe(emitFormat(first, 'run'));
+    expect(emitFormat(second, 'report')).toBe(emitFormat(first, 'report'));
   });
 
   it('refuses an unknown format with a usage error', () => {

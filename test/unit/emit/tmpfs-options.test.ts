@@ -1,11 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { formatMode, formatSize, tmpfsOptions } from '../../../src/emit/tmpfs-options.js';
 import type { Mount } from '../../../src/model/mount-plan.js';
+import { sampleMount } from '../../helpers/samples.js';
 
 const MiB = 1024 * 1024;
 
 function mount(overrides: Partial<Mount>): Mount {
-  return { path: '/run', kind: 'tmpfs', uid: 0, gid: 0, mode: 0o755, exec: false, sizeBytes: 64 * MiB, covers: [], reasons: [], hides: [], ...overrides };
+  return sampleMount(overrides);
 }
 
 describe('formatMode', () => {

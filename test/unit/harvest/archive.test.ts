@@ -4,9 +4,9 @@ import { readHeaders, type ArchiveEntry } from '../../../src/harvest/archive.js'
 import { chunkedStream, tarBuffer, type TarEntry } from '../../helpers/tar.js';
 
 const NGINX_LOGS: TarEntry[] = [
-  { name: 'nginx', type: 'dir', size: 0, uid: 0, gid: 4, mode: 0o755 },
-  { name: 'nginx/access.log', type: 'file', size: 93, uid: 33, gid: 4, mode: 0o640 },
-  { name: 'nginx/error.log', type: 'file', size: 0, uid: 33, gid: 4, mode: 0o640 },
+  { name: 'nginx', type: 'dir', size: 0, uid: 0, gid: 4, mode: 0o755, mtimeMs: 0 },
+  { name: 'nginx/access.log', type: 'file', size: 93, uid: 33, gid: 4, mode: 0o640, mtimeMs: 0 },
+  { name: 'nginx/error.log', type: 'file', size: 0, uid: 33, gid: 4, mode: 0o640, mtimeMs: 0 },
 ];
 
 describe('readHeaders', () => {
@@ -14,28 +14,49 @@ describe('readHeaders', () => {
     const { entries, truncated } = await readHeaders(chunkedStream(await tarBuffer(NGINX_LOGS)), { maxEntries: 100 });
     expect(truncated).toBe(false);
     expect(entries).toEqual<ArchiveEntry[]>([
-      { name: 'nginx', type: 'dir', size: 0, uid: 0, gid: 4, mode: 0o755 },
-      { name: 'nginx/access.log', type: 'file', size: 93, uid: 33, gid: 4, mode: 0o640 },
-      { name: 'nginx/error.log', type: 'file', size: 0, uid: 33, gid: 4, mode: 0o640 },
+      { name: 'nginx', type: 'dir', size: 0, uid: 0, gid: 4, mode: 0o755, mtimeMs: 0 },
+      { name: 'nginx/access.log', type: 'file', size: 93, uid: 33, gid: 4, mode: 0o640, mtimeMs: 0 },
+      { name: 'nginx/error.log', type: 'file', size: 0, uid: 33, gid: 4, mode: 0o640, mtimeMs: 0 },
     ]);
   });
 
   it.each<[string, TarEntry, Partial<ArchiveEntry>]>([
-    ['a symlink keeps its target', { name: 'var/run', type: 'symlink', size: 0, uid: 0, gid: 0, mode: 0o777, linkTarget: '/run' }, { type: 'symlink', linkTarget: '/run' }],
-    ['a fifo is "other"', { name: 'app/ctl', type: 'fifo', size: 0, uid: 1000, gid: 1000, mode: 0o600 }, { type: 'other', mode: 0o600 }],
-    ['a sticky directory keeps the sticky bit', { name: 'tmp', type: 'dir', size: 0, uid: 0, gid: 0, mode: 0o1777 }, { name: 'tmp', type: 'dir', mode: 0o1777 }],
-    ['a setuid file keeps the setuid bit', { name: 'bin/su', type: 'file', size: 1, uid: 0, gid: 0, mode: 0o4755 }, { type: 'file', mode: 0o4755, size: 1 }],
+    ['a symlink keeps its target', { name: 'var/run', type: 'symlink', size: 0, uid: 0, gid: 0, mode: 0o777, mtimeMs: 0, linkTarget: '/run' }, { type: 'symlink', linkTarget: '/run' }],
+    ['a fifo is "other"', { name: 'app/ctl', type: 'fifo', size: 0, uid: 1000, gid: 1000, mode: 0o600, mtimeMs: 0 }, { type: 'other', mode: 0o600, mtimeMs: 0 }],
+    ['a sticky directory keeps the sticky bit', { name: 'tmp', type: 'dir', size: 0, uid: 0, gid: 0, mode: 0o1777, mtimeMs: 0 }, { name: 'tmp', type: 'dir', mode: 0o1777, mtimeMs: 0 }],
+    ['a setuid file keeps the setuid bit', { name: 'bin/su', type: 'file', size: 1, uid: 0, gid: 0, mode: 0o4755, mtimeMs: 0 }, { type: 'file', mode: 0o4755, size: 1 }],
   ])('maps %s', async (_name, entry, expected) => {
     const { entries } = await readHeaders(chunkedStream(await tarBuffer([entry])), { maxEntries: 10 });
     expect(entries).toHaveLength(1);
     expect(entries[0]).toMatchObject(expected);
   });
 
+  it('keeps the first headBytes of each file body, and the modification time', async () => {
+    const entries: TarEntry[] = [
+      { name: 'redis', type: 'dir', size: 0, uid: 100, gid: 101, mode: 0o750, mtimeMs: 1_700_000_000_000 },
+      { name: 'redis/dump.rdb', type: 'file', size: 88, uid: 100, gid: 101, mode: 0o644, mtimeMs: 1_700_000_001_000, head: Buffer.from('REDIS0011\xfa\tredis-ver', 'latin1') },
+      { name: 'redis/short', type: 'file', size: 3, uid: 100, gid: 101, mode: 0o644, mtimeMs: 0, head: Buffer.from('abc') },
+      { name: 'redis/empty', type: 'file', size: 0, uid: 100, gid: 101, mode: 0o644, mtimeMs: 0 },
+    ];
+    const { entries: read } = await readHeaders(chunkedStream(await tarBuffer(entries), 7), { maxEntries: 10, headBytes: 16 });
+    expect(read.map((e) => [e.name, e.mtimeMs, e.head?.toString('latin1')])).toEqual([
+      ['redis', 1_700_000_000_000, undefined],
+      ['redis/dump.rdb', 1_700_000_001_000, 'REDIS0011\xfa\tredis'],
+      ['redis/short', 0, 'abc'],
+      ['redis/empty', 0, undefined],
+    ]);
+  });
+
+  it('keeps no head unless asked', async () => {
+    const { entries } = await readHeaders(chunkedStream(await tarBuffer(NGINX_LOGS)), { maxEntries: 10 });
+    expect(entries.some((e) => 'head' in e)).toBe(false);
+  });
+
   it('skips large bodies without keeping them', async () => {
     const big: TarEntry[] = [
-      { name: 'data', type: 'dir', size: 0, uid: 0, gid: 0, mode: 0o755 },
-      { name: 'data/blob', type: 'file', size: 3 * 1024 * 1024, uid: 0, gid: 0, mode: 0o644 },
-      { name: 'data/after', type: 'file', size: 5, uid: 0, gid: 0, mode: 0o644 },
+      { name: 'data', type: 'dir', size: 0, uid: 0, gid: 0, mode: 0o755, mtimeMs: 0 },
+      { name: 'data/blob', type: 'file', size: 3 * 1024 * 1024, uid: 0, gid: 0, mode: 0o644, mtimeMs: 0 },
+      { name: 'data/after', type: 'file', size: 5, uid: 0, gid: 0, mode: 0o644, mtimeMs: 0 },
     ];
     const { entries } = await readHeaders(chunkedStream(await tarBuffer(big)), { maxEntries: 10 });
     expect(entries.map((e) => [e.name, e.size])).toEqual([
@@ -46,7 +67,7 @@ describe('readHeaders', () => {
   });
 
   it('stops after maxEntries, says so, and destroys the source', async () => {
-    const many: TarEntry[] = Array.from({ length: 50 }, (_, i) => ({ name: `d/f${String(i).padStart(2, '0')}`, type: 'file', size: 600, uid: 0, gid: 0, mode: 0o644 }));
+    const many: TarEntry[] = Array.from({ length: 50 }, (_, i) => ({ name: `d/f${String(i).padStart(2, '0')}`, type: 'file', size: 600, uid: 0, gid: 0, mode: 0o644, mtimeMs: 0 }));
     const source = chunkedStream(await tarBuffer(many), 512);
     const { entries, truncated } = await readHeaders(source, { maxEntries: 3 });
     expect(truncated).toBe(true);

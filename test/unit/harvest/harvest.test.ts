@@ -1,31 +1,51 @@
 import { describe, expect, it } from 'vitest';
 import { harvest, takeSnapshot, writeDirs, type Snapshot } from '../../../src/harvest/harvest.js';
-import type { DirFacts } from '../../../src/model/fs-facts.js';
+import type { DirFacts, ShippedEntry } from '../../../src/model/fs-facts.js';
 import type { FsChange, WriteEvent } from '../../../src/model/write-event.js';
 import { EngineFake } from '../../helpers/engine-fake.js';
-import { busyboxScenario, nginxScenario, parseDiffText, readDiff, redisScenario, snapshotOf, type Scenario, type Tree } from '../../helpers/scenarios.js';
+import {
+  apache2Scenario,
+  busyboxScenario,
+  configEditScenario,
+  dir,
+  file,
+  harvestScenario,
+  link,
+  listingOf,
+  nginxScenario,
+  parseDiffText,
+  readDiff,
+  redisScenario,
+  snapshotOf,
+  sqliteAppScenario,
+  volumeListingOf,
+  type Tree,
+} from '../../helpers/scenarios.js';
 import { archiveOf, chunkedStream } from '../../helpers/tar.js';
 
 const none = () => false;
 const EMPTY: Snapshot = { changes: [], listings: new Map() };
 
-function harvestScenario(s: Scenario, ignore: (p: string) => boolean = none) {
-  return harvest({ running: snapshotOf(s.running, s.treeRunning, ignore), stopped: snapshotOf(s.stopped, s.treeStopped, ignore), ignore });
-}
-
 function factsOf(fs: { dirs: readonly DirFacts[] }, path: string): DirFacts | undefined {
   return fs.dirs.find((d) => d.path === path);
 }
+
+const emptyDir = (name: string, mode = 0o755): ShippedEntry => ({ name, type: 'dir', size: 0, uid: 0, gid: 0, mode, empty: true });
 
 describe('writeDirs', () => {
   it.each<[string, FsChange[], string[]]>([
     ['nginx while running', readDiff('nginx-running'), ['/run', '/var/lib/nginx', '/var/log/nginx']],
     // /run changed with nothing changed below (the pid file came and went): /run itself is read.
     ['nginx after stop', readDiff('nginx-stopped'), ['/run', '/var/lib/nginx', '/var/log/nginx']],
+    // Created directories are read through the parent of the topmost one, which the image ships.
+    ['apache2 while running', readDiff('apache2-running'), ['/run', '/run/lock', '/var/log/apache2']],
     // A file written straight into /etc: system trees are never read whole.
     ['a write into /etc', parseDiffText('C /etc\nA /etc/app.conf\n'), []],
+    ['config-edit, which edits a file in /etc/app', readDiff('config-edit-running'), ['/etc/app']],
     ['the busybox app', readDiff('busybox-app'), ['/run/app', '/var/log/app']],
+    ['the non-root app', readDiff('nonroot-dirs-running'), ['/srv/uploads', '/tmp']],
     ['redis after stop', readDiff('redis-stopped'), ['/var/lib/redis']],
+    ['the SQLite app', readDiff('sqlite-app-stopped'), ['/var/lib/app']],
     ['a tree of created directories', parseDiffText('C /srv\nA /srv/a\nA /srv/a/b\nA /srv/a/b/c.txt\n'), ['/srv']],
   ])('lists the directories %s wrote into', (_name, changes, dirs) => {
     const dirsInImage = new Set(['/run', '/srv', '/etc', '/var/lib/nginx', '/var/log/nginx', '/var/lib/redis', '/run/app', '/var/log/app']);
@@ -42,9 +62,9 @@ describe('takeSnapshot', () => {
     const s = nginxScenario();
     const engine = new EngineFake();
     const tree: Tree = s.treeRunning;
-    for (const dir of ['/run', '/var/lib/nginx', '/var/log/nginx']) {
-      const buf = await archiveOf(tree, dir);
-      engine.archives.set(dir, () => chunkedStream(buf));
+    for (const d of ['/run', '/var/lib/nginx', '/var/log/nginx']) {
+      const buf = await archiveOf(tree, d);
+      engine.archives.set(d, () => chunkedStream(buf));
     }
     const snap = await takeSnapshot(engine, 'c0ffee', s.running, none);
     expect(engine.callsTo('getArchive')).toEqual([
@@ -52,12 +72,28 @@ describe('takeSnapshot', () => {
       ['c0ffee', '/var/lib/nginx'],
       ['c0ffee', '/var/log/nginx'],
     ]);
+    // Only the modified leaves are stat-ed, to tell a directory from a file.
+    expect(engine.callsTo('statPath')).toEqual([['c0ffee', '/var/log/nginx/access.log']]);
     expect(snap.changes).toBe(s.running);
     expect(snap.listings).toEqual(snapshotOf(s.running, tree).listings);
     const logs = snap.listings.get('/var/log/nginx');
-    expect(logs?.self).toEqual({ name: 'nginx', type: 'dir', size: 0, uid: 0, gid: 4, mode: 0o755 });
+    expect(logs?.self).toEqual({ name: 'nginx', type: 'dir', size: 0, uid: 0, gid: 4, mode: 0o755, mtimeMs: 0 });
     expect([...(logs?.entries.keys() ?? [])]).toEqual(['/var/log/nginx/access.log', '/var/log/nginx/error.log']);
+    expect(logs?.entries.get('/var/log/nginx/access.log')?.head).toEqual(Buffer.alloc(16, 0x61));
     expect(logs?.truncated).toBe(false);
+  });
+
+  it('reads a modified directory with nothing changed below it as itself, once a stat says it is one', async () => {
+    const tree: Tree = new Map([
+      ['/srv', dir(0, 0, 0o755)],
+      ['/srv/cache', dir(1000, 1000, 0o755)],
+    ]);
+    const engine = new EngineFake();
+    engine.stats.set('/srv/cache', { type: 'dir', mode: 0o755, size: 4096 });
+    const buf = await archiveOf(tree, '/srv/cache');
+    engine.archives.set('/srv/cache', () => chunkedStream(buf));
+    const snap = await takeSnapshot(engine, 'c0ffee', parseDiffText('C /srv\nC /srv/cache\n'), none);
+    expect([...snap.listings.keys()]).toEqual(['/srv/cache']);
   });
 });
 
@@ -79,11 +115,57 @@ describe('harvest on the captured fixture images', () => {
   });
 
   it.each<[string, DirFacts]>([
-    ['/run', { path: '/run', exists: true, type: 'dir', uid: 0, gid: 0, mode: 0o755, shipped: ['lock', 'mount'] }],
+    ['/run', { path: '/run', exists: true, type: 'dir', uid: 0, gid: 0, mode: 0o755, shipped: [emptyDir('lock', 0o1777), emptyDir('mount')] }],
     ['/var/lib/nginx', { path: '/var/lib/nginx', exists: true, type: 'dir', uid: 0, gid: 0, mode: 0o755, shipped: [] }],
-    ['/var/log/nginx', { path: '/var/log/nginx', exists: true, type: 'dir', uid: 0, gid: 4, mode: 0o755, shipped: ['access.log', 'error.log'] }],
+    ['/var/lib/nginx/body', { path: '/var/lib/nginx/body', exists: true, created: true, type: 'dir', uid: 33, gid: 0, mode: 0o700, shipped: [] }],
+    [
+      '/var/log/nginx',
+      {
+        path: '/var/log/nginx',
+        exists: true,
+        type: 'dir',
+        uid: 0,
+        gid: 4,
+        mode: 0o755,
+        shipped: [
+          { name: 'access.log', type: 'file', size: 93, uid: 33, gid: 4, mode: 0o640 },
+          { name: 'error.log', type: 'file', size: 0, uid: 33, gid: 4, mode: 0o640 },
+        ],
+      },
+    ],
   ])('describes nginx’s %s as the image ships it', (path, expected) => {
     expect(factsOf(harvestScenario(nginxScenario()).fs, path)).toEqual(expected);
+  });
+
+  it('describes every directory the analysis may mount, and the links that lead into them', () => {
+    const { fs } = harvestScenario(nginxScenario());
+    expect(fs.dirs.map((d) => d.path)).toEqual(['/run', '/var/lib/nginx', ...['body', 'fastcgi', 'proxy', 'scgi', 'uwsgi'].map((d) => `/var/lib/nginx/${d}`), '/var/log/nginx']);
+    expect(fs.symlinks).toEqual([
+      { path: '/var/lock', target: '/run/lock' },
+      { path: '/var/run', target: '/run' },
+    ]);
+  });
+
+  it('sees apache2 create /run/apache2 and /run/lock/apache2 in directories the image ships', () => {
+    const { events, fs } = harvestScenario(apache2Scenario());
+    expect(events.map((e) => `${e.op} ${e.realPath} ${e.type}`)).toEqual([
+      'add /run/apache2 dir',
+      'add /run/apache2/apache2.pid file',
+      'delete /run/apache2/apache2.pid file',
+      'add /run/apache2/socks dir',
+      'add /run/lock/apache2 dir',
+      'modify /var/log/apache2/access.log file',
+      'modify /var/log/apache2/error.log file',
+    ]);
+    expect(fs.dirs.map((d) => [d.path, d.created ?? false, d.shipped.map((s) => `${s.name}${s.empty ? ' (empty)' : ''}`)])).toEqual([
+      // /run/lock is empty as shipped: apache2 is the app's.
+      ['/run', false, ['lock (empty)', 'mount (empty)']],
+      ['/run/apache2', true, []],
+      ['/run/apache2/socks', true, []],
+      ['/run/lock', false, []],
+      ['/run/lock/apache2', true, []],
+      ['/var/log/apache2', false, ['access.log', 'error.log', 'other_vhosts_access.log']],
+    ]);
   });
 
   it('turns the busybox app diff into two files owned by uid 1000', () => {
@@ -98,27 +180,44 @@ describe('harvest on the captured fixture images', () => {
     ]);
   });
 
-  it('catches the redis dump written only at shutdown', () => {
+  it('sees the edit of a shipped config file, and what else the directory ships', () => {
+    const { events, fs } = harvestScenario(configEditScenario());
+    expect(events.map((e) => `${e.op} ${e.realPath}`)).toEqual(['modify /etc/app/httpd.conf']);
+    expect(factsOf(fs, '/etc/app')?.shipped.map((s) => [s.name, s.size])).toEqual([
+      ['defaults.env', 72],
+      ['httpd.conf', 118],
+    ]);
+  });
+
+  it('catches the redis dump written only at shutdown, and knows it by its header', () => {
     const s = redisScenario();
     const { events, fs } = harvest({ running: EMPTY, stopped: snapshotOf(s.stopped, s.treeStopped), ignore: none });
     expect(events).toEqual<WriteEvent[]>([
-      { path: '/var/lib/redis/dump.rdb', realPath: '/var/lib/redis/dump.rdb', source: 'diff', type: 'file', size: 88, uid: 100, gid: 101, mode: 0o644, op: 'add' },
+      { path: '/var/lib/redis/dump.rdb', realPath: '/var/lib/redis/dump.rdb', source: 'diff', type: 'file', size: 88, uid: 100, gid: 101, mode: 0o644, op: 'add', format: 'redis-rdb' },
     ]);
     expect(fs.dirs).toEqual<DirFacts[]>([{ path: '/var/lib/redis', exists: true, type: 'dir', uid: 100, gid: 101, mode: 0o750, shipped: [] }]);
+  });
+
+  it('knows the SQLite database by its header', () => {
+    const { events } = harvestScenario(sqliteAppScenario());
+    expect(events.map((e) => [e.realPath, e.format])).toEqual([['/var/lib/app/app.db', 'sqlite']]);
   });
 });
 
 describe('harvest rules', () => {
   const tree: Tree = new Map([
-    ['/', { type: 'dir', size: 0, uid: 0, gid: 0, mode: 0o755 }],
-    ['/etc', { type: 'dir', size: 0, uid: 0, gid: 0, mode: 0o755 }],
-    ['/etc/hosts', { type: 'file', size: 174, uid: 0, gid: 0, mode: 0o644 }],
-    ['/srv', { type: 'dir', size: 0, uid: 0, gid: 0, mode: 0o755 }],
-    ['/srv/cache', { type: 'dir', size: 0, uid: 1000, gid: 1000, mode: 0o755 }],
-    ['/srv/cache/keep', { type: 'file', size: 3, uid: 1000, gid: 1000, mode: 0o644 }],
-    ['/srv/cache/new', { type: 'file', size: 10, uid: 1000, gid: 1000, mode: 0o644 }],
-    ['/srv/data', { type: 'dir', size: 0, uid: 0, gid: 0, mode: 0o755 }],
-  ] as const);
+    ['/', dir(0, 0, 0o755)],
+    ['/etc', dir(0, 0, 0o755)],
+    ['/etc/hosts', file(0, 0, 0o644, 174)],
+    ['/srv', dir(0, 0, 0o755)],
+    ['/srv/cache', dir(1000, 1000, 0o755)],
+    ['/srv/cache/keep', file(1000, 1000, 0o644, 3)],
+    ['/srv/cache/new', file(1000, 1000, 0o644, 10)],
+    ['/srv/cache/conf.d', dir(1000, 1000, 0o755)],
+    ['/srv/cache/conf.d/a.conf', file(1000, 1000, 0o644, 12)],
+    ['/srv/cache/current', link('conf.d')],
+    ['/srv/data', dir(0, 0, 0o755)],
+  ]);
 
   function run(diff: string, ignore: (p: string) => boolean = none) {
     const changes = parseDiffText(diff);
@@ -135,16 +234,26 @@ describe('harvest rules', () => {
     expect(events.map((e) => `${e.op} ${e.realPath}`)).toEqual(['add /srv/cache/new']);
   });
 
+  it('describes what a directory ships: entries, directories empty or not, link targets; never what the app added', () => {
+    const { fs } = run('C /srv\nC /srv/cache\nA /srv/cache/new\n');
+    expect(factsOf(fs, '/srv/cache')?.shipped).toEqual<ShippedEntry[]>([
+      { name: 'conf.d', type: 'dir', size: 0, uid: 1000, gid: 1000, mode: 0o755, empty: false },
+      { name: 'current', type: 'symlink', size: 0, uid: 0, gid: 0, mode: 0o777, linkTarget: 'conf.d' },
+      { name: 'keep', type: 'file', size: 3, uid: 1000, gid: 1000, mode: 0o644 },
+    ]);
+  });
+
   it('counts a file the image shipped and the app deleted among what a mount would hide', () => {
     const { events, fs } = run('C /srv\nC /srv/cache\nD /srv/cache/old\nA /srv/cache/new\n');
     expect(events.map((e) => `${e.op} ${e.realPath}`)).toEqual(['add /srv/cache/new', 'delete /srv/cache/old']);
-    expect(factsOf(fs, '/srv/cache')?.shipped).toEqual(['keep', 'old']);
+    expect(factsOf(fs, '/srv/cache')?.shipped.map((s) => s.name)).toEqual(['conf.d', 'current', 'keep', 'old']);
   });
 
   it('keeps a directory changed with nothing left below it, and describes it', () => {
     const { events, fs } = run('C /srv\nC /srv/cache\n');
     expect(events).toEqual<WriteEvent[]>([{ path: '/srv/cache', realPath: '/srv/cache', source: 'diff', type: 'dir', size: 0, uid: 1000, gid: 1000, mode: 0o755, op: 'modify' }]);
-    expect(factsOf(fs, '/srv/cache')).toEqual({ path: '/srv/cache', exists: true, type: 'dir', uid: 1000, gid: 1000, mode: 0o755, shipped: ['keep', 'new'] });
+    expect(factsOf(fs, '/srv/cache')).toMatchObject({ path: '/srv/cache', exists: true, type: 'dir', uid: 1000, gid: 1000, mode: 0o755 });
+    expect(factsOf(fs, '/srv/cache')?.shipped.map((s) => s.name)).toEqual(['conf.d', 'current', 'keep', 'new']);
   });
 
   it('never reads a system tree whole, even when a tree is created straight under it', () => {
@@ -156,5 +265,38 @@ describe('harvest rules', () => {
   it('says a directory missing from every listing does not exist', () => {
     const stopped: Snapshot = { changes: [], listings: new Map([['/nowhere', { entries: new Map(), truncated: false }]]) };
     expect(harvest({ running: EMPTY, stopped, ignore: none }).fs.dirs).toEqual([{ path: '/nowhere', exists: false, shipped: [] }]);
+  });
+
+  it('marks the facts of a directory whose listing was cut short', () => {
+    const changes = parseDiffText('C /srv\nC /srv/cache\nA /srv/cache/new\n');
+    const stopped: Snapshot = { changes, listings: new Map([['/srv/cache', { ...listingOf(tree, '/srv/cache'), truncated: true }]]) };
+    expect(factsOf(harvest({ running: EMPTY, stopped, ignore: none }).fs, '/srv/cache')?.truncated).toBe(true);
+  });
+
+  it('sorts the links it is given', () => {
+    const symlinks = [
+      { path: '/var/run', target: '/run' },
+      { path: '/var/lock', target: '/run/lock' },
+    ];
+    expect(harvest({ running: EMPTY, stopped: EMPTY, ignore: none, symlinks }).fs.symlinks.map((l) => l.path)).toEqual(['/var/lock', '/var/run']);
+  });
+});
+
+describe('harvest of declared volumes', () => {
+  const STARTED = 1_700_000_000_000;
+  const volume: Tree = new Map([
+    ['/data', { ...dir(999, 999, 0o700), mtimeMs: STARTED + 5_000 }],
+    ['/data/shipped.conf', { ...file(0, 0, 0o644, 20), mtimeMs: STARTED - 86_400_000 }],
+    ['/data/app.db', { ...file(999, 999, 0o644, 4096, 'SQLite format 3\0'), mtimeMs: STARTED + 4_000 }],
+    // File times and the engine's start time come from one kernel, but to the second.
+    ['/data/early', { ...file(999, 999, 0o644, 1), mtimeMs: STARTED - 1_000 }],
+  ]);
+
+  it('takes the entries changed since the container started for the app’s writes, seen by the volume', () => {
+    const { events } = harvest({ running: EMPTY, stopped: EMPTY, ignore: none, volumes: [volumeListingOf(volume, '/data')], startedAtMs: STARTED });
+    expect(events).toEqual<WriteEvent[]>([
+      { path: '/data/app.db', realPath: '/data/app.db', op: 'add', source: 'volume', type: 'file', size: 4096, uid: 999, gid: 999, mode: 0o644, format: 'sqlite' },
+      { path: '/data/early', realPath: '/data/early', op: 'add', source: 'volume', type: 'file', size: 1, uid: 999, gid: 999, mode: 0o644 },
+    ]);
   });
 });

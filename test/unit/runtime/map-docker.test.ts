@@ -117,7 +117,15 @@ describe('mapContainer', () => {
   const anonymous = 'a'.repeat(64);
   const info = {
     Id: 'f00dfeed',
-    State: { Running: true, Status: 'running', ExitCode: 0, OOMKilled: false, Error: '', Health: { Status: 'healthy', Log: [{ Output: 'old' }, { Output: 'PONG\n' }] } },
+    State: {
+      Running: true,
+      Status: 'running',
+      ExitCode: 0,
+      OOMKilled: false,
+      Error: '',
+      StartedAt: '2026-11-25T19:03:21.123456789Z',
+      Health: { Status: 'healthy', Log: [{ Output: 'old' }, { Output: 'PONG\n' }] },
+    },
     NetworkSettings: {
       Networks: { bridge: { IPAddress: '172.17.0.2' }, isolated: { IPAddress: '' } },
       Ports: {
@@ -146,6 +154,7 @@ describe('mapContainer', () => {
       exitCode: 0,
       oomKilled: false,
       error: '',
+      startedAtMs: Date.parse('2026-11-25T19:03:21.123Z'),
       health: { status: 'healthy', lastOutput: 'PONG' },
       ips: { bridge: '172.17.0.2' },
       loopbackPorts: { 80: 32769, 6379: 32770 },
@@ -162,6 +171,18 @@ describe('mapContainer', () => {
     const state = mapContainer(plain);
     expect('health' in state).toBe(false);
     expect([state.running, state.exitCode, state.oomKilled, state.error]).toEqual([false, 137, true, '']);
+  });
+});
+
+describe('mapContainer start time', () => {
+  it.each([
+    ['a container that started', '2026-11-25T19:03:21Z', Date.parse('2026-11-25T19:03:21Z')],
+    ['a container that never started (Docker’s zero time)', '0001-01-01T00:00:00Z', 0],
+    ['no start time at all', undefined, 0],
+    ['a start time that is not a date', 'yesterday', 0],
+  ])('gives %s startedAtMs %s', (_name, startedAt, ms) => {
+    const info = { Id: 'f00dfeed', State: { Running: false, Status: 'created', ExitCode: 0, OOMKilled: false, ...(startedAt ? { StartedAt: startedAt } : {}) }, NetworkSettings: {}, Mounts: [], HostConfig: {} } as unknown as Docker.ContainerInspectInfo;
+    expect(mapContainer(info).startedAtMs).toBe(ms);
   });
 });
 
