@@ -11,6 +11,18 @@ export interface EventIndex {
   readonly hasChild: ReadonlySet<string>;
   /** Paths known to be directories (by their own event's type). */
   readonly dirs: ReadonlySet<string>;
+  /** Memo of topmostAdded, per created directory (a big diff has many files per directory). */
+  readonly topCache: Map<string, string>;
+}
+
+/** The topmost created path on the way up from a created directory. */
+function topmostAdded(dir: string, ix: EventIndex): string {
+  const hit = ix.topCache.get(dir);
+  if (hit !== undefined) return hit;
+  const parent = parentOf(dir);
+  const top = parent !== '/' && ix.added.has(parent) ? topmostAdded(parent, ix) : dir;
+  ix.topCache.set(dir, top);
+  return top;
 }
 
 export function indexEvents(events: readonly WriteEvent[]): EventIndex {
@@ -24,8 +36,9 @@ export function indexEvents(events: readonly WriteEvent[]): EventIndex {
     if (e.type === 'dir') dirs.add(e.realPath);
     for (let a = parentOf(e.realPath); a !== '/' && !hasChild.has(a); a = parentOf(a)) hasChild.add(a);
   }
-  const transient = new Set([...added].filter((p) => deleted.has(p)));
-  return { added, transient, hasChild, dirs };
+  const transient = new Set<string>();
+  for (const p of deleted) if (added.has(p)) transient.add(p);
+  return { added, transient, hasChild, dirs, topCache: new Map() };
 }
 
 /**
@@ -41,8 +54,8 @@ export function neededDir(e: WriteEvent, ix: EventIndex): string {
   const p = e.realPath;
   if (e.op === 'modify' && (e.type === 'dir' || ix.dirs.has(p)) && !ix.hasChild.has(p)) return p;
   if (ix.added.has(p)) {
-    let top = p;
-    while (parentOf(top) !== '/' && ix.added.has(parentOf(top))) top = parentOf(top);
+    const parent = parentOf(p);
+    const top = parent !== '/' && ix.added.has(parent) ? topmostAdded(parent, ix) : p;
     const isDir = ix.dirs.has(top) || ix.hasChild.has(top);
     if (isDir && !ix.transient.has(top)) return top;
     return parentOf(top);

@@ -51,7 +51,13 @@ export function planMounts(input: AnalyzeInput): Analysis {
   const byVolume = new Map<string, WriteEvent[]>();
   const writes: WriteEvent[] = [];
   const execs: WriteEvent[] = [];
+  const noMounts = input.userMounts.length === 0 && input.image.volumes.length === 0;
   for (const e of input.events) {
+    if (noMounts) {
+      if (e.op === 'exec') execs.push(e);
+      else writes.push(e);
+      continue;
+    }
     const user = input.userMounts.find((m) => isUnder(e.realPath, m));
     const volume = input.image.volumes.find((v) => isUnder(e.realPath, v));
     if (user !== undefined) push(byUser, user, e);
@@ -69,7 +75,7 @@ export function planMounts(input: AnalyzeInput): Analysis {
   const mounts: Mount[] = [];
   for (const c of [...chosen.values()].sort((a, b) => compareStrings(a.path, b.path))) {
     const exec = execs.some((e) => innermost(e.realPath, chosen) === c.path);
-    const m = mountFor(c, facts.get(c.path), { ...input, exec, chosen });
+    const m = mountFor(c, facts.get(c.path), { ...input, exec, chosen, transient: ix.transient });
     mounts.push(m.mount);
     findings.push(...m.findings);
   }
@@ -118,6 +124,8 @@ function innermost(path: string, chosen: ReadonlyMap<string, Chosen>): string | 
 
 interface MountContext extends AnalyzeInput {
   readonly exec: boolean;
+  /** Paths created and removed during the run. */
+  readonly transient: ReadonlySet<string>;
   readonly chosen: ReadonlyMap<string, Chosen>;
 }
 
@@ -153,7 +161,7 @@ function mountFor(c: Chosen, f: DirFacts | undefined, ctx: MountContext): { moun
     covers: smallest(written, MAX_COVERS),
     coversCount: written.size,
     observedBytes: observed,
-    reasons: reasonsFor(c, events, observed, inImage, persisted),
+    reasons: reasonsFor(c, events, observed, inImage, persisted, ctx.transient),
     hides: shipped.map((s) => s.name),
   };
 
@@ -267,9 +275,15 @@ function volumeMount(path: string, events: readonly WriteEvent[], f: DirFacts | 
   };
 }
 
-function reasonsFor(c: Chosen, events: readonly WriteEvent[], observed: number, inImage: boolean, persisted: boolean): string[] {
+function reasonsFor(c: Chosen, events: readonly WriteEvent[], observed: number, inImage: boolean, persisted: boolean, transient: ReadonlySet<string>): string[] {
   const counts = new Map<string, number>();
-  for (const e of events) counts.set(e.op, (counts.get(e.op) ?? 0) + 1);
+  const sourceSet = new Set<string>();
+  const removedHere = new Set<string>();
+  for (const e of events) {
+    counts.set(e.op, (counts.get(e.op) ?? 0) + 1);
+    sourceSet.add(e.source);
+    if (e.op === 'delete' && transient.has(e.realPath)) removedHere.add(e.realPath);
+  }
   const ops = [...counts.entries()].sort(([a], [b]) => compareStrings(a, b)).map(([op, n]) => `${op} ${n}`);
   // A mount that only keeps a shipped directory visible for a deeper one has no writes of its own.
   const out = events.length > 0 ? [`the app wrote here (${ops.join(', ')}; ${observed} bytes observed)`] : [];
@@ -277,10 +291,8 @@ function reasonsFor(c: Chosen, events: readonly WriteEvent[], observed: number, 
   if (c.widenedFrom) out.push(`widened from ${c.widenedFrom.join(', ')}: ${c.path} ships nothing a mount could hide`);
   if (c.nestedIn) out.push(`${c.path} ships in the image inside the mount on ${c.nestedIn}, which would hide it; this mount keeps it`);
   if (persisted) out.push(`--persist ${c.path}: kept on a named volume`);
-  const addedHere = new Set(events.filter((e) => e.op === 'add').map((e) => e.realPath));
-  const removed = events.filter((e) => e.op === 'delete' && addedHere.has(e.realPath));
-  if (removed.length > 0) out.push(`created and removed during the run: ${uniqueSorted(removed.map((e) => e.realPath)).slice(0, 10).join(', ')}`);
-  const sources = uniqueSorted(events.map((e) => e.source));
+  if (removedHere.size > 0) out.push(`created and removed during the run: ${smallest(removedHere, 10).join(', ')}`);
+  const sources = [...sourceSet].sort(compareStrings);
   if (sources.length > 0) out.push(`seen by: ${sources.join(', ')}`);
   return out;
 }

@@ -24,15 +24,35 @@ export function parentOf(path: string): string {
  * is kept as added, then deleted, so the analysis sees the write.
  */
 export function mergeDiffs(running: readonly FsChange[], stopped: readonly FsChange[]): { change: FsChange; transient: boolean }[] {
-  const final = new Map(stopped.map((c) => [c.path, c]));
-  const out = new Map<string, { change: FsChange; transient: boolean }>();
-  for (const c of stopped) out.set(c.path, { change: c, transient: false });
-  for (const c of running) {
-    if (final.has(c.path)) continue;
-    // Seen while running, gone after stop: created then removed (transient), or a modified shipped file later deleted.
-    out.set(c.path, { change: c, transient: c.kind === 'added' });
+  // A linear merge of the two path-sorted lists: the engine sends them sorted, so sorting a
+  // copy is cheap, and no map of a million paths is built.
+  const a = sortedByPath(stopped);
+  const b = sortedByPath(running);
+  const out: { change: FsChange; transient: boolean }[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < a.length || j < b.length) {
+    const x = a[i];
+    const y = b[j];
+    if (x !== undefined && (y === undefined || x.path <= y.path)) {
+      if (y !== undefined && x.path === y.path) j++;
+      // Later duplicates of a path in one list carry nothing new.
+      if (out.length === 0 || out[out.length - 1]!.change.path !== x.path) out.push({ change: x, transient: false });
+      i++;
+    } else if (y !== undefined) {
+      // Seen while running, gone after stop: created then removed (transient), or a modified shipped file later deleted.
+      if (out.length === 0 || out[out.length - 1]!.change.path !== y.path) out.push({ change: y, transient: y.kind === 'added' });
+      j++;
+    }
   }
-  return [...out.values()].sort((a, b) => (a.change.path < b.change.path ? -1 : a.change.path > b.change.path ? 1 : 0));
+  return out;
+}
+
+function sortedByPath(xs: readonly FsChange[]): FsChange[] {
+  for (let k = 1; k < xs.length; k++) {
+    if (xs[k - 1]!.path > xs[k]!.path) return [...xs].sort((p, q) => (p.path < q.path ? -1 : p.path > q.path ? 1 : 0));
+  }
+  return xs as FsChange[];
 }
 
 /** True when some other changed path lies below this one (so it is a directory). */

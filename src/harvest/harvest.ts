@@ -32,20 +32,28 @@ export function writeDirs(
   changes: readonly FsChange[],
   ignore: (p: string) => boolean,
   isDir: (path: string) => boolean,
+  leaves: ReadonlySet<string> = new Set(modifiedLeaves(changes, ignore)),
 ): string[] {
-  const byPath = new Map(changes.map((c) => [c.path, c]));
-  const dirs = new Set<string>();
-  const leaves = new Set(modifiedLeaves(changes, ignore));
-  for (const c of changes) {
-    if (ignore(c.path) || isNoisePath(c.path)) continue;
-    if (c.kind === 'modified' && !leaves.has(c.path)) continue;
-    if (c.kind === 'modified' && isDir(c.path)) {
-      dirs.add(c.path);
-      continue;
+  const added = new Set<string>();
+  for (const c of changes) if (c.kind === 'added') added.add(c.path);
+  // The parent of the topmost created path, memoised per created directory.
+  const topParent = new Map<string, string>();
+  const parentOfTop = (p: string): string => {
+    const parent = parentOf(p);
+    if (parent === '/' || !added.has(parent)) return parent;
+    let hit = topParent.get(parent);
+    if (hit === undefined) {
+      hit = parentOfTop(parent);
+      topParent.set(parent, hit);
     }
-    let top = c.path;
-    while (byPath.get(parentOf(top))?.kind === 'added' && parentOf(top) !== '/') top = parentOf(top);
-    dirs.add(parentOf(top));
+    return hit;
+  };
+  const dirs = new Set<string>();
+  for (const c of changes) {
+    if (c.kind === 'modified' && !leaves.has(c.path)) continue;
+    if (ignore(c.path) || isNoisePath(c.path)) continue;
+    if (c.kind === 'modified' && isDir(c.path)) dirs.add(c.path);
+    else dirs.add(parentOfTop(c.path));
   }
   return [...dirs].filter((d) => !isSystemTree(d)).sort();
 }
@@ -53,7 +61,7 @@ export function writeDirs(
 /** Modified paths with no changed path below them: file or directory, only a stat can tell. */
 export function modifiedLeaves(changes: readonly FsChange[], ignore: (p: string) => boolean): string[] {
   const withChild = new Set<string>();
-  for (const c of changes) for (let a = parentOf(c.path); a !== '/'; a = parentOf(a)) withChild.add(a);
+  for (const c of changes) for (let a = parentOf(c.path); a !== '/' && !withChild.has(a); a = parentOf(a)) withChild.add(a);
   return changes
     .filter((c) => c.kind === 'modified' && !withChild.has(c.path) && !ignore(c.path) && !isNoisePath(c.path))
     .map((c) => c.path);
@@ -67,10 +75,11 @@ export async function takeSnapshot(
 ): Promise<Snapshot> {
   const listings = new Map<string, DirListing>();
   const dirLeaves = new Set<string>();
-  for (const p of modifiedLeaves(changes, ignore)) {
+  const leaves = modifiedLeaves(changes, ignore);
+  for (const p of leaves) {
     if ((await engine.statPath(id, p))?.type === 'dir') dirLeaves.add(p);
   }
-  for (const dir of writeDirs(changes, ignore, (p) => dirLeaves.has(p))) {
+  for (const dir of writeDirs(changes, ignore, (p) => dirLeaves.has(p), new Set(leaves))) {
     listings.set(dir, await listDir(engine, id, dir));
   }
   return { changes, listings };
@@ -122,10 +131,21 @@ export function harvest(input: HarvestInput): Harvest {
   const all = mergeDiffs(running.changes, stopped.changes);
   // Children are counted before filtering: /etc changed because of /etc/hosts is no write of the app's.
   const withChild = new Set<string>();
-  for (const { change } of all) for (let a = parentOf(change.path); a !== '/'; a = parentOf(a)) withChild.add(a);
+  // Once an ancestor is in the set, all of its ancestors are too.
+  for (const { change } of all) for (let a = parentOf(change.path); a !== '/' && !withChild.has(a); a = parentOf(a)) withChild.add(a);
   const merged = all.filter(({ change }) => !isNoisePath(change.path) && !ignore(change.path));
   const entries = mergeListings([running, stopped]);
-  const added = new Set(merged.filter((m) => m.change.kind === 'added').map((m) => m.change.path));
+  const added = new Set<string>();
+  const deletedByDir = new Map<string, string[]>();
+  for (const { change } of merged) {
+    if (change.kind === 'added') added.add(change.path);
+    else if (change.kind === 'deleted') {
+      const parent = parentOf(change.path);
+      const list = deletedByDir.get(parent);
+      if (list) list.push(change.path);
+      else deletedByDir.set(parent, [change.path]);
+    }
+  }
 
   const events: WriteEvent[] = [];
   for (const { change, transient } of merged) {
@@ -139,10 +159,9 @@ export function harvest(input: HarvestInput): Harvest {
   }
   events.push(...volumeEvents(input.volumes ?? [], input.startedAtMs ?? 0));
 
-  const deleted = merged.filter((m) => m.change.kind === 'deleted').map((m) => m.change.path);
   const dirs = describedDirs([running, stopped], events, entries);
   const children = childIndex(entries);
-  const facts = [...dirs].sort(compare).map((d) => dirFacts(d, entries, children, added, deleted, isTruncated([running, stopped], d)));
+  const facts = [...dirs].sort(compare).map((d) => dirFacts(d, entries, children, added, deletedByDir.get(d) ?? [], isTruncated([running, stopped], d)));
   for (const v of input.volumes ?? []) facts.push(volumeFacts(v, input.startedAtMs ?? 0));
   facts.sort((a, b) => compare(a.path, b.path));
   const symlinks = [...(input.symlinks ?? [])].sort((a, b) => compare(a.path, b.path));
@@ -150,16 +169,18 @@ export function harvest(input: HarvestInput): Harvest {
 }
 
 function eventOf(path: string, op: WriteEvent['op'], source: WriteEvent['source'], type: EntryType | undefined, meta: ArchiveEntry | undefined): WriteEvent {
-  const format = formatOf(meta?.head);
-  return {
-    path,
-    realPath: path,
-    op,
-    source,
-    ...(type ? { type } : {}),
-    ...(meta ? { size: meta.size, uid: meta.uid, gid: meta.gid, mode: meta.mode } : {}),
-    ...(format ? { format } : {}),
-  };
+  // Built by assignment, not spreads: this runs once per change, a million times for a big diff.
+  const e: { -readonly [K in keyof WriteEvent]: WriteEvent[K] } = { path, realPath: path, op, source };
+  if (type) e.type = type;
+  if (meta) {
+    e.size = meta.size;
+    e.uid = meta.uid;
+    e.gid = meta.gid;
+    e.mode = meta.mode;
+    const format = formatOf(meta.head);
+    if (format) e.format = format;
+  }
+  return e;
 }
 
 /** What the app left in its volumes: entries changed since the container started. */
@@ -201,12 +222,18 @@ function childIndex(entries: ReadonlyMap<string, ArchiveEntry>): Map<string, str
 function describedDirs(snapshots: readonly Snapshot[], events: readonly WriteEvent[], entries: ReadonlyMap<string, ArchiveEntry>): Set<string> {
   const dirs = new Set<string>();
   for (const s of snapshots) for (const d of s.listings.keys()) dirs.add(d);
+  const walked = new Set<string>();
   for (const e of events) {
     if (e.source !== 'diff') continue;
     for (let a = e.realPath; a !== '/'; a = parentOf(a)) {
       const entry = entries.get(a);
       if (!entry) break;
-      if (entry.type === 'dir') dirs.add(a);
+      if (entry.type === 'dir') {
+        // Another walk went up from here already; listing roots alone do not count.
+        if (walked.has(a)) break;
+        walked.add(a);
+        dirs.add(a);
+      }
     }
   }
   return dirs;
