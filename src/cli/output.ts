@@ -2,15 +2,16 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { RoProfileError, isRoProfileError, messageOf } from '../errors.js';
 import type { Result } from '../model/result.js';
-import { FORMATS, emitFormat, type Format } from '../emit/emit.js';
+import { FORMATS, emitFormat, type EmitOptions, type Format } from '../emit/emit.js';
 import { exitCodeFor, EXIT } from './exit-codes.js';
 
-export const FILE_NAMES: Record<Format, string> = { run: 'docker-run.sh', json: 'result.json', report: 'report.md' };
+export const FILE_NAMES: Record<Format, string> = { run: 'docker-run.sh', compose: 'compose.yaml', json: 'result.json', report: 'report.md' };
 
 export interface OutputOptions {
   readonly format: Format | 'all';
   readonly out?: string | undefined;
   readonly json: boolean;
+  readonly emit?: EmitOptions;
 }
 
 /** Artifacts go to stdout (or files under --out); --json wraps the result in one envelope object. */
@@ -22,10 +23,13 @@ export function writeResult(result: Result, o: OutputOptions): void {
   const formats: Format[] = o.format === 'all' ? [...FORMATS] : [o.format];
   if (o.out !== undefined) {
     mkdirSync(o.out, { recursive: true });
-    for (const f of formats) writeFileSync(join(o.out, FILE_NAMES[f]), emitFormat(result, f));
+    for (const f of formats) {
+      const file = f === 'compose' && o.emit?.compose.override ? 'compose.override.yaml' : FILE_NAMES[f];
+      writeFileSync(join(o.out, file), emitFormat(result, f, o.emit));
+    }
     return;
   }
-  process.stdout.write(emitFormat(result, formats[0] ?? 'run'));
+  process.stdout.write(emitFormat(result, formats[0] ?? 'run', o.emit));
 }
 
 /** Prints an error as the contract says and returns the exit status. */
