@@ -112,7 +112,8 @@ function passThrough(run: RunSpec): Partial<ComposeService> {
   if (run.entrypoint !== undefined) s.entrypoint = run.entrypoint === '' ? [] : [run.entrypoint];
   if (run.command.length > 0) s.command = [...run.command];
   // Names only: compose takes each value from the environment it runs in, never from the file.
-  if (run.env.length > 0) s.environment = run.env.map((e) => e.name);
+  // Once each: the specification (and compose 1.29) refuse a list with repeated items.
+  if (run.env.length > 0) s.environment = [...new Set(run.env.map((e) => e.name))];
   if (run.envFiles.length > 0) s.env_file = [...run.envFiles];
   return s;
 }

@@ -17,7 +17,7 @@ function mountArgs(m: Mount): string[] {
     const name = m.volumeName;
     if (!name) throw new RoProfileError('EMIT_FAILED', `the ${m.kind} mount on ${m.path} has no volume name`);
     if (!m.path.includes(':')) return ['-v', `${name}:${m.path}`];
-    return ['--mount', `type=volume,source=${name},${csvField(`target=${m.path}`)}`];
+    return ['--mount', `type=volume,source=${name},${csvField(`target=${m.path}`, m)}`];
   }
   // `--tmpfs` splits PATH from OPTIONS at the first colon; a path with one needs --mount.
   if (!m.path.includes(':')) return ['--tmpfs', `${m.path}:${tmpfsOptions(m)}`];
@@ -26,12 +26,21 @@ function mountArgs(m: Mount): string[] {
       hint: 'Rename the directory in the image, or mount a volume there by hand.',
     });
   }
-  return ['--mount', `type=tmpfs,${csvField(`destination=${m.path}`)},tmpfs-size=${m.sizeBytes},tmpfs-mode=${formatMode(m.mode)}`];
+  return ['--mount', `type=tmpfs,${csvField(`destination=${m.path}`, m)},tmpfs-size=${m.sizeBytes},tmpfs-mode=${formatMode(m.mode)}`];
 }
 
-/** A field of Docker's --mount CSV: quoted when it holds a comma or a quote. */
-function csvField(f: string): string {
-  return /[",\n]/.test(f) ? `"${f.replace(/"/g, '""')}"` : f;
+/**
+ * A field of Docker's --mount CSV (Go's encoding/csv): quoted when it holds a comma, a quote, LF
+ * or CR (Go drops a CR that ends an unquoted value). Go reads CRLF as LF even inside quotes, so a
+ * path holding one cannot be written at all.
+ */
+function csvField(f: string, m: Mount): string {
+  if (f.includes('\r\n')) {
+    throw new RoProfileError('EMIT_FAILED', `the ${m.kind} mount on "${m.path}" cannot be written for docker run: a path containing ":" needs --mount, whose CSV syntax reads "\\r\\n" as "\\n"`, {
+      hint: 'Rename the directory in the image, or mount a volume there by hand.',
+    });
+  }
+  return /[",\r\n]/.test(f) ? `"${f.replace(/"/g, '""')}"` : f;
 }
 
 /** The user's own options, carried over; environment by name only, never a value. */

@@ -12,6 +12,46 @@ export function toYaml(...docs: readonly unknown[]): string {
   return docs.map((d) => YAML.stringify(d, OPTIONS)).join('---\n');
 }
 
+/** A comment to put above the node at `path` (keys and sequence indexes from the document root). */
+export interface YamlComment {
+  readonly path: readonly (string | number)[];
+  readonly text: string;
+}
+
+/** Like toYaml, with comments: the reader of a security artefact should see why, next to what. */
+export function toYamlWithComments(...docs: readonly { readonly value: unknown; readonly comments: readonly YamlComment[] }[]): string {
+  return docs
+    .map(({ value, comments }) => {
+      const doc = new YAML.Document(value, OPTIONS);
+      for (const c of comments) {
+        const node = commentTarget(doc, c.path);
+        if (!node) throw new Error(`no YAML node at ${c.path.join('.')} for a comment`);
+        const text = c.text
+          .split('\n')
+          .map((l) => ` ${l}`)
+          .join('\n');
+        node.commentBefore = node.commentBefore ? `${node.commentBefore}\n${text}` : text;
+      }
+      return doc.toString(OPTIONS);
+    })
+    .join('---\n');
+}
+
+/** For a map entry, the key (the comment goes above the whole entry); for a sequence item, the item. */
+function commentTarget(doc: YAML.Document, path: readonly (string | number)[]): { commentBefore?: string | null } | undefined {
+  const last = path[path.length - 1];
+  if (typeof last === 'string') {
+    const parent = doc.getIn(path.slice(0, -1), true);
+    if (YAML.isMap(parent)) {
+      const pair = parent.items.find((p) => YAML.isScalar(p.key) && p.key.value === last);
+      if (pair && YAML.isScalar(pair.key)) return pair.key;
+    }
+    return undefined;
+  }
+  const node = doc.getIn(path, true);
+  return node && typeof node === 'object' ? (node as { commentBefore?: string | null }) : undefined;
+}
+
 const STR = 'tag:yaml.org,2002:str';
 const MERGE = 'tag:yaml.org,2002:merge';
 const SAFE_KEY = /^[A-Za-z_][A-Za-z0-9_.-]*$/;

@@ -1,4 +1,4 @@
-import type { DirFacts, FsFacts, ShippedEntry, Symlink } from '../model/fs-facts.js';
+import type { DirFacts, FsFacts, ImageTools, ShippedEntry, Symlink } from '../model/fs-facts.js';
 import type { EntryType, FsChange, WriteEvent } from '../model/write-event.js';
 import type { Engine } from '../runtime/engine.js';
 import { readHeaders, type ArchiveEntry } from './archive.js';
@@ -114,6 +114,7 @@ export interface HarvestInput {
   readonly volumes?: readonly VolumeListing[];
   readonly startedAtMs?: number;
   readonly symlinks?: readonly Symlink[];
+  readonly tools?: ImageTools;
 }
 
 export interface Harvest {
@@ -165,7 +166,7 @@ export function harvest(input: HarvestInput): Harvest {
   for (const v of input.volumes ?? []) facts.push(volumeFacts(v, input.startedAtMs ?? 0));
   facts.sort((a, b) => compare(a.path, b.path));
   const symlinks = [...(input.symlinks ?? [])].sort((a, b) => compare(a.path, b.path));
-  return { events, fs: { dirs: facts, symlinks }, changes: merged.map((m) => m.change) };
+  return { events, fs: { dirs: facts, symlinks, ...(input.tools ? { tools: input.tools } : {}) }, changes: merged.map((m) => m.change) };
 }
 
 function eventOf(path: string, op: WriteEvent['op'], source: WriteEvent['source'], type: EntryType | undefined, meta: ArchiveEntry | undefined): WriteEvent {

@@ -1,4 +1,4 @@
-import type { Symlink } from '../model/fs-facts.js';
+import type { ImageTools, Symlink } from '../model/fs-facts.js';
 import type { Engine } from '../runtime/engine.js';
 import { readHeaders, type ArchiveEntry } from './archive.js';
 import type { VolumeListing } from './harvest.js';
@@ -19,6 +19,18 @@ export async function readCompatLinks(engine: Engine, id: string): Promise<Symli
     if (st?.type === 'symlink' && st.linkTarget) out.push({ path, target: absoluteTarget(path, st.linkTarget) });
   }
   return out;
+}
+
+/** Whether the image has a shell and cp where an init container's PATH finds them. */
+export async function readTools(engine: Engine, id: string): Promise<ImageTools> {
+  const exists = async (paths: readonly string[]) => {
+    for (const p of paths) if (await engine.statPath(id, p)) return true;
+    return false;
+  };
+  return {
+    sh: await exists(['/bin/sh', '/usr/bin/sh']),
+    cp: await exists(['/bin/cp', '/usr/bin/cp', '/usr/local/bin/cp']),
+  };
 }
 
 /** A link target made absolute and normalised (`../run` from /var/run is /run). */

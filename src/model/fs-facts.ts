@@ -35,7 +35,14 @@ export interface Symlink {
   readonly target: string;
 }
 
+/** Tools the image ships, which decide how a mount can be seeded (an init container needs sh and cp). */
+export interface ImageTools {
+  readonly sh: boolean;
+  readonly cp: boolean;
+}
+
 export interface FsFacts {
   readonly dirs: readonly DirFacts[];
   readonly symlinks: readonly Symlink[];
+  readonly tools?: ImageTools;
 }

@@ -1,6 +1,6 @@
 import { planMounts } from '../analyze/plan-mounts.js';
 import { harvest, takeSnapshot, type Snapshot } from '../harvest/harvest.js';
-import { listVolume, readCompatLinks } from '../harvest/image-links.js';
+import { listVolume, readCompatLinks, readTools } from '../harvest/image-links.js';
 import type { Result } from '../model/result.js';
 import { SCHEMA_VERSION } from '../model/result.js';
 import type { LaunchSecrets, RunSpec } from '../model/run-spec.js';
@@ -96,7 +96,8 @@ async function profileUnredacted(o: ProfileOptions, redact: (t: string) => strin
   const volumeListings = [];
   for (const v of declared) volumeListings.push(await listVolume(engine, id, v.destination, 5000));
   const symlinks = await readCompatLinks(engine, id);
-  const h = harvest({ running, stopped, ignore, volumes: volumeListings, startedAtMs: final.startedAtMs, symlinks });
+  const tools = await readTools(engine, id);
+  const h = harvest({ running, stopped, ignore, volumes: volumeListings, startedAtMs: final.startedAtMs, symlinks, tools });
   clock('harvest', `${h.changes.length} changes, ${h.events.length} write events`);
 
   const analysis = planMounts({ image, events: h.events, fs: h.fs, userMounts: userMountTargets(run), persist: o.persist, ephemeral: o.ephemeral });

@@ -3,6 +3,7 @@ import type { ImageFacts } from '../model/image-facts.js';
 import type { RunSpec } from '../model/run-spec.js';
 import type { Engine } from '../runtime/engine.js';
 import type { Reporter } from './reporter.js';
+import { containerPortOfPublish } from '../syntax/publish.js';
 
 /** Finds the image locally or pulls it; exit 4 (IMAGE_NOT_FOUND) when neither works. */
 export async function resolveImage(
@@ -57,13 +58,7 @@ export function probePorts(image: ImageFacts, publish: readonly string[]): numbe
   return [...ports].sort((a, b) => a - b);
 }
 
-/** `-p [ip:][hostPort:]containerPort[/proto]` → containerPort when TCP (ranges are not probed). */
-export function containerPortOfPublish(spec: string): number | undefined {
-  const [addr, proto = 'tcp'] = spec.split('/');
-  if (proto !== 'tcp' || addr === undefined) return undefined;
-  const last = addr.slice(addr.lastIndexOf(':') + 1);
-  return /^\d+$/.test(last) ? Number(last) : undefined;
-}
+export { containerPortOfPublish };
 
 export function withProbePorts(run: RunSpec, image: ImageFacts): RunSpec {
   return { ...run, exercise: { ...run.exercise, probePorts: probePorts(image, run.publish) } };

@@ -31,10 +31,10 @@ export function parseMountFlag(flag: string): MountSpec {
         break;
       case 'readonly':
       case 'ro':
-        readOnly = value === undefined || value === 'true' || value === '1';
+        readOnly = parseBool(flag, key, value);
         break;
       case 'volume-nocopy':
-        noCopy = value === undefined || value === 'true' || value === '1';
+        noCopy = parseBool(flag, key, value);
         break;
       case 'tmpfs-size':
         tmpfsSizeBytes = parseSizeOption(flag, value ?? '');
@@ -59,6 +59,13 @@ export function parseMountFlag(flag: string): MountSpec {
   };
 }
 
+/** A bare key means true; a value is read as docker reads it, with Go's strconv.ParseBool ("T", "True", ...). */
+function parseBool(flag: string, key: string, value: string | undefined): boolean {
+  if (value === undefined || ['1', 't', 'T', 'TRUE', 'true', 'True'].includes(value)) return true;
+  if (['0', 'f', 'F', 'FALSE', 'false', 'False'].includes(value)) return false;
+  throw badMount(flag, `${key} "${value}" is not a boolean`);
+}
+
 /** Docker's tmpfs-size: bytes, or a number with a k/m/g suffix (binary units). */
 function parseSizeOption(flag: string, value: string): number {
   const m = /^(\d+(?:\.\d+)?)([kmgt]?)b?$/i.exec(value.trim());
@@ -73,7 +80,9 @@ function badMount(flag: string, why: string): RoProfileError {
 }
 
 /** Splits a CSV field list the way Docker's --mount does (double quotes group a field). */
-export function splitCsv(s: string): string[] {
+export function splitCsv(value: string): string[] {
+  // Go's encoding/csv reads CRLF as LF, inside quotes too, and drops a CR that ends the input.
+  const s = value.replace(/\r\n/g, '\n').replace(/\r$/, '');
   const out: string[] = [];
   let cur = '';
   let quoted = false;

@@ -19,6 +19,11 @@ export async function runPrintedLine(line: string, session: string): Promise<Sta
   if (!trimmed.startsWith('docker run ')) throw new Error(`not a docker run line: ${trimmed}`);
   const detached = trimmed.replace(/^docker run /, `docker run -d --label ${LABEL_SESSION}=${session} `);
   const id = execFileSync('/bin/sh', ['-c', detached], { encoding: 'utf8' }).trim();
+  return attachContainer(id);
+}
+
+/** A handle on a container started some other way (docker-compose, for one). */
+export async function attachContainer(id: string): Promise<StartedHardened> {
   const c = docker.getContainer(id);
   const info = await c.inspect();
   const ip = Object.values(info.NetworkSettings.Networks)[0]?.IPAddress ?? '';

@@ -35,12 +35,13 @@ describe.skipIf(!dockerAvailable())('analysis on images that reproduce the known
   }
 
   async function start(result: unknown, session: string): Promise<StartedHardened> {
-    const { writeFileSync, mkdtempSync } = await import('node:fs');
+    const { writeFileSync, mkdtempSync, rmSync } = await import('node:fs');
     const { join } = await import('node:path');
     const { tmpdir } = await import('node:os');
-    const file = join(mkdtempSync(join(tmpdir(), 'ro-profile-result-')), 'result.json');
+    const dir = mkdtempSync(join(tmpdir(), 'ro-profile-result-'));
+    const file = join(dir, 'result.json');
     writeFileSync(file, JSON.stringify(result));
-    const emitted = await runCli(['emit', file], { session });
+    const emitted = await runCli(['emit', file], { session }).finally(() => rmSync(dir, { recursive: true, force: true }));
     expect(emitted.code, emitted.stderr).toBe(0);
     const c = await runPrintedLine(emitted.stdout, session);
     started.push(c);

@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { Ajv2020, type ErrorObject } from 'ajv/dist/2020.js';
 import { describe, expect, it } from 'vitest';
-import type { DirFacts, FsFacts, ShippedEntry, Symlink } from '../../../src/model/fs-facts.js';
+import type { DirFacts, FsFacts, ImageTools, ShippedEntry, Symlink } from '../../../src/model/fs-facts.js';
 import type { HealthcheckSpec, ImageFacts, PortSpec } from '../../../src/model/image-facts.js';
 import { FINDING_KINDS, type Finding, type Mount, type MountKind, type MountPlan } from '../../../src/model/mount-plan.js';
 import { RESULT_SCHEMA_URL } from '../../../src/model/parse-result.js';
@@ -186,7 +186,8 @@ describe('docs/result.schema.json', () => {
       ExecResult: { command: true, exitCode: true, output: true } satisfies Shape<ExecResult>,
       FsChange: { kind: true, path: true } satisfies Shape<FsChange>,
       VolumeSeen: { destination: true, name: true, anonymous: true } satisfies Shape<VolumeSeen>,
-      FsFacts: { dirs: true, symlinks: true } satisfies Shape<FsFacts>,
+      FsFacts: { dirs: true, symlinks: true, tools: false } satisfies Shape<FsFacts>,
+      ImageTools: { sh: true, cp: true } satisfies Shape<ImageTools>,
       DirFacts: {
         path: true,
         exists: true,

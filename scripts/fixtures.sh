@@ -1,0 +1,32 @@
+# Sourced by make-results.sh and make-examples.sh: the fixture images (test/fixtures/images)
+# and the flags each one's exercise needs while it is profiled. The same list, with the checks
+# that prove a hardened container works, is test/helpers/fixture-exercises.ts.
+FIXTURES=(busybox-app busybox-health busybox-volume nginx redis apache2 config-edit nonroot-dirs sqlite-app)
+
+# Sets ARGS to the profiling flags of fixture $1.
+fixture_args() {
+  ARGS=()
+  case "$1" in
+    redis) ARGS=(--exec 'redis-cli SET k v' --exec 'redis-cli SAVE') ;;
+    busybox-app | busybox-health | busybox-volume | nginx | apache2 | config-edit | nonroot-dirs | sqlite-app) ;;
+    *) echo "unknown fixture: $1 (one of: ${FIXTURES[*]})" >&2; return 2 ;;
+  esac
+}
+
+# Everything ro-profile creates carries this session label; the CLI removes it on every exit
+# path, and the EXIT trap below removes (and names) anything a crash left all the same.
+export RO_PROFILE_SESSION="${RO_PROFILE_SESSION:-scripts-$$-$(date +%s)}"
+
+remove_session_leftovers() {
+  local filter="label=io.ro-profile.session=$RO_PROFILE_SESSION" ids
+  ids="$(docker ps -aq --filter "$filter")"
+  if [ -n "$ids" ]; then echo "removing containers left by $RO_PROFILE_SESSION: $ids" >&2; docker rm -fv $ids >/dev/null; fi
+  ids="$(docker volume ls -q --filter "$filter")"
+  if [ -n "$ids" ]; then echo "removing volumes left by $RO_PROFILE_SESSION: $ids" >&2; docker volume rm -f $ids >/dev/null; fi
+}
+
+# Builds the CLI and the fixture images (both no-ops when up to date).
+prepare() {
+  npm run --silent build
+  bash test/fixtures/images/build.sh
+}

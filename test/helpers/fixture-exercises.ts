@@ -1,0 +1,84 @@
+import { expect } from 'vitest';
+import { docker } from './cli.js';
+import { eventually, type StartedHardened } from './hardened-run.js';
+
+/**
+ * Every fixture image, the profiling flags its exercise needs, and the check that proves the
+ * hardened container works: the same exercise, run against the config ro-profile printed.
+ * scripts/make-results.sh and scripts/make-examples.sh profile with the same flags.
+ */
+export interface FixtureCase {
+  readonly fixture: string;
+  readonly image: string;
+  /** Flags for `ro-profile IMAGE`, beyond the format. */
+  readonly args: readonly string[];
+  /** The exercise, against a container started from the printed config. */
+  check(c: StartedHardened): Promise<void>;
+}
+
+async function get(c: StartedHardened, port: number): Promise<{ status: number; text: string }> {
+  return eventually(async () => {
+    const res = await fetch(`http://${c.ip}:${port}/`, { signal: AbortSignal.timeout(3000) });
+    return { status: res.status, text: await res.text() };
+  });
+}
+
+/** HTTP 200 on GET / (and the page holds `contains`, when given). */
+const http =
+  (port: number, contains?: string) =>
+  async (c: StartedHardened): Promise<void> => {
+    const page = await get(c, port);
+    expect(page.status, `GET http://${c.ip}:${port}/`).toBe(200);
+    if (contains !== undefined) expect(page.text).toContain(contains);
+  };
+
+/** A command inside the container exits 0 (and prints `contains`, when given). */
+async function execOk(c: StartedHardened, cmd: string[], contains?: string): Promise<void> {
+  const r = await c.exec(cmd);
+  expect(r.exitCode, `${cmd.join(' ')}: ${r.output}`).toBe(0);
+  if (contains !== undefined) expect(r.output).toContain(contains);
+}
+
+const fixture = (name: string, args: string[], check: (c: StartedHardened) => Promise<void>): FixtureCase => ({
+  fixture: name,
+  image: `ro-profile-fixture/${name}:latest`,
+  args,
+  check,
+});
+
+export const FIXTURE_CASES: readonly FixtureCase[] = [
+  fixture('busybox-app', [], async (c) => {
+    await http(8080)(c);
+    // The pid file, written through the /var/run -> /run symlink into the uid-1000 tmpfs.
+    await execOk(c, ['cat', '/var/run/app/app.pid']);
+  }),
+  fixture('busybox-health', [], async (c) => {
+    await http(8080)(c);
+    // Its own healthcheck (wget inside the container) passes under the hardening.
+    await eventually(async () => (await docker.getContainer(c.id).inspect()).State.Health?.Status === 'healthy', 20_000);
+  }),
+  fixture('busybox-volume', [], async (c) => {
+    await http(8080)(c);
+    await execOk(c, ['cat', '/data/started']);
+  }),
+  fixture('nginx', [], http(80)),
+  fixture('redis', ['--exec', 'redis-cli SET k v', '--exec', 'redis-cli SAVE'], async (c) => {
+    await eventually(async () => (await c.exec(['redis-cli', 'PING'])).output.includes('PONG'));
+    await execOk(c, ['redis-cli', 'SET', 'k', 'v'], 'OK');
+    await execOk(c, ['redis-cli', 'SAVE'], 'OK');
+    expect(await c.logs()).toContain('DB saved on disk');
+  }),
+  fixture('apache2', [], http(80)),
+  fixture('config-edit', [], http(8080, 'site blue')),
+  fixture('nonroot-dirs', [], async (c) => {
+    await http(8080)(c);
+    await execOk(c, ['ls', '/srv/uploads/first-upload.txt']);
+  }),
+  fixture('sqlite-app', [], async (c) => {
+    await http(8080)(c);
+    await execOk(c, ['sqlite3', '/var/lib/app/app.db', 'SELECT count(*) FROM starts']);
+  }),
+];
+
+/** What a hardened container must never log. */
+export const READ_ONLY_ERRORS = /read-only file system|EROFS|permission denied/i;
