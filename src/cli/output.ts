@@ -5,7 +5,7 @@ import type { Result } from '../model/result.js';
 import { FORMATS, emitFormat, type EmitOptions, type Format } from '../emit/emit.js';
 import { exitCodeFor, EXIT } from './exit-codes.js';
 
-export const FILE_NAMES: Record<Format, string> = { run: 'docker-run.sh', compose: 'compose.yaml', json: 'result.json', report: 'report.md' };
+export const FILE_NAMES: Record<Format, string> = { run: 'docker-run.sh', compose: 'compose.yaml', k8s: 'k8s.yaml', json: 'result.json', report: 'report.md' };
 
 export interface OutputOptions {
   readonly format: Format | 'all';
@@ -24,7 +24,8 @@ export function writeResult(result: Result, o: OutputOptions): void {
   if (o.out !== undefined) {
     mkdirSync(o.out, { recursive: true });
     for (const f of formats) {
-      const file = f === 'compose' && o.emit?.compose.override ? 'compose.override.yaml' : FILE_NAMES[f];
+      const file =
+        f === 'compose' && o.emit?.compose.override ? 'compose.override.yaml' : f === 'k8s' && o.emit?.k8s.patch ? 'k8s-patch.yaml' : FILE_NAMES[f];
       writeFileSync(join(o.out, file), emitFormat(result, f, o.emit));
     }
     return;

@@ -2,18 +2,20 @@ import { RoProfileError } from '../errors.js';
 import type { Result } from '../model/result.js';
 import { emitCompose, type ComposeOptions } from './compose.js';
 import { emitDockerRun } from './docker-run.js';
+import { emitK8s, type K8sOptions } from './k8s.js';
 import { emitReport } from './report.js';
 import { emitResultJson } from './result-json.js';
 
-export const FORMATS = ['run', 'compose', 'json', 'report'] as const;
+export const FORMATS = ['run', 'compose', 'k8s', 'json', 'report'] as const;
 export type Format = (typeof FORMATS)[number];
 
 /** Renders one format from a result; pure, so `emit RESULT.json` gives the same bytes as a live run. */
 export interface EmitOptions {
   readonly compose: ComposeOptions;
+  readonly k8s: K8sOptions;
 }
 
-export const DEFAULT_EMIT: EmitOptions = { compose: { override: false } };
+export const DEFAULT_EMIT: EmitOptions = { compose: { override: false }, k8s: { kind: 'pod', patch: false, memory: false } };
 
 export function emitFormat(result: Result, format: Format, options: EmitOptions = DEFAULT_EMIT): string {
   switch (format) {
@@ -21,6 +23,8 @@ export function emitFormat(result: Result, format: Format, options: EmitOptions 
       return emitDockerRun(result.run, result.plan.mounts);
     case 'compose':
       return emitCompose(result, options.compose);
+    case 'k8s':
+      return emitK8s(result, options.k8s);
     case 'json':
       return emitResultJson(result);
     case 'report':

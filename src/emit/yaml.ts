@@ -71,6 +71,8 @@ const stringTag = {
 const OPTIONS = {
   version: '1.1' as const,
   lineWidth: 0,
+  // A value used twice is written twice: anchors and aliases confuse readers of a security artefact.
+  aliasDuplicateObjects: false,
   customTags: (tags: Tags) => [stringTag, ...tags.filter((t) => typeof t === 'string' || (t.tag !== STR && t.tag !== MERGE))] as Tags,
 };
 

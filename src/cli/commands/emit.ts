@@ -3,13 +3,13 @@ import type { ArgumentsCamelCase, Argv, CommandModule, InferredOptionTypes } fro
 import { RoProfileError } from '../../errors.js';
 import { FORMATS } from '../../emit/emit.js';
 import { parseResult } from '../../model/parse-result.js';
+import { EMIT_FLAGS, emitOptionsOf } from '../emit-flags.js';
 import { reportError, writeResult } from '../output.js';
 
 const options = {
   format: { alias: 'f', choices: [...FORMATS, 'all'] as const, default: 'run' as const, describe: 'What to print' },
   out: { alias: 'o', type: 'string', describe: 'Write files into this directory instead of stdout' },
-  'compose-override': { type: 'boolean', default: false, describe: 'With --format compose: only the hardening of the service, to merge with -f base.yml -f override.yml' },
-  service: { type: 'string', describe: 'Compose service name (default: the image repository name)' },
+  ...EMIT_FLAGS,
   json: { type: 'boolean', default: false, describe: 'Print one JSON object {outcome, result | error}' },
   debug: { type: 'boolean', default: false },
 } as const;
@@ -32,7 +32,7 @@ export const emitCommand: CommandModule<object, EmitArgs> = {
       } catch (e) {
         throw new RoProfileError('USAGE', `"${argv.result}" cannot be read: ${(e as NodeJS.ErrnoException).code ?? String(e)}`, { hint: 'Give the path of a file written with --format json.' });
       }
-      writeResult(parseResult(text, argv.result), { format: argv.format, out: argv.out, json: argv.json, emit: { compose: { override: argv.composeOverride, service: argv.service } } });
+      writeResult(parseResult(text, argv.result), { format: argv.format, out: argv.out, json: argv.json, emit: emitOptionsOf(argv) });
       process.exitCode = 0;
     } catch (e) {
       process.exitCode = reportError(e, { json: argv.json, debug: argv.debug });

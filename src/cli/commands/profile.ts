@@ -8,6 +8,7 @@ import { profileImage } from '../../pipeline/profile.js';
 import type { CleanupScope } from '../../pipeline/cleanup-scope.js';
 import { parseBytes, parseDuration } from '../durations.js';
 import { EXIT } from '../exit-codes.js';
+import { EMIT_FLAGS, emitOptionsOf } from '../emit-flags.js';
 import { reportError, writeResult } from '../output.js';
 import { buildRunSpec } from '../passthrough.js';
 import { installSignalHandlers } from '../signals.js';
@@ -34,8 +35,7 @@ const options = {
   ephemeral: { type: 'string', array: true, default: [] as string[], describe: 'Keep mounts at or below this directory on tmpfs, even if they look like data', group: 'Analysis:' },
   format: { alias: 'f', choices: [...FORMATS, 'all'] as const, default: 'run' as const, describe: 'What to print', group: 'Output:' },
   out: { alias: 'o', type: 'string', describe: 'Write files into this directory instead of stdout', group: 'Output:' },
-  'compose-override': { type: 'boolean', default: false, describe: 'With --format compose: only the hardening of the service, to merge with -f base.yml -f override.yml', group: 'Output:' },
-  service: { type: 'string', describe: 'Compose service name (default: the image repository name)', group: 'Output:' },
+  ...EMIT_FLAGS,
   json: { type: 'boolean', default: false, describe: 'Print one JSON object {outcome, result | error} for scripts', group: 'Output:' },
   quiet: { alias: 'q', type: 'boolean', default: false, describe: 'No progress on stderr', group: 'Output:' },
   debug: { type: 'boolean', default: false, describe: 'Show stacks and causes of errors', group: 'Output:' },
@@ -125,7 +125,7 @@ function finish(result: Result, argv: ProfileArgs): number {
     process.stderr.write(`ro-profile: ${err.message}\nhint: ${err.hint}\n`);
     return EXIT.cannotRunReadOnly;
   }
-  writeResult(result, { format: argv.format, out: argv.out, json: argv.json, emit: { compose: { override: argv.composeOverride, service: argv.service } } });
+  writeResult(result, { format: argv.format, out: argv.out, json: argv.json, emit: emitOptionsOf(argv) });
   if (blocking.length > 0) {
     const err = cannotRunReadOnly(blocking.map((f) => f.path));
     process.stderr.write(`ro-profile: ${err.message}\nhint: ${err.hint}\n`);

@@ -7,8 +7,8 @@ const NGINX = new URL('../../fixtures/results/nginx.json', import.meta.url);
 const readNginx = () => readFileSync(NGINX, 'utf8');
 
 describe('emitFormat', () => {
-  it('offers the run, compose, json and report formats', () => {
-    expect(FORMATS).toEqual(['run', 'compose', 'json', 'report']);
+  it('offers the run, compose, k8s, json and report formats', () => {
+    expect(FORMATS).toEqual(['run', 'compose', 'k8s', 'json', 'report']);
   });
 
   it('prints the hardened docker run line of the nginx result', async () => {

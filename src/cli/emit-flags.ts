@@ -1,0 +1,24 @@
+import type { EmitOptions } from '../emit/emit.js';
+import { K8S_KINDS } from '../emit/k8s.js';
+
+/** The flags that shape the emitted config, shared by the profile and emit commands. */
+export const EMIT_FLAGS = {
+  'compose-override': { type: 'boolean', default: false, describe: 'With --format compose: only the hardening of the service, to merge with -f base.yml -f override.yml', group: 'Output:' },
+  service: { type: 'string', describe: 'Name of the compose service / Kubernetes workload (default: the image repository name)', group: 'Output:' },
+  'k8s-kind': { choices: K8S_KINDS, default: 'pod' as const, describe: 'With --format k8s: a Pod or a Deployment', group: 'Output:' },
+  'k8s-patch': { type: 'boolean', default: false, describe: 'With --format k8s: only a strategic-merge patch of securityContext, volumeMounts and volumes for an existing Deployment', group: 'Output:' },
+  'k8s-memory': { type: 'boolean', default: false, describe: 'With --format k8s: memory-backed emptyDirs (they count against the memory limit)', group: 'Output:' },
+} as const;
+
+export function emitOptionsOf(argv: {
+  readonly composeOverride: boolean;
+  readonly service?: string | undefined;
+  readonly k8sKind: (typeof K8S_KINDS)[number];
+  readonly k8sPatch: boolean;
+  readonly k8sMemory: boolean;
+}): EmitOptions {
+  return {
+    compose: { override: argv.composeOverride, service: argv.service },
+    k8s: { kind: argv.k8sKind, patch: argv.k8sPatch, memory: argv.k8sMemory, name: argv.service },
+  };
+}

@@ -1,0 +1,201 @@
+import { RoProfileError } from '../errors.js';
+import type { Mount } from '../model/mount-plan.js';
+import type { Result } from '../model/result.js';
+import { containerPortOfPublish } from '../syntax/publish.js';
+import { volumeName } from '../analyze/volume-name.js';
+import { serviceName } from './compose.js';
+import { formatMode } from './tmpfs-options.js';
+import { toYamlWithComments, type YamlComment } from './yaml.js';
+
+export const K8S_KINDS = ['pod', 'deployment'] as const;
+export type K8sKind = (typeof K8S_KINDS)[number];
+
+export interface K8sOptions {
+  readonly kind: K8sKind;
+  /** Only a strategic-merge patch of the container's securityContext, volumeMounts and volumes. */
+  readonly patch: boolean;
+  /** medium: Memory for every tmpfs-like mount (counts against the container's memory limit). */
+  readonly memory: boolean;
+  readonly name?: string | undefined;
+}
+
+/** The Kubernetes fields we write, as our own types (named as in the core/v1 API). */
+interface VolumeMount {
+  name: string;
+  mountPath: string;
+}
+interface Volume {
+  name: string;
+  emptyDir?: { medium?: 'Memory'; sizeLimit?: string };
+  persistentVolumeClaim?: { claimName: string };
+}
+interface SecurityContext {
+  readOnlyRootFilesystem: true;
+  allowPrivilegeEscalation: false;
+}
+interface Container {
+  name: string;
+  image?: string;
+  command?: string[];
+  args?: string[];
+  env?: { name: string }[];
+  ports?: { containerPort: number }[];
+  securityContext: SecurityContext;
+  volumeMounts?: VolumeMount[];
+}
+interface PodSpec {
+  securityContext?: { fsGroup: number };
+  initContainers?: Container[];
+  containers: Container[];
+  volumes?: Volume[];
+}
+
+const MiB = 1024 * 1024;
+const HARDENED: SecurityContext = { readOnlyRootFilesystem: true, allowPrivilegeEscalation: false };
+
+/**
+ * A Pod, a Deployment, or a strategic-merge patch that runs the image with a read-only root
+ * on a real cluster: a disk emptyDir with a sizeLimit per tmpfs mount (memory-backed only on
+ * request), a PersistentVolumeClaim per persistent mount, an init container that seeds an
+ * emptyDir where a mount would hide shipped content, fsGroup where a non-root app must own a
+ * mount. Comments say what the reader must provide or know.
+ */
+export function emitK8s(result: Result, o: K8sOptions): string {
+  const name = dnsLabel(o.name ?? serviceName(result.run.image));
+  const comments: YamlComment[] = [];
+  const mounts = result.plan.mounts;
+  const volumes: Volume[] = [];
+  const volumeMounts: VolumeMount[] = [];
+  const initContainers: Container[] = [];
+  const notes: { index: number; text: string }[] = [];
+  for (const m of mounts) {
+    const vol = dnsLabel(m.volumeName ?? volumeName(result.run.image, m.path));
+    volumeMounts.push({ name: vol, mountPath: m.path });
+    if (m.kind === 'volume') {
+      volumes.push({ name: vol, persistentVolumeClaim: { claimName: dnsLabel(m.volumeName ?? vol) } });
+      notes.push({
+        index: volumes.length - 1,
+        text: `${m.path} keeps data that must persist: provide a PersistentVolumeClaim named "${dnsLabel(m.volumeName ?? vol)}"${m.hides.length > 0 ? '\nDocker fills a new volume with what the image ships there; a claim starts empty: seed it once' : ''}`,
+      });
+      continue;
+    }
+    const size = `${Math.ceil(m.sizeBytes / MiB)}Mi`;
+    volumes.push({ name: vol, emptyDir: o.memory ? { medium: 'Memory', sizeLimit: size } : { sizeLimit: size } });
+    const lines = [`${m.path}: ${m.kind === 'seeded' ? 'seeded from the image by an init container' : 'scratch space'}; under Docker: owner ${m.uid}:${m.gid}, mode ${formatMode(m.mode)}`];
+    if (o.memory) lines.push('medium: Memory counts against the container\'s memory limit: a full volume is an OOM kill');
+    if (m.exec) lines.push('the app executes files it writes here: an emptyDir allows exec (Docker needed the exec option)');
+    if ((m.mode & 0o1000) !== 0) lines.push(`the image has mode ${formatMode(m.mode)} here; an emptyDir is 0777 without the sticky bit (some runtimes refuse such a temp directory)`);
+    lines.push('an emptyDir survives a container restart inside the pod: stale pid or lock files stay');
+    notes.push({ index: volumes.length - 1, text: lines.join('\n') });
+    if (m.kind === 'seeded') initContainers.push(seedContainer(result, m, vol, initContainers.length));
+  }
+  const fsGroup = fsGroupFor(mounts, result.image.user);
+  const container: Container = { name, ...(o.patch ? {} : containerBody(result)), securityContext: HARDENED };
+  if (volumeMounts.length > 0) container.volumeMounts = volumeMounts;
+  const spec: PodSpec = {
+    ...(fsGroup !== undefined ? { securityContext: { fsGroup } } : {}),
+    ...(initContainers.length > 0 ? { initContainers } : {}),
+    containers: [container],
+    ...(volumes.length > 0 ? { volumes } : {}),
+  };
+
+  const specPath = o.kind === 'deployment' || o.patch ? ['spec', 'template', 'spec'] : ['spec'];
+  const doc = wrap(spec, name, o);
+  for (const n of notes) comments.push({ path: [...specPath, 'volumes', n.index], text: n.text });
+  if (fsGroup !== undefined) {
+    const uid = mounts.find((m) => m.gid === fsGroup && m.uid !== 0)?.uid;
+    comments.push({
+      path: [...specPath, 'securityContext'],
+      text: `the app runs as ${result.image.user} and must write mounts owned by group ${fsGroup}: fsGroup gives it that group on every volume${uid !== undefined ? `. If your platform does not run the image as its own user, set runAsUser: ${uid} too` : ''}`,
+    });
+  }
+  if (!o.patch) comments.push(...envComments(result, specPath));
+  for (let i = 0; i < initContainers.length; i++) comments.push({ path: [...specPath, 'initContainers', i], text: initContainers[i]!.command ? 'copies what the image ships into the emptyDir before the app starts' : '' });
+  return toYamlWithComments({ value: doc, comments: comments.filter((c) => c.text) });
+}
+
+function wrap(spec: PodSpec, name: string, o: K8sOptions): object {
+  if (o.patch) {
+    // A strategic-merge patch of a Deployment: containers and volumes merge by name.
+    return { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name }, spec: { template: { spec } } };
+  }
+  const labels = { app: name };
+  if (o.kind === 'pod') return { apiVersion: 'v1', kind: 'Pod', metadata: { name, labels }, spec };
+  return {
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: { name, labels },
+    spec: { replicas: 1, selector: { matchLabels: labels }, template: { metadata: { labels }, spec } },
+  };
+}
+
+function containerBody(result: Result): Partial<Container> {
+  const run = result.run;
+  const body: Partial<Container> = { image: run.image };
+  // Docker's --entrypoint is Kubernetes' command, and the command after -- is args.
+  if (run.entrypoint !== undefined) body.command = run.entrypoint === '' ? [] : [run.entrypoint];
+  if (run.command.length > 0) body.args = [...run.command];
+  if (run.env.length > 0) body.env = run.env.map((e) => ({ name: e.name }));
+  const ports = new Set<number>(result.image.exposedPorts.filter((p) => p.protocol === 'tcp').map((p) => p.port));
+  for (const p of run.publish) {
+    const port = containerPortOfPublish(p);
+    if (port !== undefined) ports.add(port);
+  }
+  if (ports.size > 0) body.ports = [...ports].sort((a, b) => a - b).map((containerPort) => ({ containerPort }));
+  return body;
+}
+
+function envComments(result: Result, specPath: readonly string[]): YamlComment[] {
+  const out: YamlComment[] = [];
+  const containerPath = [...specPath, 'containers', 0];
+  if (result.run.env.length > 0) {
+    out.push({ path: [...containerPath, 'env'], text: 'names only: give each a value or valueFrom (a Secret for secrets); ro-profile never writes values' });
+  }
+  if (result.run.envFiles.length > 0) {
+    out.push({ path: [...containerPath, 'securityContext'], text: `--env-file ${result.run.envFiles.join(', ')}: create a Secret or ConfigMap from it and add it with envFrom` });
+  }
+  if (result.run.volumes.length > 0 || result.run.mounts.length > 0) {
+    out.push({ path: [...containerPath, 'securityContext'], text: `your own mounts (${[...result.run.volumes, ...result.run.mounts].join('; ')}) are not translated: add them as volumes` });
+  }
+  return out;
+}
+
+/** An init container from the same image that copies the directory's shipped content into the emptyDir. */
+function seedContainer(result: Result, m: Mount, volume: string, index: number): Container {
+  const tools = result.fs.tools;
+  if (tools && (!tools.sh || !tools.cp)) {
+    throw new RoProfileError('EMIT_FAILED', `the emptyDir on ${m.path} must be seeded with what the image ships there, and "${result.run.image}" has no ${tools.sh ? 'cp' : 'shell'} to copy it`, {
+      hint: 'Copy it with an init container from a small tool image that mounts this image as an image volume (Kubernetes 1.31+), or bake a copy into a ConfigMap.',
+    });
+  }
+  return {
+    name: `seed-${index}`,
+    image: result.run.image,
+    command: ['sh', '-c', `cp -a "$0"/. /ro-profile-seed/`, m.path],
+    securityContext: HARDENED,
+    volumeMounts: [{ name: volume, mountPath: '/ro-profile-seed' }],
+  };
+}
+
+/**
+ * fsGroup: an emptyDir is root-owned, so a non-root app that must own a mount gets the mount's
+ * group (the most common one). A root app needs none, and group 0 would grant nothing.
+ */
+function fsGroupFor(mounts: readonly Mount[], imageUser: string): number | undefined {
+  if (imageUser === '' || imageUser === 'root' || /^0(:|$)/.test(imageUser)) return undefined;
+  const counts = new Map<number, number>();
+  for (const m of mounts) if (m.gid !== 0) counts.set(m.gid, (counts.get(m.gid) ?? 0) + 1);
+  const best = [...counts.entries()].sort(([ga, a], [gb, b]) => b - a || ga - gb)[0];
+  return best ? best[0] : undefined;
+}
+
+/** A DNS-1123 label: lowercase letters, digits and '-', at most 63, starting and ending alphanumeric. */
+export function dnsLabel(s: string): string {
+  const out = s
+    .toLowerCase()
+    .replace(/[^a-z0-9-]+/g, '-')
+    .replace(/^-+/, '')
+    .slice(0, 63)
+    .replace(/-+$/, '');
+  return out || 'app';
+}
