@@ -5,7 +5,8 @@ import type { Result } from '../model/result.js';
 import { SCHEMA_VERSION } from '../model/result.js';
 import type { LaunchSecrets, RunSpec } from '../model/run-spec.js';
 import type { Engine } from '../runtime/engine.js';
-import { createLabels, type SessionIdentity } from '../runtime/labels.js';
+import { LABEL_MANAGED, createLabels, type SessionIdentity } from '../runtime/labels.js';
+import { ownerAlive } from '../runtime/owner.js';
 import { throwIfAborted } from './abort.js';
 import { CleanupScope } from './cleanup-scope.js';
 import { exercise } from './exercise.js';
@@ -58,6 +59,8 @@ async function profileUnredacted(o: ProfileOptions, redact: (t: string) => strin
 
   const engineInfo = await engine.info();
   clock('engine', `Docker ${engineInfo.version} at ${engineInfo.endpoint}`);
+  const orphans = (await engine.listManaged([`${LABEL_MANAGED}=true`])).filter((x) => !ownerAlive(x));
+  if (orphans.length > 0) reporter.warn(`${orphans.length} container(s)/volume(s) left by ro-profile runs that are gone; remove them with "ro-profile gc"`);
   const image = await resolveImage(engine, o.run.image, reporter, signal);
   const run = withProbePorts(o.run, image);
   clock('resolve', `${image.ref} (${image.id.slice(7, 19)})${image.user ? ` user ${image.user}` : ''}`);

@@ -1,9 +1,7 @@
-import { readFileSync } from 'node:fs';
-import { hostname } from 'node:os';
 import type { ArgumentsCamelCase, Argv, CommandModule, InferredOptionTypes } from 'yargs';
-import type { ManagedObject } from '../../runtime/engine.js';
 import { DockerEngine } from '../../runtime/docker-engine.js';
-import { LABEL_HOST, LABEL_MANAGED, LABEL_PID } from '../../runtime/labels.js';
+import { LABEL_MANAGED } from '../../runtime/labels.js';
+import { ownerAlive } from '../../runtime/owner.js';
 import { parseDuration } from '../durations.js';
 import { reportError } from '../output.js';
 
@@ -49,20 +47,3 @@ export const gcCommand: CommandModule<object, GcArgs> = {
   },
 };
 
-/** The owner is alive when its pid runs an ro-profile process on this host; elsewhere we cannot tell, so it counts as alive. */
-export function ownerAlive(o: ManagedObject, host = hostname()): boolean {
-  const pid = Number(o.labels[LABEL_PID]);
-  if (o.labels[LABEL_HOST] !== host) return true;
-  if (!Number.isInteger(pid) || pid <= 0) return false;
-  try {
-    process.kill(pid, 0);
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code !== 'EPERM') return false;
-  }
-  try {
-    // A reused pid belongs to some other program: then the owner is gone.
-    return /ro-profile|cli\/main\.js/.test(readFileSync(`/proc/${pid}/cmdline`, 'utf8'));
-  } catch {
-    return true;
-  }
-}
