@@ -68,17 +68,32 @@ export function emitK8s(result: Result, o: K8sOptions): string {
   const volumeMounts: VolumeMount[] = [];
   const initContainers: Container[] = [];
   const notes: { index: number; text: string }[] = [];
+  // Volume names must be unique in a pod: names that differ only where a DNS label cannot (a_b,
+  // a-b, A-B) get a suffix, and mounts of one named volume share one claim, as Docker shares it.
+  const taken = new Set<string>();
+  const claims = new Map<string, { name: string; note: number }>();
   for (const m of mounts) {
-    const vol = dnsLabel(m.volumeName ?? volumeName(result.run.image, m.path));
-    volumeMounts.push({ name: vol, mountPath: m.path });
+    const base = dnsLabel(m.volumeName ?? volumeName(result.run.image, m.path));
     if (m.kind === 'volume') {
-      volumes.push({ name: vol, persistentVolumeClaim: { claimName: dnsLabel(m.volumeName ?? vol) } });
+      const claimName = base;
+      const shared = claims.get(claimName);
+      if (shared) {
+        volumeMounts.push({ name: shared.name, mountPath: m.path });
+        notes[shared.note]!.text += `\nalso mounted on ${m.path} (the same named volume under Docker)`;
+        continue;
+      }
+      const vol = uniqueName(base, taken);
+      volumeMounts.push({ name: vol, mountPath: m.path });
+      volumes.push({ name: vol, persistentVolumeClaim: { claimName } });
+      claims.set(claimName, { name: vol, note: notes.length });
       notes.push({
         index: volumes.length - 1,
-        text: `${m.path} keeps data that must persist: provide a PersistentVolumeClaim named "${dnsLabel(m.volumeName ?? vol)}"${m.hides.length > 0 ? '\nDocker fills a new volume with what the image ships there; a claim starts empty: seed it once' : ''}`,
+        text: `${m.path} keeps data that must persist: provide a PersistentVolumeClaim named "${claimName}"${m.hides.length > 0 ? '\nDocker fills a new volume with what the image ships there; a claim starts empty: seed it once' : ''}`,
       });
       continue;
     }
+    const vol = uniqueName(base, taken);
+    volumeMounts.push({ name: vol, mountPath: m.path });
     const size = `${Math.ceil(m.sizeBytes / MiB)}Mi`;
     volumes.push({ name: vol, emptyDir: o.memory ? { medium: 'Memory', sizeLimit: size } : { sizeLimit: size } });
     const lines = [`${m.path}: ${m.kind === 'seeded' ? 'seeded from the image by an init container' : 'scratch space'}; under Docker: owner ${m.uid}:${m.gid}, mode ${formatMode(m.mode)}`];
@@ -87,7 +102,7 @@ export function emitK8s(result: Result, o: K8sOptions): string {
     if ((m.mode & 0o1000) !== 0) lines.push(`the image has mode ${formatMode(m.mode)} here; an emptyDir is 0777 without the sticky bit (some runtimes refuse such a temp directory)`);
     lines.push('an emptyDir survives a container restart inside the pod: stale pid or lock files stay');
     notes.push({ index: volumes.length - 1, text: lines.join('\n') });
-    if (m.kind === 'seeded') initContainers.push(seedContainer(result, m, vol, initContainers.length));
+    if (m.kind === 'seeded') initContainers.push(seedContainer(result, m, vol, seedName(name, initContainers.length)));
   }
   const fsGroup = fsGroupFor(mounts, result.image.user);
   const container: Container = { name, ...(o.patch ? {} : containerBody(result)), securityContext: HARDENED };
@@ -132,10 +147,18 @@ function wrap(spec: PodSpec, name: string, o: K8sOptions): object {
 function containerBody(result: Result): Partial<Container> {
   const run = result.run;
   const body: Partial<Container> = { image: run.image };
-  // Docker's --entrypoint is Kubernetes' command, and the command after -- is args.
-  if (run.entrypoint !== undefined) body.command = run.entrypoint === '' ? [] : [run.entrypoint];
-  if (run.command.length > 0) body.args = [...run.command];
-  if (run.env.length > 0) body.env = run.env.map((e) => ({ name: e.name }));
+  // Docker's --entrypoint is Kubernetes' command, and the command after -- is args. An empty
+  // command is no command to Kubernetes (the image's ENTRYPOINT runs), so --entrypoint "" becomes
+  // the command Docker then runs: the one after --, or the image's CMD.
+  if (run.entrypoint === '') {
+    const argv = run.command.length > 0 ? run.command : result.image.cmd;
+    if (argv.length > 0) body.command = argv.map(noExpansion);
+  } else {
+    if (run.entrypoint !== undefined) body.command = [noExpansion(run.entrypoint)];
+    if (run.command.length > 0) body.args = run.command.map(noExpansion);
+  }
+  // Once each: Docker's last -e NAME wins, and a list that repeats a name is refused by server-side apply.
+  if (run.env.length > 0) body.env = [...new Set(run.env.map((e) => e.name))].map((n) => ({ name: n }));
   const ports = new Set<number>(result.image.exposedPorts.filter((p) => p.protocol === 'tcp').map((p) => p.port));
   for (const p of run.publish) {
     const port = containerPortOfPublish(p);
@@ -161,7 +184,7 @@ function envComments(result: Result, specPath: readonly string[]): YamlComment[]
 }
 
 /** An init container from the same image that copies the directory's shipped content into the emptyDir. */
-function seedContainer(result: Result, m: Mount, volume: string, index: number): Container {
+function seedContainer(result: Result, m: Mount, volume: string, name: string): Container {
   const tools = result.fs.tools;
   if (tools && (!tools.sh || !tools.cp)) {
     throw new RoProfileError('EMIT_FAILED', `the emptyDir on ${m.path} must be seeded with what the image ships there, and "${result.run.image}" has no ${tools.sh ? 'cp' : 'shell'} to copy it`, {
@@ -169,9 +192,9 @@ function seedContainer(result: Result, m: Mount, volume: string, index: number):
     });
   }
   return {
-    name: `seed-${index}`,
+    name,
     image: result.run.image,
-    command: ['sh', '-c', `cp -a "$0"/. /ro-profile-seed/`, m.path],
+    command: ['sh', '-c', `cp -a "$0"/. /ro-profile-seed/`, noExpansion(m.path)],
     securityContext: HARDENED,
     volumeMounts: [{ name: volume, mountPath: '/ro-profile-seed' }],
   };
@@ -182,11 +205,33 @@ function seedContainer(result: Result, m: Mount, volume: string, index: number):
  * group (the most common one). A root app needs none, and group 0 would grant nothing.
  */
 function fsGroupFor(mounts: readonly Mount[], imageUser: string): number | undefined {
-  if (imageUser === '' || imageUser === 'root' || /^0(:|$)/.test(imageUser)) return undefined;
+  if (imageUser === '' || /^(0|root)(:|$)/.test(imageUser)) return undefined;
   const counts = new Map<number, number>();
   for (const m of mounts) if (m.gid !== 0) counts.set(m.gid, (counts.get(m.gid) ?? 0) + 1);
   const best = [...counts.entries()].sort(([ga, a], [gb, b]) => b - a || ga - gb)[0];
   return best ? best[0] : undefined;
+}
+
+/**
+ * A word of command or args as Kubernetes must hold it to pass it on unchanged: the kubelet reads
+ * `$(NAME)` as a variable and `$$` as one `$`, so a `$` before `(` or `$` is doubled.
+ */
+export function noExpansion(word: string): string {
+  return word.replace(/\$(?=[$(])/g, '$$$$');
+}
+
+/** The init container's name: seed-N, unless the app's container already has that name. */
+function seedName(container: string, index: number): string {
+  const name = `seed-${index}`;
+  return name === container ? `ro-profile-seed-${index}` : name;
+}
+
+/** `base`, or base-2, base-3... (still a DNS-1123 label) when a volume already has that name. */
+function uniqueName(base: string, taken: Set<string>): string {
+  let name = base;
+  for (let i = 2; taken.has(name); i++) name = `${base.slice(0, 62 - String(i).length).replace(/-+$/, '')}-${i}`;
+  taken.add(name);
+  return name;
 }
 
 /** A DNS-1123 label: lowercase letters, digits and '-', at most 63, starting and ending alphanumeric. */

@@ -28,7 +28,7 @@ export function toYamlWithComments(...docs: readonly { readonly value: unknown; 
         if (!node) throw new Error(`no YAML node at ${c.path.join('.')} for a comment`);
         const text = c.text
           .split('\n')
-          .map((l) => ` ${l}`)
+          .map((l) => ` ${commentLine(l)}`)
           .join('\n');
         node.commentBefore = node.commentBefore ? `${node.commentBefore}\n${text}` : text;
       }
@@ -76,6 +76,29 @@ const OPTIONS = {
   customTags: (tags: Tags) => [stringTag, ...tags.filter((t) => typeof t === 'string' || (t.tag !== STR && t.tag !== MERGE))] as Tags,
 };
 
+/**
+ * One comment line as YAML readers take it: a character that any of them reads as a line break
+ * (CR, NEL, LS, PS) would end the comment and make the rest of the line YAML, and one that is not
+ * printable (a control character, a BOM, a noncharacter, a lone surrogate) makes PyYAML refuse
+ * the whole text. Those are written as their escape (the path /a\rb reads "/a\x0db").
+ */
+function commentLine(s: string): string {
+  let out = '';
+  for (const ch of s) {
+    const c = ch.codePointAt(0) ?? 0;
+    out += ch !== '\t' && unprintable(c) ? escapeOf(c) : ch;
+  }
+  return out;
+}
+
+function unprintable(c: number): boolean {
+  return c < 0x20 || (c >= 0x7f && c <= 0x9f) || c === 0x2028 || c === 0x2029 || c === 0xfeff || (c >= 0xd800 && c <= 0xdfff) || c === 0xfffe || c === 0xffff;
+}
+
+function escapeOf(c: number): string {
+  return c <= 0xff ? `\\x${c.toString(16).padStart(2, '0')}` : `\\u${c.toString(16).padStart(4, '0')}`;
+}
+
 /** A YAML double-quoted scalar: escapes quotes, backslashes and every non-printable character. */
 export function doubleQuote(s: string): string {
   let out = '"';
@@ -83,9 +106,8 @@ export function doubleQuote(s: string): string {
     const c = ch.codePointAt(0) ?? 0;
     if (ch === '"') out += '\\"';
     else if (ch === '\\') out += '\\\\';
-    else if (c < 0x20 || (c >= 0x7f && c <= 0x9f) || c === 0x2028 || c === 0x2029 || c === 0xfeff || (c >= 0xd800 && c <= 0xdfff) || c === 0xfffe || c === 0xffff) {
-      out += c <= 0xff ? `\\x${c.toString(16).padStart(2, '0')}` : `\\u${c.toString(16).padStart(4, '0')}`;
-    } else out += ch;
+    else if (unprintable(c)) out += escapeOf(c);
+    else out += ch;
   }
   return `${out}"`;
 }

@@ -77,7 +77,8 @@ describe.skipIf(!dockerAvailable())('ro-profile IMAGE on the fixtures', () => {
     const session = testSession('json');
     const r = await runCli([FIXTURE.nginx, '--format', 'json', '--quiet'], { session });
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stderr).toBe('');
+    // --quiet: no progress lines (a warning about an earlier run's leftovers may still appear).
+    expect(r.stderr).not.toMatch(/ro-profile: (engine|resolve|launch|ready|exercise|stop|harvest|analyze) /);
     const result = JSON.parse(r.stdout);
     expect(result.schemaVersion).toBe(1);
     expect(result.image.id).toMatch(/^sha256:[0-9a-f]{64}$/);

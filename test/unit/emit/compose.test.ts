@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { emitCompose, serviceName } from '../../../src/emit/compose.js';
-import { emitFormat } from '../../../src/emit/emit.js';
+import { DEFAULT_EMIT, emitFormat } from '../../../src/emit/emit.js';
 import type { Mount } from '../../../src/model/mount-plan.js';
 import { parseResult } from '../../../src/model/parse-result.js';
 import type { Result } from '../../../src/model/result.js';
@@ -228,7 +228,7 @@ describe('the nginx result', () => {
   });
 
   it('gives the golden --compose-override fragment', async () => {
-    await expect(emitFormat(result(), 'compose', { compose: { override: true } })).toMatchFileSnapshot('../../fixtures/expected/nginx/compose-override.yaml');
+    await expect(emitFormat(result(), 'compose', { ...DEFAULT_EMIT, compose: { override: true } })).toMatchFileSnapshot('../../fixtures/expected/nginx/compose-override.yaml');
   });
 
   it('gives the same bytes every time', () => {
