@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Regenerates examples/<fixture>/ (docker-run.sh, compose.yaml, report.md, result.json): the
-# real output of `ro-profile IMAGE --format all --out examples/<fixture>` for every fixture
-# image, exercised as the tests exercise it. Needs a Docker engine; builds the CLI and the
+# Regenerates examples/<fixture>/ (docker-run.sh, compose.yaml, k8s.yaml, report.md,
+# result.json): the real output of `ro-profile IMAGE --format all --out examples/<fixture>` for
+# every fixture image, exercised as the tests exercise it. Needs a Docker engine; builds the CLI and the
 # fixture images first. Leaves nothing on the engine, and refuses to keep an output that
 # carries host-specific data (this host's name, home, working directory or apt mirror).
 #

@@ -32,6 +32,8 @@ interface Volume {
 interface SecurityContext {
   readOnlyRootFilesystem: true;
   allowPrivilegeEscalation: false;
+  runAsUser?: number;
+  runAsGroup?: number;
 }
 interface Container {
   name: string;
@@ -51,6 +53,8 @@ interface PodSpec {
 }
 
 const MiB = 1024 * 1024;
+/** The largest uid or gid the API server takes (IsValidUserID, IsValidGroupID). */
+const MAX_ID = 2 ** 31 - 1;
 const HARDENED: SecurityContext = { readOnlyRootFilesystem: true, allowPrivilegeEscalation: false };
 
 /**
@@ -105,7 +109,13 @@ export function emitK8s(result: Result, o: K8sOptions): string {
     if (m.kind === 'seeded') initContainers.push(seedContainer(result, m, vol, seedName(name, initContainers.length)));
   }
   const fsGroup = fsGroupFor(mounts, result.image.user);
-  const container: Container = { name, ...(o.patch ? {} : containerBody(result)), securityContext: HARDENED };
+  const container: Container = { name, ...(o.patch ? {} : containerBody(result)), securityContext: { ...HARDENED, ...runAs(result.run.user) } };
+  if (result.run.user !== undefined && Object.keys(runAs(result.run.user)).length === 0) {
+    comments.push({
+      path: [...(o.kind === 'deployment' || o.patch ? ['spec', 'template', 'spec'] : ['spec']), 'containers', 0, 'securityContext'],
+      text: `Docker ran it as --user ${result.run.user}; Kubernetes takes numeric ids only: set runAsUser (and runAsGroup) to that user's ids`,
+    });
+  }
   if (volumeMounts.length > 0) container.volumeMounts = volumeMounts;
   const spec: PodSpec = {
     ...(fsGroup !== undefined ? { securityContext: { fsGroup } } : {}),
@@ -118,7 +128,7 @@ export function emitK8s(result: Result, o: K8sOptions): string {
   const doc = wrap(spec, name, o);
   for (const n of notes) comments.push({ path: [...specPath, 'volumes', n.index], text: n.text });
   if (fsGroup !== undefined) {
-    const uid = mounts.find((m) => m.gid === fsGroup && m.uid !== 0)?.uid;
+    const uid = mounts.find((m) => m.gid === fsGroup && m.uid !== 0 && m.uid <= MAX_ID)?.uid;
     comments.push({
       path: [...specPath, 'securityContext'],
       text: `the app runs as ${result.image.user} and must write mounts owned by group ${fsGroup}: fsGroup gives it that group on every volume${uid !== undefined ? `. If your platform does not run the image as its own user, set runAsUser: ${uid} too` : ''}`,
@@ -142,6 +152,16 @@ function wrap(spec: PodSpec, name: string, o: K8sOptions): object {
     metadata: { name, labels },
     spec: { replicas: 1, selector: { matchLabels: labels }, template: { metadata: { labels }, spec } },
   };
+}
+
+/** Docker's --user as numeric ids, when it is written that way (Kubernetes has no user names). */
+function runAs(user: string | undefined): Pick<SecurityContext, 'runAsUser' | 'runAsGroup'> {
+  const m = user === undefined ? null : /^(\d+)(?::(\d+))?$/.exec(user);
+  if (!m) return {};
+  const uid = Number(m[1]);
+  const gid = m[2] !== undefined ? Number(m[2]) : undefined;
+  // The API refuses ids above 2^31-1.
+  return { ...(uid <= 2147483647 ? { runAsUser: uid } : {}), ...(gid !== undefined && gid <= 2147483647 ? { runAsGroup: gid } : {}) };
 }
 
 function containerBody(result: Result): Partial<Container> {
@@ -183,6 +203,9 @@ function envComments(result: Result, specPath: readonly string[]): YamlComment[]
   return out;
 }
 
+/** Copies every entry of "$0" (dotfiles included) into the emptyDir, failing on the first error. */
+export const SEED_SCRIPT = 'for f in "$0"/* "$0"/.[!.]* "$0"/..?*; do if [ -e "$f" ] || [ -L "$f" ]; then cp -a "$f" /ro-profile-seed/ || exit 1; fi; done';
+
 /** An init container from the same image that copies the directory's shipped content into the emptyDir. */
 function seedContainer(result: Result, m: Mount, volume: string, name: string): Container {
   const tools = result.fs.tools;
@@ -194,7 +217,9 @@ function seedContainer(result: Result, m: Mount, volume: string, name: string): 
   return {
     name,
     image: result.run.image,
-    command: ['sh', '-c', `cp -a "$0"/. /ro-profile-seed/`, noExpansion(m.path)],
+    // Each entry, not the directory itself: copying "." would also set the emptyDir root's
+    // times, owner and mode, which a non-root init container may not (GNU cp then fails).
+    command: ['sh', '-c', SEED_SCRIPT, noExpansion(m.path)],
     securityContext: HARDENED,
     volumeMounts: [{ name: volume, mountPath: '/ro-profile-seed' }],
   };
@@ -207,7 +232,8 @@ function seedContainer(result: Result, m: Mount, volume: string, name: string): 
 function fsGroupFor(mounts: readonly Mount[], imageUser: string): number | undefined {
   if (imageUser === '' || /^(0|root)(:|$)/.test(imageUser)) return undefined;
   const counts = new Map<number, number>();
-  for (const m of mounts) if (m.gid !== 0) counts.set(m.gid, (counts.get(m.gid) ?? 0) + 1);
+  // Kubernetes takes ids up to 2^31-1 only (Docker up to 2^32-2): a larger group cannot be an fsGroup.
+  for (const m of mounts) if (m.gid !== 0 && m.gid <= MAX_ID) counts.set(m.gid, (counts.get(m.gid) ?? 0) + 1);
   const best = [...counts.entries()].sort(([ga, a], [gb, b]) => b - a || ga - gb)[0];
   return best ? best[0] : undefined;
 }

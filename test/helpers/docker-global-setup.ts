@@ -31,6 +31,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
     execFileSync('bash', [`${root}/test/fixtures/images/build.sh`], { stdio: ['ignore', 'ignore', 'inherit'] });
   }
   return async () => {
+    removePodmanLeftovers(session);
     if (!available) return;
     const filters = { label: [`${LABEL_SESSION}=${session}`] };
     for (const c of await docker.listContainers({ all: true, filters })) {
@@ -40,6 +41,26 @@ export default async function setup(project: TestProject): Promise<() => Promise
       await docker.getVolume(v.Name).remove().catch(() => undefined);
     }
   };
+}
+
+/**
+ * Pods and claim volumes that test/helpers/k8s-run.ts played under podman and could not remove
+ * (its process was killed): they carry the session label of a test in this run.
+ */
+function removePodmanLeftovers(session: string): void {
+  const ours = (labels: Record<string, string> | null | undefined): boolean => {
+    const s = labels?.[LABEL_SESSION];
+    return s !== undefined && (s === session || s.startsWith(`${session}-`));
+  };
+  const podman = (args: string[]): string => execFileSync('podman', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+  try {
+    const pods = JSON.parse(podman(['pod', 'ps', '--format', 'json']) || '[]') as { Id: string; Labels?: Record<string, string> }[];
+    for (const p of pods.filter((p) => ours(p.Labels))) podman(['pod', 'rm', '-f', '-t', '1', p.Id]);
+    const volumes = JSON.parse(podman(['volume', 'ls', '--format', 'json']) || '[]') as { Name: string; Labels?: Record<string, string> }[];
+    for (const v of volumes.filter((v) => ours(v.Labels))) podman(['volume', 'rm', '-f', v.Name]);
+  } catch {
+    // No podman, or it failed: nothing of ours can be there, or nothing more can be done.
+  }
 }
 
 declare module 'vitest' {

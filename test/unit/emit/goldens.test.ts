@@ -1,6 +1,6 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { emitFormat, type Format } from '../../../src/emit/emit.js';
+import { DEFAULT_EMIT, emitFormat, type EmitOptions, type Format } from '../../../src/emit/emit.js';
 import { parseResult } from '../../../src/model/parse-result.js';
 
 /**
@@ -13,10 +13,12 @@ import { parseResult } from '../../../src/model/parse-result.js';
  */
 const RESULTS = new URL('../../fixtures/results/', import.meta.url);
 const IMAGES = new URL('../../fixtures/images/', import.meta.url);
-const GOLDEN_FILES: [Format, string][] = [
-  ['run', 'docker-run.sh'],
-  ['compose', 'compose.yaml'],
-  ['report', 'report.md'],
+const GOLDEN_FILES: [flags: string, Format, EmitOptions, file: string][] = [
+  ['--format run', 'run', DEFAULT_EMIT, 'docker-run.sh'],
+  ['--format compose', 'compose', DEFAULT_EMIT, 'compose.yaml'],
+  ['--format k8s', 'k8s', DEFAULT_EMIT, 'k8s.yaml'],
+  ['--format k8s --k8s-patch', 'k8s', { ...DEFAULT_EMIT, k8s: { ...DEFAULT_EMIT.k8s, patch: true } }, 'k8s-patch.yaml'],
+  ['--format report', 'report', DEFAULT_EMIT, 'report.md'],
 ];
 
 const fixtures = readdirSync(RESULTS)
@@ -37,8 +39,8 @@ describe('golden outputs of the checked-in results', () => {
     const text = readFileSync(new URL(`${fixture}.json`, RESULTS), 'utf8');
     const result = parseResult(text, `${fixture}.json`);
 
-    it.each(GOLDEN_FILES)('--format %s matches its golden %s', async (format, file) => {
-      await expect(emitFormat(result, format)).toMatchFileSnapshot(`../../fixtures/expected/${fixture}/${file}`);
+    it.each(GOLDEN_FILES)('%s matches its golden %s', async (_flags, format, options, file) => {
+      await expect(emitFormat(result, format, options)).toMatchFileSnapshot(`../../fixtures/expected/${fixture}/${file}`);
     });
 
     it('--format json gives the result back byte for byte', () => {
