@@ -71,14 +71,9 @@ export function planMounts(input: AnalyzeInput): Analysis {
   for (const e of writes) push(needs, neededDir(e, ix), e);
   for (const p of input.persist ?? []) if (!needs.has(p)) needs.set(p, []);
   const { chosen, systemWrites } = selectMounts(needs, facts);
-
-  const mounts: Mount[] = [];
-  for (const c of [...chosen.values()].sort((a, b) => compareStrings(a.path, b.path))) {
-    const exec = execs.some((e) => innermost(e.realPath, chosen) === c.path);
-    const m = mountFor(c, facts.get(c.path), { ...input, exec, chosen, transient: ix.transient });
-    mounts.push(m.mount);
-    findings.push(...m.findings);
-  }
+  const planned = planChosen(chosen, facts, execs, { ...input, transient: ix.transient });
+  const mounts: Mount[] = planned.mounts;
+  findings.push(...planned.findings);
   for (const v of [...input.image.volumes].sort(compareStrings)) {
     const events = byVolume.get(v) ?? [];
     const f = facts.get(v);
@@ -107,6 +102,42 @@ export function planMounts(input: AnalyzeInput): Analysis {
   findings.push(...symlinkFindings(input.fs.symlinks, mounts, facts));
   mounts.sort((a, b) => compareStrings(a.path, b.path));
   return { plan: { mounts }, findings: sortFindings(findings) };
+}
+
+/**
+ * Mounts for the chosen directories. A nested mount exists to keep a shipped directory that
+ * its outer mount would hide; an outer volume (seeded or persistent) hides nothing, since it
+ * starts with the image's content, so mounts nested in one fold back into it and the plan is
+ * made again (a database directory is one volume, not one per subdirectory written).
+ */
+function planChosen(
+  chosen: Map<string, Chosen>,
+  facts: ReadonlyMap<string, DirFacts>,
+  execs: readonly WriteEvent[],
+  ctx: AnalyzeInput & { readonly transient: ReadonlySet<string> },
+): { mounts: Mount[]; findings: Finding[] } {
+  for (;;) {
+    const mounts: Mount[] = [];
+    const findings: Finding[] = [];
+    for (const c of [...chosen.values()].sort((a, b) => compareStrings(a.path, b.path))) {
+      const exec = execs.some((e) => innermost(e.realPath, chosen) === c.path);
+      const m = mountFor(c, facts.get(c.path), { ...ctx, exec, chosen });
+      mounts.push(m.mount);
+      findings.push(...m.findings);
+    }
+    const kinds = new Map(mounts.map((m) => [m.path, m.kind]));
+    const fold = [...chosen.values()].filter((c) => c.nestedIn !== undefined && kinds.get(c.nestedIn) !== undefined && kinds.get(c.nestedIn) !== 'tmpfs');
+    if (fold.length === 0) return { mounts, findings };
+    for (const c of fold) {
+      const parent = c.nestedIn;
+      const outer = parent === undefined ? undefined : chosen.get(parent);
+      if (!outer || parent === undefined) continue;
+      outer.events.push(...c.events);
+      chosen.delete(c.path);
+      // Mounts nested in the folded one now sit in the outer volume.
+      for (const d of chosen.values()) if (d.nestedIn === c.path) d.nestedIn = parent;
+    }
+  }
 }
 
 function push<K, V>(m: Map<K, V[]>, k: K, v: V): void {

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
+import { analyzeStraceCommand } from './commands/analyze-strace.js';
 import { emitCommand } from './commands/emit.js';
 import { gcCommand } from './commands/gc.js';
 import { profileCommand } from './commands/profile.js';
@@ -13,6 +14,7 @@ await yargs(hideBin(process.argv))
   .parserConfiguration({ 'populate--': true, 'unknown-options-as-args': false })
   .command(gcCommand)
   .command(emitCommand)
+  .command(analyzeStraceCommand)
   .command(profileCommand)
   .strict()
   .recommendCommands()

@@ -89,6 +89,7 @@ function kindLabel(m: Mount): string {
 
 function describeExercise(r: Result): string {
   const x = r.exercise;
+  if (x.readiness === 'trace') return 'from a strace log (analyze-strace): the image was read, not run';
   const parts = [x.readiness === 'job-exit' ? 'ran as a job to exit code 0' : `ready by ${x.readiness} after ${(x.readyAfterMs / 1000).toFixed(1)} s`];
   for (const p of x.probes) parts.push(p.kind === 'http' ? `HTTP ${p.status} on :${p.port}` : `TCP ${p.ok ? 'open' : (p.error ?? 'failed')} on :${p.port}`);
   if (x.execs.length > 0) parts.push(`${x.execs.length} --exec step${x.execs.length === 1 ? '' : 's'}`);

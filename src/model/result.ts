@@ -22,8 +22,8 @@ export interface ExecResult {
 }
 
 export interface ExerciseReport {
-  /** How readiness was decided. */
-  readonly readiness: 'healthcheck' | 'ports' | 'settle' | 'job-exit';
+  /** How readiness was decided; 'trace' when the writes came from a strace log, not a run. */
+  readonly readiness: 'healthcheck' | 'ports' | 'settle' | 'job-exit' | 'trace';
   readonly readyAfterMs: number;
   readonly probes: readonly ProbeResult[];
   readonly execs: readonly ExecResult[];

@@ -260,7 +260,7 @@ describe('docs/result.schema.json', () => {
       ['EntryType', DEFS['EntryType'], members<EntryType>({ file: true, dir: true, symlink: true, other: true })],
       ['MountKind', DEFS['MountKind'], members<MountKind>({ tmpfs: true, volume: true, seeded: true })],
       ['Finding.severity', prop('Finding', 'severity'), members<Finding['severity']>({ info: true, warning: true, error: true })],
-      ['ExerciseReport.readiness', prop('ExerciseReport', 'readiness'), members<ExerciseReport['readiness']>({ healthcheck: true, ports: true, settle: true, 'job-exit': true })],
+      ['ExerciseReport.readiness', prop('ExerciseReport', 'readiness'), members<ExerciseReport['readiness']>({ healthcheck: true, ports: true, settle: true, 'job-exit': true, trace: true })],
       ['ProbeResult.kind', prop('ProbeResult', 'kind'), members<ProbeResult['kind']>({ http: true, tcp: true })],
       ['FsChange.kind', prop('FsChange', 'kind'), members<FsChange['kind']>({ added: true, modified: true, deleted: true })],
       ['PortSpec.protocol', prop('PortSpec', 'protocol'), members<PortSpec['protocol']>({ tcp: true, udp: true, sctp: true })],

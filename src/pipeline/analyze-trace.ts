@@ -1,0 +1,163 @@
+import { planMounts } from '../analyze/plan-mounts.js';
+import { isNoisePath } from '../harvest/changes.js';
+import { harvest, takeSnapshot, type Snapshot } from '../harvest/harvest.js';
+import { readCompatLinks, readTools, absoluteTarget } from '../harvest/image-links.js';
+import type { Result } from '../model/result.js';
+import { SCHEMA_VERSION } from '../model/result.js';
+import type { RunSpec } from '../model/run-spec.js';
+import type { FsChange, WriteEvent } from '../model/write-event.js';
+import type { Engine, PathStat } from '../runtime/engine.js';
+import { createLabels, type SessionIdentity } from '../runtime/labels.js';
+import { CleanupScope } from './cleanup-scope.js';
+import type { Reporter } from './reporter.js';
+import { resolveImage } from './resolve.js';
+
+export interface AnalyzeTraceOptions {
+  readonly engine: Engine;
+  readonly reporter: Reporter;
+  readonly signal: AbortSignal;
+  readonly identity: SessionIdentity;
+  readonly imageRef: string;
+  readonly events: readonly WriteEvent[];
+  readonly persist: readonly string[];
+  readonly ephemeral: readonly string[];
+  readonly toolVersion: string;
+  readonly onScope?: (scope: CleanupScope) => void;
+}
+
+const EMPTY: Snapshot = { changes: [], listings: new Map() };
+
+/**
+ * Write events from a trace, analysed against the image as shipped: the image is inspected and
+ * read through a container that is created but never started (so nothing of the app runs), its
+ * symlinks resolve the paths the app named, and its directories say what a mount would hide.
+ */
+export async function analyzeTrace(o: AnalyzeTraceOptions): Promise<Result> {
+  const { engine, reporter, signal } = o;
+  await using scope = new CleanupScope(reporter);
+  o.onScope?.(scope);
+  await engine.info();
+  const image = await resolveImage(engine, o.imageRef, reporter, signal);
+  const id = await engine.createContainer({
+    image: image.id,
+    labels: createLabels(o.identity, 'image-view'),
+    env: [],
+    // Never started: any entrypoint will do, and images without CMD need one to be created.
+    entrypoint: ['/ro-profile-never-started'],
+    cmd: [],
+    binds: [],
+    mounts: [],
+    tmpfs: {},
+    readOnlyRoot: true,
+    publishLoopback: [],
+    network: 'none',
+    memoryBytes: 64 * 1024 * 1024,
+    pidsLimit: 16,
+  });
+  scope.add(`container ${id.slice(0, 12)}`, () => engine.removeContainer(id));
+
+  const stat = cachedStat(engine, id);
+  const events: WriteEvent[] = [];
+  for (const e of o.events) {
+    const n = await normalize(e, stat);
+    // /proc, /sys, /dev (Docker's own /dev/shm tmpfs included) and Docker's /etc files are never the app's to mount.
+    if (!isNoisePath(n.realPath) && n.realPath.startsWith('/')) events.push(n);
+  }
+  const changes = changesOf(events);
+  const snapshot = await takeSnapshot(engine, id, changes, () => false);
+  const symlinks = await readCompatLinks(engine, id);
+  const tools = await readTools(engine, id);
+  const h = harvest({ running: EMPTY, stopped: snapshot, ignore: () => false, symlinks, tools });
+  const analysis = planMounts({ image, events, fs: h.fs, userMounts: [], persist: o.persist, ephemeral: o.ephemeral });
+  reporter.stage('analyze', `${events.length} write events from the trace, ${analysis.plan.mounts.length} mounts, ${analysis.findings.length} findings`);
+  const run: RunSpec = {
+    image: o.imageRef,
+    env: [],
+    envFiles: [],
+    command: [],
+    volumes: [],
+    mounts: [],
+    publish: [],
+    exercise: { execs: [], durationMs: 0, timeoutMs: 0, settleMs: 0, probePorts: [] },
+  };
+  return {
+    schemaVersion: SCHEMA_VERSION,
+    tool: { name: 'ro-profile', version: o.toolVersion },
+    image,
+    run,
+    exercise: { readiness: 'trace', readyAfterMs: 0, probes: [], execs: [] },
+    changes,
+    volumes: [],
+    fs: h.fs,
+    events,
+    analysis: { persist: [...o.persist], ephemeral: [...o.ephemeral] },
+    plan: analysis.plan,
+    findings: analysis.findings,
+    verification: [],
+  };
+}
+
+type Stat = (path: string) => Promise<PathStat | undefined>;
+
+function cachedStat(engine: Engine, id: string): Stat {
+  const cache = new Map<string, Promise<PathStat | undefined>>();
+  return (path) => {
+    let hit = cache.get(path);
+    if (!hit) {
+      hit = engine.statPath(id, path);
+      cache.set(path, hit);
+    }
+    return hit;
+  };
+}
+
+/** The path with every symlink of the image resolved (at most 40 hops, as the kernel allows). */
+export async function resolveInImage(path: string, stat: Stat): Promise<string> {
+  let parts = path.split('/').filter((p) => p !== '' && p !== '.');
+  let done = '';
+  for (let hops = 0, i = 0; i < parts.length; ) {
+    const part = parts[i]!;
+    if (part === '..') {
+      done = done.slice(0, Math.max(done.lastIndexOf('/'), 0));
+      i++;
+      continue;
+    }
+    const next = `${done}/${part}`;
+    const st = await stat(next);
+    if (st?.type === 'symlink' && st.linkTarget !== undefined && hops < 40) {
+      hops++;
+      const target = absoluteTarget(next, st.linkTarget);
+      parts = [...target.split('/').filter((p) => p !== ''), ...parts.slice(i + 1)];
+      done = '';
+      i = 0;
+      continue;
+    }
+    done = next;
+    i++;
+  }
+  return done || '/';
+}
+
+/**
+ * A traced write in the diff's terms: the real path in the image, and for an open with write
+ * intent whether it created the file (absent from the image) or changed a shipped one.
+ */
+async function normalize(e: WriteEvent, stat: Stat): Promise<WriteEvent> {
+  const realPath = await resolveInImage(e.realPath, stat);
+  const inImage = await stat(realPath);
+  let op = e.op;
+  if (op === 'open-write') op = inImage ? 'modify' : 'add';
+  const type = e.type ?? (inImage?.type === 'dir' ? 'dir' : inImage ? 'file' : undefined);
+  return { ...e, realPath, op, ...(type ? { type } : {}) };
+}
+
+/** The events as a diff would show them, to read the directories they touch from the image. */
+function changesOf(events: readonly WriteEvent[]): FsChange[] {
+  const byPath = new Map<string, FsChange>();
+  for (const e of events) {
+    if (e.op === 'exec') continue;
+    const kind = e.op === 'add' ? 'added' : e.op === 'delete' ? 'deleted' : 'modified';
+    if (!byPath.has(e.realPath) || kind === 'added') byPath.set(e.realPath, { kind, path: e.realPath });
+  }
+  return [...byPath.values()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+}

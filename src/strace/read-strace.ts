@@ -1,0 +1,104 @@
+import { isAscii } from 'node:buffer';
+import { createReadStream } from 'node:fs';
+import { basename } from 'node:path';
+import { RoProfileError, messageOf } from '../errors.js';
+import { StraceParser, type StraceResult } from './strace-parser.js';
+
+/** A file with nothing parsed in this many non-empty lines is not strace output. */
+export const SNIFF_LINES = 200;
+const CHUNK_BYTES = 1 << 20;
+const HINT = 'Give the file written by "strace -f -y -o FILE COMMAND" (or the FILE.PID files of "strace -ff -y -o FILE").';
+
+/** `trace.1234` (what `strace -ff -o trace` writes) → 1234. */
+export function pidFromFileName(file: string): number | undefined {
+  const m = /\.(\d+)$/.exec(basename(file));
+  return m?.[1] === undefined ? undefined : Number(m[1]);
+}
+
+/**
+ * Reads strace output files into write events, streaming each line by line with flat memory.
+ * Files named PREFIX.PID (`-ff`) give their lines that pid, and are read in pid order after the
+ * others, so that a child's file is read after its parent's clone gave it a cwd and descriptors.
+ * A file with nothing strace-like in its first 200 non-empty lines is refused (PARSE_FAILED,
+ * exit 2); an empty file is accepted.
+ */
+export async function readStraceFiles(files: readonly string[]): Promise<StraceResult> {
+  const parser = new StraceParser();
+  for (const file of ordered(files)) {
+    parser.setSource(file);
+    await readOne(parser, file, pidFromFileName(file));
+  }
+  return parser.end();
+}
+
+function ordered(files: readonly string[]): string[] {
+  const plain = files.filter((f) => pidFromFileName(f) === undefined);
+  const perPid = files.filter((f) => pidFromFileName(f) !== undefined);
+  perPid.sort((a, b) => (pidFromFileName(a) ?? 0) - (pidFromFileName(b) ?? 0));
+  return [...plain, ...perPid];
+}
+
+async function readOne(parser: StraceParser, file: string, pid: number | undefined): Promise<void> {
+  const before = parser.parsedLines;
+  let nonEmpty = 0;
+  const check = (): void => {
+    if (nonEmpty > 0 && parser.parsedLines === before) {
+      throw new RoProfileError('PARSE_FAILED', `${file} is not strace output: nothing in its first ${nonEmpty} non-empty lines reads as a syscall, signal or exit`, { hint: HINT });
+    }
+  };
+  const push = (line: string): void => {
+    parser.push(line, pid);
+    if (nonEmpty < SNIFF_LINES && line.length > 0 && ++nonEmpty === SNIFF_LINES) check();
+  };
+  try {
+    await splitLines(file, push);
+  } catch (e) {
+    if (e instanceof RoProfileError) throw e;
+    throw new RoProfileError('USAGE', `cannot read the strace file ${file}: ${messageOf(e)}`, { hint: HINT, cause: e });
+  }
+  if (nonEmpty < SNIFF_LINES) check();
+}
+
+/**
+ * Calls `onLine` for each line (without "\n" or a trailing "\r"), reading the file in 1 MiB
+ * chunks. Lines are cut on bytes ("\n" is never inside a UTF-8 sequence); a run of lines that is
+ * all ASCII, as strace's escaped output nearly always is, is decoded as latin1, which is faster.
+ */
+async function splitLines(file: string, onLine: (line: string) => void): Promise<void> {
+  const stream = createReadStream(file, { highWaterMark: CHUNK_BYTES });
+  let carry: Buffer = Buffer.alloc(0);
+  try {
+    for await (const chunk of stream as AsyncIterable<Buffer>) {
+      const first = chunk.indexOf(10);
+      if (first < 0) {
+        carry = Buffer.concat([carry, chunk]);
+        // A "line" this long is no strace output (a binary file): cut it, so memory stays flat.
+        if (carry.length > CHUNK_BYTES) {
+          onLine(decode(carry));
+          carry = Buffer.alloc(0);
+        }
+        continue;
+      }
+      splitText(decode(Buffer.concat([carry, chunk.subarray(0, first + 1)])), onLine);
+      const last = chunk.lastIndexOf(10);
+      if (last > first) splitText(decode(chunk.subarray(first + 1, last + 1)), onLine);
+      carry = Buffer.from(chunk.subarray(last + 1));
+    }
+    if (carry.length > 0) onLine(decode(carry));
+  } finally {
+    stream.destroy();
+  }
+}
+
+function decode(bytes: Buffer): string {
+  return isAscii(bytes) ? bytes.toString('latin1') : bytes.toString('utf8');
+}
+
+/** `text` ends with "\n". */
+function splitText(text: string, onLine: (line: string) => void): void {
+  let start = 0;
+  for (let nl = text.indexOf('\n'); nl >= 0; nl = text.indexOf('\n', start)) {
+    onLine(nl > start && text.charCodeAt(nl - 1) === 13 ? text.slice(start, nl - 1) : text.slice(start, nl));
+    start = nl + 1;
+  }
+}

@@ -1,0 +1,181 @@
+import type { WriteEvent } from '../model/write-event.js';
+import { FS_HANDLERS } from './fs-handlers.js';
+import { CLONE_NAMES, PROC_HANDLERS, SKIP_UNPARSED } from './proc-handlers.js';
+import { cloneShare, NO_PID, ProcessTable } from './process-table.js';
+import { parseSyscallText } from './strace-args-parse.js';
+import { parseStraceLine } from './strace-line-parse.js';
+import type { SyscallContext, SyscallHandler } from './syscall-context.js';
+
+/** What was read: every line is either blank, parsed or malformed (`lines` counts all three). */
+export interface StraceStats {
+  readonly lines: number;
+  readonly parsed: number;
+  readonly malformed: number;
+  /** Up to 5 malformed lines, each as `FILE:LINE: text (why)`. */
+  readonly examples: readonly string[];
+}
+
+export interface StraceResult {
+  /** One event per distinct (op, path, realPath, errno, type, mode, uid, gid), in order of first sight. */
+  readonly events: WriteEvent[];
+  readonly stats: StraceStats;
+}
+
+const MAX_EXAMPLES = 5;
+const MAX_EXAMPLE_CHARS = 200;
+
+/** Every syscall that writes, executes, or changes what a later path means; all others are skipped unparsed. */
+const HANDLERS: ReadonlyMap<string, SyscallHandler> = new Map([...FS_HANDLERS, ...PROC_HANDLERS]);
+
+/**
+ * Turns strace output (`strace -f -y -o FILE …`, or the `-ff` files) into write events, one line
+ * at a time with memory that does not grow with the trace: state is kept per live process
+ * (cwd, descriptors, the first half of an unfinished call) and events are deduplicated.
+ *
+ * Paths are resolved lexically against the process's cwd or the `*at()` descriptor; symlinks are
+ * not resolved here. When the base of a relative path is unknown (the trace began after the
+ * chdir and strace printed no `AT_FDCWD</dir>`), the event is still emitted and its `realPath`
+ * stays relative: a consumer tells it apart by the missing leading "/".
+ */
+export class StraceParser {
+  private source: string;
+  private lineNo = 0;
+  private lines = 0;
+  private parsed = 0;
+  private malformed = 0;
+  private readonly examples: string[] = [];
+  private readonly table = new ProcessTable();
+  /** The first half of a call per pid, from `(` to just before ` <unfinished ...>`. */
+  private readonly unfinished = new Map<number, { readonly name: string; readonly text: string }>();
+  private readonly events = new Map<string, WriteEvent>();
+  private issue: string | undefined;
+  private readonly emitEvent = (e: WriteEvent): void => {
+    const key = `${e.op}\0${e.path}\0${e.realPath}\0${e.errno ?? ''}\0${e.type ?? ''}\0${e.mode ?? ''}\0${e.uid ?? ''}\0${e.gid ?? ''}`;
+    if (!this.events.has(key)) this.events.set(key, e);
+  };
+  private readonly raiseIssue = (reason: string): void => {
+    this.issue ??= reason;
+  };
+
+  constructor(options: { readonly source?: string } = {}) {
+    this.source = options.source ?? '<input>';
+  }
+
+  /** Names the file the next lines come from (line numbers restart at 1); state carries over, as -ff files need. */
+  setSource(source: string): void {
+    this.source = source;
+    this.lineNo = 0;
+  }
+
+  /** Lines parsed so far. */
+  get parsedLines(): number {
+    return this.parsed;
+  }
+
+  /** One line, without its newline; `pid` given for -ff files (trace.PID), used when the line has no pid prefix. */
+  push(line: string, pid?: number): void {
+    this.lineNo++;
+    this.lines++;
+    const l = parseStraceLine(line);
+    switch (l.kind) {
+      case 'blank':
+        return;
+      case 'notice':
+      case 'signal':
+        this.parsed++;
+        return;
+      case 'exit': {
+        const p = l.pid ?? pid ?? NO_PID;
+        this.table.exited(p);
+        this.unfinished.delete(p);
+        this.parsed++;
+        return;
+      }
+      case 'malformed':
+        this.bad(line, l.reason);
+        return;
+      case 'syscall': {
+        const handler = HANDLERS.get(l.name);
+        if (handler === undefined || (l.unfinishedAt < 0 && SKIP_UNPARSED.get(l.name)?.(line, l.open) === true)) {
+          this.parsed++;
+          return;
+        }
+        const p = l.pid ?? pid ?? NO_PID;
+        if (l.unfinishedAt < 0) {
+          this.run(line, { pid: p, name: l.name, text: line, open: l.open }, handler);
+          return;
+        }
+        const text = line.slice(l.open, l.unfinishedAt);
+        this.unfinished.set(p, { name: l.name, text });
+        if (CLONE_NAMES.has(l.name)) this.table.cloneStarted(p, cloneShare(l.name, text));
+        this.parsed++;
+        return;
+      }
+      case 'resumed':
+        this.resumed(line, l.pid ?? pid ?? NO_PID, l.name, l.restAt);
+        return;
+      default: {
+        const never: never = l;
+        throw new Error(`unhandled line kind ${String(never)}`);
+      }
+    }
+  }
+
+  /** The events and counts so far. */
+  end(): StraceResult {
+    return {
+      events: [...this.events.values()],
+      stats: { lines: this.lines, parsed: this.parsed, malformed: this.malformed, examples: [...this.examples] },
+    };
+  }
+
+  private resumed(line: string, pid: number, name: string, restAt: number): void {
+    let start = this.unfinished.get(pid);
+    if (start === undefined && pid !== NO_PID && !this.table.has(pid)) {
+      // strace writing to stderr prints the first process without a pid until it has a child.
+      const orphan = this.unfinished.get(NO_PID);
+      if (orphan !== undefined && (name === '' || orphan.name === name)) {
+        this.table.alias(pid, NO_PID);
+        this.unfinished.delete(NO_PID);
+        start = orphan;
+      }
+    }
+    this.unfinished.delete(pid);
+    const handler = start === undefined ? undefined : HANDLERS.get(start.name);
+    // No first half (it came before strace attached, or -e trace= left it out) or an uninteresting call: nothing to join.
+    if (start === undefined || handler === undefined || (name !== '' && name !== start.name)) {
+      this.parsed++;
+      return;
+    }
+    this.run(line, { pid, name: start.name, text: start.text + line.slice(restAt), open: 0 }, handler);
+  }
+
+  private run(line: string, call: { pid: number; name: string; text: string; open: number }, handler: SyscallHandler): void {
+    const parsed = parseSyscallText(call.text, call.open);
+    if (parsed.kind === 'bad') {
+      this.bad(line, parsed.reason);
+      return;
+    }
+    this.issue = undefined;
+    const ctx: SyscallContext = {
+      pid: call.pid,
+      proc: this.table.get(call.pid),
+      table: this.table,
+      name: call.name,
+      args: parsed.args,
+      result: parsed.result,
+      emit: this.emitEvent,
+      issue: this.raiseIssue,
+    };
+    handler(ctx);
+    if (this.issue === undefined) this.parsed++;
+    else this.bad(line, this.issue);
+  }
+
+  private bad(line: string, reason: string): void {
+    this.malformed++;
+    if (this.examples.length >= MAX_EXAMPLES) return;
+    const text = line.length > MAX_EXAMPLE_CHARS ? `${line.slice(0, MAX_EXAMPLE_CHARS)}…` : line;
+    this.examples.push(`${this.source}:${this.lineNo}: ${text} (${reason})`);
+  }
+}
