@@ -49,12 +49,15 @@ describe.skipIf(!dockerAvailable())('analyze-strace on real traces', () => {
   });
 
   it.each([
-    ['nginx', 'nginx.strace', 80],
-    ['redis', 'redis.strace', 6379],
-    ['postgres', 'postgres-full.strace', 5432],
-  ])('%s: the run line from its trace runs the image read-only', async (name, file, port) => {
+    ['nginx', 'nginx.strace', 80, [['/run', 'tmpfs'], ['/var/lib/nginx', 'tmpfs'], ['/var/log/nginx', 'tmpfs']]],
+    // temp-1.rdb renamed to dump.rdb: the whole directory, as data.
+    ['redis', 'redis.strace', 6379, [['/var/lib/redis', 'volume']]],
+    // The socket directory (reached through /var/run) and one volume for the whole data directory.
+    ['postgres', 'postgres-full.strace', 5432, [['/run/postgresql', 'tmpfs'], ['/var/lib/postgresql/data', 'volume']]],
+  ])('%s: the mounts its trace needs, and the run line runs the image read-only', async (name, file, port, expected) => {
     const { out: json, session } = await analyze(name, [`${TRACES}/${file}`], `ro-profile-fixture/${name}:latest`, 'json');
     const result = JSON.parse(json);
+    expect(result.plan.mounts.map((m: { path: string; kind: string }) => [m.path, m.kind])).toEqual(expected);
     volumes.push(...result.plan.mounts.map((m: { volumeName?: string }) => m.volumeName).filter(Boolean));
     await removeVolumes(volumes);
     const dir = mkdtempSync(join(tmpdir(), 'ro-profile-trace-'));

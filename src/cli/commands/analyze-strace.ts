@@ -6,7 +6,7 @@ import type { CleanupScope } from '../../pipeline/cleanup-scope.js';
 import { DockerEngine } from '../../runtime/docker-engine.js';
 import { currentIdentity } from '../../runtime/labels.js';
 import { readStraceFiles } from '../../strace/read-strace.js';
-import { EMIT_FLAGS, emitOptionsOf } from '../emit-flags.js';
+import { ANALYSIS_FLAGS, EMIT_FLAGS, absolutePaths, emitOptionsOf } from '../shared-flags.js';
 import { reportError, writeResult } from '../output.js';
 import { installSignalHandlers } from '../signals.js';
 import { stderrReporter } from '../stderr-reporter.js';
@@ -14,8 +14,7 @@ import { toolVersion } from '../version.js';
 
 const options = {
   image: { type: 'string', describe: 'The image the trace was taken from: inspected (never run) to resolve its symlinks and read what it ships', group: 'Analysis:' },
-  persist: { type: 'string', array: true, default: [] as string[], describe: 'Make this directory a named volume', group: 'Analysis:' },
-  ephemeral: { type: 'string', array: true, default: [] as string[], describe: 'Keep mounts at or below this directory on tmpfs', group: 'Analysis:' },
+  ...ANALYSIS_FLAGS,
   format: { alias: 'f', choices: [...FORMATS, 'all'] as const, default: 'json' as const, describe: 'What to print', group: 'Output:' },
   out: { alias: 'o', type: 'string', describe: 'Write files into this directory instead of stdout', group: 'Output:' },
   ...EMIT_FLAGS,
@@ -65,8 +64,8 @@ export const analyzeStraceCommand: CommandModule<object, Args> = {
         identity: currentIdentity(),
         imageRef: argv.image,
         events: trace.events,
-        persist: argv.persist,
-        ephemeral: argv.ephemeral,
+        persist: absolutePaths('persist', argv.persist),
+        ephemeral: absolutePaths('ephemeral', argv.ephemeral),
         toolVersion: toolVersion(),
         onScope: (s) => (scope = s),
       });

@@ -3,7 +3,7 @@ import type { ArgumentsCamelCase, Argv, CommandModule, InferredOptionTypes } fro
 import { RoProfileError } from '../../errors.js';
 import { FORMATS } from '../../emit/emit.js';
 import { parseResult } from '../../model/parse-result.js';
-import { EMIT_FLAGS, emitOptionsOf } from '../emit-flags.js';
+import { EMIT_FLAGS, emitOptionsOf } from '../shared-flags.js';
 import { reportError, writeResult } from '../output.js';
 
 const options = {

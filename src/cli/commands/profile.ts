@@ -8,7 +8,7 @@ import { profileImage } from '../../pipeline/profile.js';
 import type { CleanupScope } from '../../pipeline/cleanup-scope.js';
 import { parseBytes, parseDuration } from '../durations.js';
 import { EXIT } from '../exit-codes.js';
-import { EMIT_FLAGS, emitOptionsOf } from '../emit-flags.js';
+import { ANALYSIS_FLAGS, EMIT_FLAGS, absolutePaths, emitOptionsOf } from '../shared-flags.js';
 import { reportError, writeResult } from '../output.js';
 import { buildRunSpec } from '../passthrough.js';
 import { installSignalHandlers } from '../signals.js';
@@ -31,8 +31,7 @@ const options = {
   'stop-timeout': { type: 'string', default: '10s', describe: 'Time between the stop signal and SIGKILL', group: 'Exercise:' },
   memory: { type: 'string', default: '1g', describe: 'Memory limit of the profiling container', group: 'Exercise:' },
   'pids-limit': { type: 'number', default: 512, describe: 'Process limit of the profiling container', group: 'Exercise:' },
-  persist: { type: 'string', array: true, default: [] as string[], describe: 'Make this directory a named volume (data that must persist)', group: 'Analysis:' },
-  ephemeral: { type: 'string', array: true, default: [] as string[], describe: 'Keep mounts at or below this directory on tmpfs, even if they look like data', group: 'Analysis:' },
+  ...ANALYSIS_FLAGS,
   format: { alias: 'f', choices: [...FORMATS, 'all'] as const, default: 'run' as const, describe: 'What to print', group: 'Output:' },
   out: { alias: 'o', type: 'string', describe: 'Write files into this directory instead of stdout', group: 'Output:' },
   ...EMIT_FLAGS,
@@ -132,15 +131,6 @@ function finish(result: Result, argv: ProfileArgs): number {
     return EXIT.cannotRunReadOnly;
   }
   return EXIT.ok;
-}
-
-function absolutePaths(flag: string, paths: readonly string[]): string[] {
-  for (const p of paths) {
-    if (!p.startsWith('/')) {
-      throw new RoProfileError('USAGE', `"--${flag} ${p}" is not an absolute path`, { hint: `Give the directory as the container sees it, e.g. --${flag} /var/lib/app.` });
-    }
-  }
-  return paths.map((p) => (p.length > 1 ? p.replace(/\/+$/, '') : p));
 }
 
 function cannotRunReadOnly(paths: readonly string[]): RoProfileError {

@@ -1,7 +1,8 @@
+import { RoProfileError } from '../errors.js';
 import type { EmitOptions } from '../emit/emit.js';
 import { K8S_KINDS } from '../emit/k8s.js';
 
-/** The flags that shape the emitted config, shared by the profile and emit commands. */
+/** The flags that shape the emitted config, shared by the profile, emit and analyze-strace commands. */
 export const EMIT_FLAGS = {
   'compose-override': { type: 'boolean', default: false, describe: 'With --format compose: only the hardening of the service, to merge with -f base.yml -f override.yml', group: 'Output:' },
   service: { type: 'string', describe: 'Name of the compose service / Kubernetes workload (default: the image repository name)', group: 'Output:' },
@@ -21,4 +22,19 @@ export function emitOptionsOf(argv: {
     compose: { override: argv.composeOverride, service: argv.service },
     k8s: { kind: argv.k8sKind, patch: argv.k8sPatch, memory: argv.k8sMemory, name: argv.service },
   };
+}
+
+/** The analysis overrides, shared by the profile and analyze-strace commands. */
+export const ANALYSIS_FLAGS = {
+  persist: { type: 'string', array: true, default: [] as string[], describe: 'Make this directory a named volume (data that must persist)', group: 'Analysis:' },
+  ephemeral: { type: 'string', array: true, default: [] as string[], describe: 'Keep mounts at or below this directory on tmpfs, even if they look like data', group: 'Analysis:' },
+} as const;
+
+export function absolutePaths(flag: string, paths: readonly string[]): string[] {
+  for (const p of paths) {
+    if (!p.startsWith('/')) {
+      throw new RoProfileError('USAGE', `"--${flag} ${p}" is not an absolute path`, { hint: `Give the directory as the container sees it, e.g. --${flag} /var/lib/app.` });
+    }
+  }
+  return paths.map((p) => (p.length > 1 ? p.replace(/\/+$/, '') : p));
 }
