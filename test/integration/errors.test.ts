@@ -92,3 +92,20 @@ describe.skipIf(!dockerAvailable())('failures: exit code, message, hint, nothing
     expect(await leftovers(session)).toEqual([]);
   });
 });
+
+describe.skipIf(!dockerAvailable())('a write straight into a system tree', () => {
+  it('prints the config, then exits 8 with the finding that says what to change', async () => {
+    const session = testSession('system-write');
+    const r = await runCli([FIXTURE.base, '--', 'sh', '-c', 'echo x > /etc/app.conf && mkdir -p /tmp/ok'], { session });
+    expect(r.code, r.stderr).toBe(8);
+    expect(r.stdout).toMatch(/^docker run --read-only .*--tmpfs \/tmp:/);
+    expect(r.stderr).toContain('the image writes straight into /etc, which cannot become a writable mount');
+    expect(r.stderr).toMatch(/hint: See the findings/);
+    const json = await runCli([FIXTURE.base, '--json', '--', 'sh', '-c', 'echo x > /etc/app.conf'], { session });
+    expect(json.code).toBe(8);
+    const env = JSON.parse(json.stdout);
+    expect(env).toMatchObject({ outcome: 'error', error: { code: 'CANNOT_RUN_READ_ONLY' } });
+    expect(env.result.findings).toContainEqual(expect.objectContaining({ kind: 'system-write', severity: 'error', path: '/etc', evidence: ['add /etc/app.conf'] }));
+    expect(await leftovers(session)).toEqual([]);
+  });
+});
