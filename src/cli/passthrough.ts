@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { RoProfileError } from '../errors.js';
 import type { EnvRef, ExerciseSpec, RunSpec } from '../model/run-spec.js';
-import { parseMountFlag } from '../pipeline/launch-spec.js';
+import { parseMountFlag } from '../syntax/mount-flag.js';
 
 export interface PassThroughFlags {
   readonly image: string;

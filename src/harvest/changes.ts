@@ -9,14 +9,8 @@ export function isNoisePath(path: string): boolean {
   return NOISE_TREES.some((t) => path === t || path.startsWith(`${t}/`));
 }
 
-export function isUnder(path: string, dir: string): boolean {
-  return dir === '/' || path === dir || path.startsWith(`${dir}/`);
-}
-
-export function parentOf(path: string): string {
-  const i = path.lastIndexOf('/');
-  return i <= 0 ? '/' : path.slice(0, i);
-}
+// One definition of the path helpers, shared with the analysis.
+export { isUnder, parentOf } from '../analyze/paths.js';
 
 /**
  * Merges the diff taken while the app ran with the one taken after it stopped. A path added
@@ -53,10 +47,4 @@ function sortedByPath(xs: readonly FsChange[]): FsChange[] {
     if (xs[k - 1]!.path > xs[k]!.path) return [...xs].sort((p, q) => (p.path < q.path ? -1 : p.path > q.path ? 1 : 0));
   }
   return xs as FsChange[];
-}
-
-/** True when some other changed path lies below this one (so it is a directory). */
-export function hasChangedChild(path: string, sortedPaths: readonly string[]): boolean {
-  const prefix = path === '/' ? '/' : `${path}/`;
-  return sortedPaths.some((p) => p.startsWith(prefix) && p !== path);
 }

@@ -2,7 +2,7 @@ import type { DirFacts, FsFacts, ImageTools, ShippedEntry, Symlink } from '../mo
 import type { EntryType, FsChange, WriteEvent } from '../model/write-event.js';
 import type { Engine } from '../runtime/engine.js';
 import { readHeaders, type ArchiveEntry } from './archive.js';
-import { isSystemTree } from '../analyze/paths.js';
+import { compareStrings, isSystemTree } from '../analyze/paths.js';
 import { isNoisePath, isUnder, mergeDiffs, parentOf } from './changes.js';
 import { HEAD_BYTES, formatOf } from './formats.js';
 
@@ -162,10 +162,10 @@ export function harvest(input: HarvestInput): Harvest {
 
   const dirs = describedDirs([running, stopped], events, entries);
   const children = childIndex(entries);
-  const facts = [...dirs].sort(compare).map((d) => dirFacts(d, entries, children, added, deletedByDir.get(d) ?? [], isTruncated([running, stopped], d)));
+  const facts = [...dirs].sort(compareStrings).map((d) => dirFacts(d, entries, children, added, deletedByDir.get(d) ?? [], isTruncated([running, stopped], d)));
   for (const v of input.volumes ?? []) facts.push(volumeFacts(v, input.startedAtMs ?? 0));
-  facts.sort((a, b) => compare(a.path, b.path));
-  const symlinks = [...(input.symlinks ?? [])].sort((a, b) => compare(a.path, b.path));
+  facts.sort((a, b) => compareStrings(a.path, b.path));
+  const symlinks = [...(input.symlinks ?? [])].sort((a, b) => compareStrings(a.path, b.path));
   return { events, fs: { dirs: facts, symlinks, ...(input.tools ? { tools: input.tools } : {}) }, changes: merged.map((m) => m.change) };
 }
 
@@ -188,7 +188,7 @@ function eventOf(path: string, op: WriteEvent['op'], source: WriteEvent['source'
 function volumeEvents(volumes: readonly VolumeListing[], startedAtMs: number): WriteEvent[] {
   const out: WriteEvent[] = [];
   for (const v of volumes) {
-    for (const [path, e] of [...v.entries].sort(([a], [b]) => compare(a, b))) {
+    for (const [path, e] of [...v.entries].sort(([a], [b]) => compareStrings(a, b))) {
       if (path === v.destination || e.mtimeMs < startedAtMs - MTIME_SLACK_MS) continue;
       out.push(eventOf(path, 'add', 'volume', e.type, e));
     }
@@ -272,7 +272,7 @@ function dirFacts(
   for (const p of deleted) {
     if (parentOf(p) === dir && !entries.has(p)) shipped.push({ name: p.slice(dir.length + 1), type: 'file', size: 0, uid: 0, gid: 0, mode: 0 });
   }
-  shipped.sort((a, b) => compare(a.name, b.name));
+  shipped.sort((a, b) => compareStrings(a.name, b.name));
   return {
     path: dir,
     exists: true,
@@ -296,10 +296,6 @@ function volumeFacts(v: VolumeListing, startedAtMs: number): DirFacts {
     if (parentOf(p) !== v.destination || e.mtimeMs >= startedAtMs - MTIME_SLACK_MS) continue;
     shipped.push({ name: p.slice(v.destination.length + 1), type: e.type, size: e.size, uid: e.uid, gid: e.gid, mode: e.mode });
   }
-  shipped.sort((a, b) => compare(a.name, b.name));
+  shipped.sort((a, b) => compareStrings(a.name, b.name));
   return { path: v.destination, exists: true, type: self.type, uid: self.uid, gid: self.gid, mode: self.mode, shipped };
-}
-
-function compare(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }

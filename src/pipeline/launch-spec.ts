@@ -2,7 +2,7 @@ import { isAbsolute, resolve as resolvePath } from 'node:path';
 import type { ImageFacts } from '../model/image-facts.js';
 import type { LaunchSecrets, RunSpec } from '../model/run-spec.js';
 import type { ContainerCreateSpec, MountSpec } from '../runtime/engine.js';
-import { parseMountFlag, splitCsv } from '../syntax/mount-flag.js';
+import { parseMountFlag } from '../syntax/mount-flag.js';
 
 export interface LaunchLimits {
   readonly memoryBytes: number;
@@ -79,5 +79,3 @@ export function userMountTargets(run: RunSpec): string[] {
   return out.sort();
 }
 
-// Docker's --mount syntax lives with the other pure parsers of Docker CLI syntax.
-export { parseMountFlag, splitCsv };

@@ -88,12 +88,12 @@ async function profileUnredacted(o: ProfileOptions, redact: (t: string) => strin
     // The diff taken while it runs catches files removed at shutdown (pid files, sockets).
     running = await takeSnapshot(engine, id, await engine.diff(id), ignore);
     await engine.stopContainer(id, o.stopTimeoutSec);
-    const after = await engine.inspectContainer(id);
-    clock('stop', `${image.stopSignal}, exit code ${after.exitCode}`);
   }
+  // One look at the stopped container: its exit code, its volumes and when it started.
+  const final = await engine.inspectContainer(id);
+  if (ready.readiness !== 'job-exit') clock('stop', `${image.stopSignal}, exit code ${final.exitCode}`);
   const stopped = await takeSnapshot(engine, id, await engine.diff(id), ignore);
   // Writes into volumes never show in the diff: read the declared ones, newer files are the app's.
-  const final = await engine.inspectContainer(id);
   const volumes = [...final.volumes].sort((a, b) => (a.destination < b.destination ? -1 : 1));
   const declared = volumes.filter((v) => image.volumes.includes(v.destination));
   const volumeListings = [];

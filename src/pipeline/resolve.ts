@@ -58,7 +58,6 @@ export function probePorts(image: ImageFacts, publish: readonly string[]): numbe
   return [...ports].sort((a, b) => a - b);
 }
 
-export { containerPortOfPublish };
 
 export function withProbePorts(run: RunSpec, image: ImageFacts): RunSpec {
   return { ...run, exercise: { ...run.exercise, probePorts: probePorts(image, run.publish) } };

@@ -1,7 +1,7 @@
 import type { RunSpec } from '../model/run-spec.js';
 import type { Engine } from '../runtime/engine.js';
 import type { CleanupScope } from './cleanup-scope.js';
-import { parseMountFlag } from './launch-spec.js';
+import { parseMountFlag } from '../syntax/mount-flag.js';
 
 /**
  * A named volume in the user's -v/--mount that does not exist yet would be created by the

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { hasChangedChild, isNoisePath, isUnder, mergeDiffs, parentOf } from '../../../src/harvest/changes.js';
+import { isNoisePath, isUnder, mergeDiffs, parentOf } from '../../../src/harvest/changes.js';
 import type { FsChange } from '../../../src/model/write-event.js';
 import { readDiff } from '../../helpers/scenarios.js';
 
@@ -43,19 +43,6 @@ describe('isUnder and parentOf', () => {
     ['/', '/'],
   ])('gives %s the parent %s', (path, parent) => {
     expect(parentOf(path)).toBe(parent);
-  });
-});
-
-describe('hasChangedChild', () => {
-  const sorted = ['/run', '/run/app', '/run/app/app.pid', '/var/log', '/var/logger'];
-  it.each([
-    ['/run', true],
-    ['/run/app', true],
-    ['/run/app/app.pid', false],
-    ['/var/log', false],
-    ['/', true],
-  ])('says %s has a changed child: %s', (path, expected) => {
-    expect(hasChangedChild(path, sorted)).toBe(expected);
   });
 });
 

@@ -2,7 +2,8 @@ import { sampleImage, sampleRun } from '../../helpers/samples.js';
 import { describe, expect, it } from 'vitest';
 import type { ImageFacts } from '../../../src/model/image-facts.js';
 import type { RunSpec } from '../../../src/model/run-spec.js';
-import { WRITABLE, buildCreateSpec, parseMountFlag, splitCsv, userMountTargets, type HardeningSpec } from '../../../src/pipeline/launch-spec.js';
+import { WRITABLE, buildCreateSpec, userMountTargets, type HardeningSpec } from '../../../src/pipeline/launch-spec.js';
+import { parseMountFlag, splitCsv } from '../../../src/syntax/mount-flag.js';
 import type { MountSpec } from '../../../src/runtime/engine.js';
 
 const IMAGE: ImageFacts = sampleImage({

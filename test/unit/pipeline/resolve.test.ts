@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import type { ImageFacts } from '../../../src/model/image-facts.js';
 import type { RunSpec } from '../../../src/model/run-spec.js';
 import type { Reporter } from '../../../src/pipeline/reporter.js';
-import { containerPortOfPublish, probePorts, resolveImage, withProbePorts } from '../../../src/pipeline/resolve.js';
+import { probePorts, resolveImage, withProbePorts } from '../../../src/pipeline/resolve.js';
+import { containerPortOfPublish } from '../../../src/syntax/publish.js';
 import { EngineFake } from '../../helpers/engine-fake.js';
 
 const IMAGE: ImageFacts = {
