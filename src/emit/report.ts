@@ -17,6 +17,7 @@ export function emitReport(r: Result): string {
   out.push(`# Write profile of \`${r.image.ref}\``, '');
   out.push(`- Image: \`${digest}\` (${r.image.os}/${r.image.architecture}), user \`${r.image.user || 'root'}\``);
   out.push(`- Profiled by ro-profile ${r.tool.version}: ${describeExercise(r)}`);
+  out.push(`- Seen by: ${describeSources(r)}`);
   out.push(`- Result: ${plural(r.plan.mounts.length, 'writable mount')} on a read-only root; ${plural(countBy(r.findings, 'error'), 'error')}, ${plural(countBy(r.findings, 'warning'), 'warning')}`);
   out.push(`- Verified: ${r.verification.length > 0 ? r.verification.map((v) => `${v.result} with ${v.format} on ${v.runtime} ${v.version}`).join('; ') : 'not yet (this config has not been run under its hardening)'}`);
   out.push('');
@@ -93,8 +94,18 @@ function describeExercise(r: Result): string {
   const parts = [x.readiness === 'job-exit' ? 'ran as a job to exit code 0' : `ready by ${x.readiness} after ${(x.readyAfterMs / 1000).toFixed(1)} s`];
   for (const p of x.probes) parts.push(p.kind === 'http' ? `HTTP ${p.status} on :${p.port}` : `TCP ${p.ok ? 'open' : (p.error ?? 'failed')} on :${p.port}`);
   if (x.execs.length > 0) parts.push(`${x.execs.length} --exec step${x.execs.length === 1 ? '' : 's'}`);
+  if (r.run.exercise.probe === false) parts.push('no request sent (--no-probe)');
   if (r.run.exercise.durationMs > 0) parts.push(`kept running ${(r.run.exercise.durationMs / 1000).toFixed(0)} s more`);
   return parts.join(', ');
+}
+
+function describeSources(r: Result): string {
+  if (r.exercise.readiness === 'trace') return 'strace (a log given to analyze-strace)';
+  const t = r.exercise.trace;
+  const traced = t
+    ? `; strace, traced live by the ${t.method === 'sidecar' ? 'sidecar method (a container joining the app\'s pid namespace)' : 'host method (strace on the engine\'s host)'} with \`${t.image}\`, ${t.lines} lines${t.steps > 0 ? ` (${plural(t.steps, '--exec step')} traced apart)` : ''}`
+    : '; no live trace (add --tracer strace to see transient files, files opened but left unchanged, failed writes and executed files)';
+  return `\`docker diff\` (while running and after stop), the declared volumes' files${traced}`;
 }
 
 function plural(n: number, noun: string): string {

@@ -84,3 +84,22 @@ function toEntry(h: Header, head: Buffer | undefined): ArchiveEntry {
     ...(h.linkname ? { linkTarget: h.linkname } : {}),
   };
 }
+
+/** The content of the first regular file in a tar stream (at most maxBytes), or undefined. */
+export async function readFirstFile(source: Readable, maxBytes: number): Promise<{ name: string; body: Buffer } | undefined> {
+  const ex = extract();
+  source.on('error', (e) => ex.destroy(e));
+  source.pipe(ex);
+  try {
+    for await (const entry of ex) {
+      const isFile = entry.header.type === 'file' || entry.header.type === 'contiguous-file';
+      const body = await drain(entry as unknown as AsyncIterable<Buffer>, isFile ? maxBytes : 0);
+      if (isFile) return { name: entry.header.name, body: body ?? Buffer.alloc(0) };
+    }
+    return undefined;
+  } finally {
+    source.unpipe(ex);
+    source.destroy();
+    ex.destroy();
+  }
+}

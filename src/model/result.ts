@@ -21,12 +21,27 @@ export interface ExecResult {
   readonly output: string;
 }
 
+export interface TraceReport {
+  readonly tracer: 'strace';
+  /** sidecar: strace in a container joining the app's pid namespace; host: strace on the engine's host. */
+  readonly method: 'sidecar' | 'host';
+  /** The tracer image (its busybox is the gate; the sidecar runs its strace). */
+  readonly image: string;
+  /** Processes traced apart from the container's own tree (one per --exec step). */
+  readonly steps: number;
+  readonly lines: number;
+  /** Write events the trace gave after filtering noise. */
+  readonly events: number;
+}
+
 export interface ExerciseReport {
   /** How readiness was decided; 'trace' when the writes came from a strace log, not a run. */
   readonly readiness: 'healthcheck' | 'ports' | 'settle' | 'job-exit' | 'trace';
   readonly readyAfterMs: number;
   readonly probes: readonly ProbeResult[];
   readonly execs: readonly ExecResult[];
+  /** Present when the run was traced live (--tracer strace). */
+  readonly trace?: TraceReport;
   /** Set for a finished job. */
   readonly jobExitCode?: number;
 }

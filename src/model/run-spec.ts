@@ -17,6 +17,8 @@ export interface ExerciseSpec {
   readonly settleMs: number;
   /** Ports probed (exposed by the image plus the container side of --publish). */
   readonly probePorts: readonly number[];
+  /** false (--no-probe): no request is sent; readiness by healthcheck or settle time. */
+  readonly probe?: false;
 }
 
 export interface RunSpec {

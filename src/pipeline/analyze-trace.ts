@@ -5,11 +5,13 @@ import { readCompatLinks, readTools, absoluteTarget } from '../harvest/image-lin
 import type { Result } from '../model/result.js';
 import { SCHEMA_VERSION } from '../model/result.js';
 import type { RunSpec } from '../model/run-spec.js';
+import type { FsFacts } from '../model/fs-facts.js';
 import type { FsChange, WriteEvent } from '../model/write-event.js';
 import type { Engine, PathStat } from '../runtime/engine.js';
 import { createLabels, type SessionIdentity } from '../runtime/labels.js';
 import { CleanupScope } from './cleanup-scope.js';
 import type { Reporter } from './reporter.js';
+import { openImageView } from './image-view.js';
 import { resolveImage } from './resolve.js';
 
 export interface AnalyzeTraceOptions {
@@ -38,37 +40,10 @@ export async function analyzeTrace(o: AnalyzeTraceOptions): Promise<Result> {
   o.onScope?.(scope);
   await engine.info();
   const image = await resolveImage(engine, o.imageRef, reporter, signal);
-  const id = await engine.createContainer({
-    image: image.id,
-    labels: createLabels(o.identity, 'image-view'),
-    env: [],
-    // Never started: any entrypoint will do, and images without CMD need one to be created.
-    entrypoint: ['/ro-profile-never-started'],
-    cmd: [],
-    binds: [],
-    mounts: [],
-    tmpfs: {},
-    readOnlyRoot: true,
-    publishLoopback: [],
-    network: 'none',
-    memoryBytes: 64 * 1024 * 1024,
-    pidsLimit: 16,
-  });
-  scope.add(`container ${id.slice(0, 12)}`, () => engine.removeContainer(id));
+  const id = await openImageView(engine, image.id, createLabels(o.identity, 'image-view'), scope);
 
-  const stat = cachedStat(engine, id);
-  const events: WriteEvent[] = [];
-  for (const e of o.events) {
-    const n = await normalize(e, stat);
-    // /proc, /sys, /dev (Docker's own /dev/shm tmpfs included) and Docker's /etc files are never the app's to mount.
-    if (!isNoisePath(n.realPath) && n.realPath.startsWith('/')) events.push(n);
-  }
-  const changes = changesOf(events);
-  const snapshot = await takeSnapshot(engine, id, changes, () => false);
-  const symlinks = await readCompatLinks(engine, id);
-  const tools = await readTools(engine, id);
-  const h = harvest({ running: EMPTY, stopped: snapshot, ignore: () => false, symlinks, tools });
-  const analysis = planMounts({ image, events, fs: h.fs, userMounts: [], persist: o.persist, ephemeral: o.ephemeral });
+  const { events, changes, fs } = await traceFacts(engine, id, o.events, () => false);
+  const analysis = planMounts({ image, events, fs, userMounts: [], persist: o.persist, ephemeral: o.ephemeral });
   reporter.stage('analyze', `${events.length} write events from the trace, ${analysis.plan.mounts.length} mounts, ${analysis.findings.length} findings`);
   const run: RunSpec = {
     image: o.imageRef,
@@ -88,13 +63,39 @@ export async function analyzeTrace(o: AnalyzeTraceOptions): Promise<Result> {
     exercise: { readiness: 'trace', readyAfterMs: 0, probes: [], execs: [] },
     changes,
     volumes: [],
-    fs: h.fs,
+    fs,
     events,
     analysis: { persist: [...o.persist], ephemeral: [...o.ephemeral] },
     plan: analysis.plan,
     findings: analysis.findings,
     verification: [],
   };
+}
+
+/**
+ * Traced events in the analysis's terms, read against an image view (a never-started container
+ * of the image): paths with the image's symlinks resolved, opens classified as add or modify,
+ * noise and `ignore`d paths dropped, and the facts of the directories they touch.
+ */
+export async function traceFacts(
+  engine: Engine,
+  viewId: string,
+  raw: readonly WriteEvent[],
+  ignore: (path: string) => boolean,
+): Promise<{ events: WriteEvent[]; changes: FsChange[]; fs: FsFacts }> {
+  const stat = cachedStat(engine, viewId);
+  const events: WriteEvent[] = [];
+  for (const e of raw) {
+    const n = await normalize(e, stat);
+    // /proc, /sys, /dev (Docker's own /dev/shm tmpfs included) and Docker's /etc files are never the app's to mount.
+    if (n.realPath.startsWith('/') && !isNoisePath(n.realPath) && !ignore(n.realPath) && !ignore(n.path)) events.push(n);
+  }
+  const changes = changesOf(events);
+  const snapshot = await takeSnapshot(engine, viewId, changes, () => false);
+  const symlinks = await readCompatLinks(engine, viewId);
+  const tools = await readTools(engine, viewId);
+  const h = harvest({ running: EMPTY, stopped: snapshot, ignore: () => false, symlinks, tools });
+  return { events, changes, fs: h.fs };
 }
 
 type Stat = (path: string) => Promise<PathStat | undefined>;

@@ -1,7 +1,7 @@
 import { RoProfileError } from '../errors.js';
 import type { ExecResult, ProbeResult } from '../model/result.js';
 import type { RunSpec } from '../model/run-spec.js';
-import type { Engine, EngineInfo } from '../runtime/engine.js';
+import type { Engine, EngineInfo, ExecOutcome } from '../runtime/engine.js';
 import { sleep, throwIfAborted } from './abort.js';
 import { endpointFor } from './endpoints.js';
 import { httpProbe, tcpProbe } from './probes.js';
@@ -18,6 +18,8 @@ export async function exercise(options: {
   readonly run: RunSpec;
   readonly reporter: Reporter;
   readonly signal: AbortSignal;
+  /** Runs one --exec command (`sh -c COMMAND` in the container); a traced run gates it. */
+  readonly runStep?: (command: string) => Promise<ExecOutcome>;
 }): Promise<{ probes: ProbeResult[]; execs: ExecResult[] }> {
   const { engine, id, run, signal } = options;
   const state = await engine.inspectContainer(id);
@@ -40,7 +42,7 @@ export async function exercise(options: {
   const execs: ExecResult[] = [];
   for (const command of run.exercise.execs) {
     throwIfAborted(signal);
-    const r = await engine.exec(id, ['sh', '-c', command], {});
+    const r = options.runStep ? await options.runStep(command) : await engine.exec(id, ['sh', '-c', command], {});
     const output = `${r.stdout}${r.stderr}`;
     if ((r.exitCode === 126 || r.exitCode === 127 || r.exitCode === -1) && /executable file not found|no such file or directory/i.test(output) && /\bsh\b/.test(output)) {
       throw new RoProfileError('USAGE', `--exec needs a shell, and "${options.imageRef}" has no /bin/sh`, {

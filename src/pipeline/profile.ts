@@ -1,7 +1,7 @@
 import { planMounts } from '../analyze/plan-mounts.js';
 import { harvest, takeSnapshot, type Snapshot } from '../harvest/harvest.js';
 import { listVolume, readCompatLinks, readTools } from '../harvest/image-links.js';
-import type { Result } from '../model/result.js';
+import type { Result, TraceReport } from '../model/result.js';
 import { SCHEMA_VERSION } from '../model/result.js';
 import type { LaunchSecrets, RunSpec } from '../model/run-spec.js';
 import type { Engine } from '../runtime/engine.js';
@@ -12,6 +12,12 @@ import { CleanupScope } from './cleanup-scope.js';
 import { exercise } from './exercise.js';
 import { WRITABLE, buildCreateSpec, userMountTargets, type LaunchLimits } from './launch-spec.js';
 import { waitReady } from './ready.js';
+import { traceFacts } from './analyze-trace.js';
+import { openImageView } from './image-view.js';
+import { mergeFsFacts } from '../harvest/merge-fs-facts.js';
+import { GATE_DIR } from '../trace/gate.js';
+import { createCapture, gatedSpec, installGate, prepareTracing, tracedStepRunner, type TracerOptions } from '../trace/live-trace.js';
+import type { TraceCapture } from '../trace/tracer.js';
 import type { Reporter } from './reporter.js';
 import { resolveImage, withProbePorts } from './resolve.js';
 import { redactError, redactor } from './redact.js';
@@ -32,6 +38,8 @@ export interface ProfileOptions {
   readonly ephemeral: readonly string[];
   /** Seconds between the stop signal and SIGKILL. */
   readonly stopTimeoutSec: number;
+  /** --tracer strace: trace the app live (undefined: the diff and volumes only). */
+  readonly tracer?: TracerOptions;
   /** Lets the caller see what is owned (for the message of a second Ctrl-C). */
   readonly onScope?: (scope: CleanupScope) => void;
 }
@@ -67,22 +75,33 @@ async function profileUnredacted(o: ProfileOptions, redact: (t: string) => strin
   throwIfAborted(signal);
 
   const labels = createLabels(o.identity, 'profile');
+  const tracerImage = o.tracer ? await prepareTracing({ engine, engineInfo, reporter, signal, tracer: o.tracer, labels: createLabels(o.identity, 'image-view'), scope }) : undefined;
+  if (tracerImage && o.tracer) clock('tracer', `strace by ${o.tracer.method} from ${tracerImage.ref}`);
   await createUserVolumes(engine, run, labels, scope);
-  const spec = buildCreateSpec({ image, run, secrets: o.secrets, labels, limits: o.limits, hardening: WRITABLE, cwd: o.cwd });
+  const plain = buildCreateSpec({ image, run, secrets: o.secrets, labels, limits: o.limits, hardening: WRITABLE, cwd: o.cwd });
+  const spec = tracerImage ? gatedSpec(plain, image, run) : plain;
   const id = await engine.createContainer(spec);
   scope.add(`container ${id.slice(0, 12)}`, () => engine.removeContainer(id));
-  await engine.startContainer(id);
-  clock('launch', `container ${id.slice(0, 12)} with a writable root`);
+  let capture: TraceCapture | undefined;
+  if (tracerImage && o.tracer) {
+    await installGate(engine, id, tracerImage);
+    await engine.startContainer(id);
+    capture = createCapture({ method: o.tracer.method, engine, scope, targetId: id, tracer: tracerImage, labels: createLabels(o.identity, 'tracer'), workingDir: image.workingDir });
+    await capture.attachMain();
+  } else {
+    await engine.startContainer(id);
+  }
+  clock('launch', `container ${id.slice(0, 12)} with a writable root${capture ? `, traced by strace (${capture.method})` : ''}`);
 
   const ready = await waitReady({ engine, engineInfo, id, image, run, signal });
   clock('ready', ready.readiness === 'job-exit' ? 'finished job (exit 0)' : `by ${ready.readiness}`);
 
-  const ignore = mountPointFilter([...userMountTargets(run), ...image.volumes]);
+  const ignore = mountPointFilter([...userMountTargets(run), ...image.volumes, ...(capture ? [GATE_DIR] : [])]);
   let probes: Result['exercise']['probes'] = [];
   let execs: Result['exercise']['execs'] = [];
   let running = EMPTY;
   if (ready.readiness !== 'job-exit') {
-    ({ probes, execs } = await exercise({ engine, engineInfo, id, imageRef: image.ref, run, reporter, signal }));
+    ({ probes, execs } = await exercise({ engine, engineInfo, id, imageRef: image.ref, run, reporter, signal, ...(capture ? { runStep: tracedStepRunner(engine, id, capture) } : {}) }));
     execs = execs.map((x) => ({ ...x, command: redact(x.command), output: redact(x.output) }));
     clock('exercise', describeExercise(probes, execs));
     // The diff taken while it runs catches files removed at shutdown (pid files, sockets).
@@ -103,7 +122,20 @@ async function profileUnredacted(o: ProfileOptions, redact: (t: string) => strin
   const h = harvest({ running, stopped, ignore, volumes: volumeListings, startedAtMs: final.startedAtMs, symlinks, tools });
   clock('harvest', `${h.changes.length} changes, ${h.events.length} write events`);
 
-  const analysis = planMounts({ image, events: h.events, fs: h.fs, userMounts: userMountTargets(run), persist: o.persist, ephemeral: o.ephemeral });
+  let events = h.events;
+  let fs = h.fs;
+  let trace: TraceReport | undefined;
+  if (capture && tracerImage) {
+    const traced = await capture.finish();
+    const view = await openImageView(engine, image.id, createLabels(o.identity, 'image-view'), scope);
+    const t = await traceFacts(engine, view, traced.events, ignore);
+    events = [...h.events, ...t.events];
+    fs = mergeFsFacts(h.fs, t.fs);
+    trace = { tracer: 'strace', method: capture.method, image: tracerImage.ref, steps: run.exercise.execs.length, lines: traced.stats.lines, events: t.events.length };
+    clock('trace', `${traced.stats.lines} strace lines, ${t.events.length} write events`);
+  }
+
+  const analysis = planMounts({ image, events, fs, userMounts: userMountTargets(run), persist: o.persist, ephemeral: o.ephemeral });
   clock('analyze', `${analysis.plan.mounts.length} mount${analysis.plan.mounts.length === 1 ? '' : 's'}, ${analysis.findings.length} finding${analysis.findings.length === 1 ? '' : 's'}`);
 
   const savedRun: RunSpec = { ...run, exercise: { ...run.exercise, execs: run.exercise.execs.map(redact) } };
@@ -118,11 +150,12 @@ async function profileUnredacted(o: ProfileOptions, redact: (t: string) => strin
       probes,
       execs,
       ...(ready.jobExitCode !== undefined ? { jobExitCode: ready.jobExitCode } : {}),
+      ...(trace ? { trace } : {}),
     },
     changes: h.changes,
     volumes,
-    fs: h.fs,
-    events: h.events,
+    fs,
+    events,
     analysis: { persist: [...o.persist], ephemeral: [...o.ephemeral] },
     plan: analysis.plan,
     findings: analysis.findings,

@@ -58,7 +58,7 @@ export function probePorts(image: ImageFacts, publish: readonly string[]): numbe
   return [...ports].sort((a, b) => a - b);
 }
 
-
+/** The exercise's probe ports (none with --no-probe). */
 export function withProbePorts(run: RunSpec, image: ImageFacts): RunSpec {
-  return { ...run, exercise: { ...run.exercise, probePorts: probePorts(image, run.publish) } };
+  return { ...run, exercise: { ...run.exercise, probePorts: run.exercise.probe === false ? [] : probePorts(image, run.publish) } };
 }

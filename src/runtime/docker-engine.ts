@@ -1,8 +1,8 @@
 import type { IncomingMessage } from 'node:http';
-import { PassThrough, type Readable } from 'node:stream';
+import { PassThrough, Readable } from 'node:stream';
 import { finished } from 'node:stream/promises';
 import Docker from 'dockerode';
-import { RoProfileError, messageOf } from '../errors.js';
+import { RoProfileError } from '../errors.js';
 import type { ImageFacts } from '../model/image-facts.js';
 import type { FsChange } from '../model/write-event.js';
 import type {
@@ -15,26 +15,8 @@ import type {
   PathStat,
   PullProgress,
 } from './engine.js';
+import { apiMessage, demuxBuffer, describeEndpoint, pullError, statusOf, UNREACHABLE_CODES, type DockerApiError } from './docker-api.js';
 import { mapChanges, mapContainer, mapImage, mapManagedContainer, mapManagedVolume, mapPathStat } from './map-docker.js';
-
-interface DockerApiError {
-  statusCode?: number;
-  code?: string;
-  json?: { message?: string } | null;
-  reason?: string;
-  message?: string;
-}
-
-const UNREACHABLE_CODES = new Set(['ECONNREFUSED', 'ENOENT', 'EACCES', 'EPERM', 'ETIMEDOUT', 'EHOSTUNREACH', 'ECONNRESET']);
-
-function statusOf(e: unknown): number | undefined {
-  return (e as DockerApiError | undefined)?.statusCode;
-}
-
-function apiMessage(e: unknown): string {
-  const d = e as DockerApiError;
-  return d?.json?.message ?? messageOf(e);
-}
 
 /** The only dockerode user: each call goes through `call`, which turns failures into RoProfileError. */
 export class DockerEngine implements Engine {
@@ -162,6 +144,8 @@ export class DockerEngine implements Engine {
           PidsLimit: spec.pidsLimit,
           Privileged: false,
           SecurityOpt: ['no-new-privileges'],
+          ...(spec.pidMode ? { PidMode: spec.pidMode } : {}),
+          ...(spec.capAdd ? { CapAdd: [...spec.capAdd] } : {}),
           AutoRemove: false,
         },
       });
@@ -205,6 +189,53 @@ export class DockerEngine implements Engine {
           throw e;
         }
       }
+    });
+  }
+
+  async waitExit(id: string): Promise<number> {
+    return this.call('wait', async () => ((await this.docker.getContainer(id).wait()) as { StatusCode?: number }).StatusCode ?? -1);
+  }
+
+  async attachOutput(id: string, onChunk: (stream: 'stdout' | 'stderr', chunk: Buffer) => void): Promise<{ ended: Promise<void> }> {
+    return this.call('attach', async () => {
+      const stream = (await this.docker.getContainer(id).attach({ stream: true, stdout: true, stderr: true })) as NodeJS.ReadableStream;
+      const out = new PassThrough();
+      const err = new PassThrough();
+      out.on('data', (b: Buffer) => onChunk('stdout', b));
+      err.on('data', (b: Buffer) => onChunk('stderr', b));
+      this.docker.modem.demuxStream(stream, out, err);
+      const ended = finished(stream as Readable)
+        .catch(() => undefined)
+        .then(async () => {
+          out.end();
+          err.end();
+          await Promise.all([finished(out), finished(err)]);
+        });
+      return { ended };
+    });
+  }
+
+  async putArchive(id: string, dir: string, tar: Buffer): Promise<void> {
+    await this.call('archive put', () => this.docker.getContainer(id).putArchive(tar, { path: dir }));
+  }
+
+  async buildImage(context: Buffer, tag: string, labels: Readonly<Record<string, string>>, onLine: (line: string) => void, signal: AbortSignal): Promise<void> {
+    await this.call('build', async () => {
+      const stream = await this.docker.buildImage(Readable.from([context]), { t: tag, labels: { ...labels }, rm: true, forcerm: true, abortSignal: signal });
+      await new Promise<void>((resolve, reject) => {
+        this.docker.modem.followProgress(
+          stream,
+          (err: unknown, out: { error?: string }[]) => {
+            const failed = out?.find((o) => o.error);
+            if (err) reject(err instanceof Error ? err : new Error(String(err)));
+            else if (failed?.error) reject(new RoProfileError('CONTAINER_FAILED', `Building ${tag} failed: ${failed.error.trim()}`));
+            else resolve();
+          },
+          (ev: { stream?: string }) => {
+            for (const line of (ev.stream ?? '').split('\n')) if (line.trim()) onLine(line);
+          },
+        );
+      });
     });
   }
 
@@ -310,42 +341,3 @@ export class DockerEngine implements Engine {
   }
 }
 
-/** Where dockerode connects, for messages; docker-modem may hold the default socket as a function. */
-function describeEndpoint(docker: Docker): string {
-  const m = docker.modem as unknown as { socketPath?: unknown; host?: string; port?: number | string; protocol?: string };
-  if (typeof m.socketPath === 'string') return `unix://${m.socketPath}`;
-  if (m.host) return `${m.protocol ?? 'http'}://${m.host}${m.port ? `:${m.port}` : ''}`;
-  return process.env['DOCKER_HOST'] ?? 'unix:///var/run/docker.sock';
-}
-
-function pullError(ref: string, e: unknown): RoProfileError {
-  const msg = apiMessage(e);
-  const code = (e as DockerApiError)?.code;
-  if (code && UNREACHABLE_CODES.has(code)) {
-    return new RoProfileError('DOCKER_UNAVAILABLE', `Cannot reach the Docker engine while pulling "${ref}" (${code})`, {
-      hint: 'Start the Docker engine, or point DOCKER_HOST at a running one.',
-      cause: e,
-    });
-  }
-  return new RoProfileError('IMAGE_NOT_FOUND', `Image "${ref}" is not present locally and could not be pulled: ${msg}`, {
-    hint: 'Check the name and tag, log in to the registry if it is private, or build the image locally first.',
-    cause: e,
-  });
-}
-
-/** Splits Docker's multiplexed log format (8-byte frame headers) into stdout and stderr. */
-export function demuxBuffer(buf: Buffer): { stdout: string; stderr: string } {
-  const out: Buffer[] = [];
-  const err: Buffer[] = [];
-  let i = 0;
-  const looksFramed = buf.length >= 8 && (buf[0] === 1 || buf[0] === 2) && buf[1] === 0 && buf[2] === 0 && buf[3] === 0;
-  if (!looksFramed) return { stdout: buf.toString('utf8'), stderr: '' };
-  while (i + 8 <= buf.length) {
-    const stream = buf[i];
-    const len = buf.readUInt32BE(i + 4);
-    const body = buf.subarray(i + 8, i + 8 + len);
-    (stream === 2 ? err : out).push(body);
-    i += 8 + len;
-  }
-  return { stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') };
-}

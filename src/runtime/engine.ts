@@ -32,6 +32,9 @@ export interface ContainerCreateSpec {
   readonly network?: string;
   readonly memoryBytes: number;
   readonly pidsLimit: number;
+  /** `container:<id>` joins that container's pid namespace (the tracer sidecar). */
+  readonly pidMode?: string;
+  readonly capAdd?: readonly string[];
 }
 
 export interface MountSpec {
@@ -53,6 +56,8 @@ export interface ContainerState {
   readonly error: string;
   /** When the container last started, ms since the epoch (0 when it never did). */
   readonly startedAtMs: number;
+  /** Pid of its first process on the engine's host (0 when not running). */
+  readonly hostPid: number;
   readonly health?: { readonly status: string; readonly lastOutput: string };
   /** IP addresses by network name. */
   readonly ips: Readonly<Record<string, string>>;
@@ -104,6 +109,17 @@ export interface Engine {
   stopContainer(id: string, timeoutSec: number): Promise<void>;
   /** Force-removes with anonymous volumes; a missing container counts as removed. */
   removeContainer(id: string): Promise<void>;
+  /** Waits until the container exits; its exit code. */
+  waitExit(id: string): Promise<number>;
+  /**
+   * Streams the container's stdout/stderr to `onChunk` from before it starts; the promise
+   * settles once attached, and `ended` when the output ends (the container exited).
+   */
+  attachOutput(id: string, onChunk: (stream: 'stdout' | 'stderr', chunk: Buffer) => void): Promise<{ readonly ended: Promise<void> }>;
+  /** Extracts a tar archive into directory `dir` of the container (created or running). */
+  putArchive(id: string, dir: string, tar: Buffer): Promise<void>;
+  /** Builds an image from a tar build context; `onLine` gets the build output. */
+  buildImage(context: Buffer, tag: string, labels: Readonly<Record<string, string>>, onLine: (line: string) => void, signal: AbortSignal): Promise<void>;
   diff(id: string): Promise<FsChange[]>;
   exec(id: string, cmd: readonly string[], options: { readonly user?: string }): Promise<ExecOutcome>;
   logs(id: string): Promise<{ readonly stdout: string; readonly stderr: string }>;

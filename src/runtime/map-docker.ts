@@ -97,6 +97,7 @@ export function mapContainer(info: Docker.ContainerInspectInfo): ContainerState 
     running: s.Running,
     status: s.Status,
     exitCode: s.ExitCode,
+    hostPid: s.Pid ?? 0,
     oomKilled: s.OOMKilled,
     error: s.Error ?? '',
     startedAtMs: s.StartedAt && !s.StartedAt.startsWith('0001-') ? Date.parse(s.StartedAt) || 0 : 0,

@@ -51,11 +51,14 @@ export class ProcessTable {
   /** Parents whose clone/fork has not returned yet, with what the child will share. */
   private readonly pendingClones = new Map<number, CloneShare>();
 
+  /** `initialCwd`: where a process first seen without a parent works (a live trace knows the container's). */
+  constructor(private readonly initialCwd?: string) {}
+
   /** The process `pid`, created on first sight (as the child of a pending clone when there is one). */
   get(pid: number): Proc {
     const known = this.procs.get(pid);
     if (known) return known;
-    const proc = this.adopt() ?? { cwd: { value: undefined }, fds: new Map(), maps: [] };
+    const proc = this.adopt() ?? { cwd: { value: this.initialCwd }, fds: new Map(), maps: [] };
     this.procs.set(pid, proc);
     return proc;
   }

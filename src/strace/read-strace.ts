@@ -1,7 +1,7 @@
-import { isAscii } from 'node:buffer';
 import { createReadStream } from 'node:fs';
 import { basename } from 'node:path';
 import { RoProfileError, messageOf } from '../errors.js';
+import { LineSplitter } from './line-splitter.js';
 import { StraceParser, type StraceResult } from './strace-parser.js';
 
 /** A file with nothing parsed in this many non-empty lines is not strace output. */
@@ -59,46 +59,14 @@ async function readOne(parser: StraceParser, file: string, pid: number | undefin
   if (nonEmpty < SNIFF_LINES) check();
 }
 
-/**
- * Calls `onLine` for each line (without "\n" or a trailing "\r"), reading the file in 1 MiB
- * chunks. Lines are cut on bytes ("\n" is never inside a UTF-8 sequence); a run of lines that is
- * all ASCII, as strace's escaped output nearly always is, is decoded as latin1, which is faster.
- */
+/** Calls `onLine` for each line of the file, read in 1 MiB chunks. */
 async function splitLines(file: string, onLine: (line: string) => void): Promise<void> {
   const stream = createReadStream(file, { highWaterMark: CHUNK_BYTES });
-  let carry: Buffer = Buffer.alloc(0);
+  const lines = new LineSplitter(onLine);
   try {
-    for await (const chunk of stream as AsyncIterable<Buffer>) {
-      const first = chunk.indexOf(10);
-      if (first < 0) {
-        carry = Buffer.concat([carry, chunk]);
-        // A "line" this long is no strace output (a binary file): cut it, so memory stays flat.
-        if (carry.length > CHUNK_BYTES) {
-          onLine(decode(carry));
-          carry = Buffer.alloc(0);
-        }
-        continue;
-      }
-      splitText(decode(Buffer.concat([carry, chunk.subarray(0, first + 1)])), onLine);
-      const last = chunk.lastIndexOf(10);
-      if (last > first) splitText(decode(chunk.subarray(first + 1, last + 1)), onLine);
-      carry = Buffer.from(chunk.subarray(last + 1));
-    }
-    if (carry.length > 0) onLine(decode(carry));
+    for await (const chunk of stream as AsyncIterable<Buffer>) lines.push(chunk);
+    lines.end();
   } finally {
     stream.destroy();
-  }
-}
-
-function decode(bytes: Buffer): string {
-  return isAscii(bytes) ? bytes.toString('latin1') : bytes.toString('utf8');
-}
-
-/** `text` ends with "\n". */
-function splitText(text: string, onLine: (line: string) => void): void {
-  let start = 0;
-  for (let nl = text.indexOf('\n'); nl >= 0; nl = text.indexOf('\n', start)) {
-    onLine(nl > start && text.charCodeAt(nl - 1) === 13 ? text.slice(start, nl - 1) : text.slice(start, nl));
-    start = nl + 1;
   }
 }

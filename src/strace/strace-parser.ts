@@ -44,7 +44,9 @@ export class StraceParser {
   private parsed = 0;
   private malformed = 0;
   private readonly examples: string[] = [];
-  private readonly table = new ProcessTable();
+  private readonly table: ProcessTable;
+  /** Pids seen on lines and not exited: when one is left, lines without a pid are its. */
+  private readonly live = new Set<number>();
   /** The first half of a call per pid, from `(` to just before ` <unfinished ...>`. */
   private readonly unfinished = new Map<number, { readonly name: string; readonly text: string }>();
   private readonly events = new Map<string, WriteEvent>();
@@ -57,8 +59,9 @@ export class StraceParser {
     this.issue ??= reason;
   };
 
-  constructor(options: { readonly source?: string } = {}) {
+  constructor(options: { readonly source?: string; readonly initialCwd?: string } = {}) {
     this.source = options.source ?? '<input>';
+    this.table = new ProcessTable(options.initialCwd);
   }
 
   /** Names the file the next lines come from (line numbers restart at 1); state carries over, as -ff files need. */
@@ -77,6 +80,13 @@ export class StraceParser {
     this.lineNo++;
     this.lines++;
     const l = parseStraceLine(line);
+    if ('pid' in l && l.pid !== undefined) {
+      if (l.kind === 'exit') this.live.delete(l.pid);
+      else this.live.add(l.pid);
+    }
+    // strace writing to stderr drops the `[pid N]` prefix again once a single process is left.
+    const sole = pid ?? (this.live.size === 1 ? this.live.values().next().value : undefined);
+    if (sole !== undefined) pid = sole;
     switch (l.kind) {
       case 'blank':
         return;

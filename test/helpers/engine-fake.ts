@@ -22,6 +22,7 @@ export function containerState(overrides: Partial<ContainerState> = {}): Contain
     oomKilled: false,
     error: '',
     startedAtMs: 0,
+    hostPid: 0,
     ips: {},
     loopbackPorts: {},
     volumes: [],
@@ -120,6 +121,26 @@ export class EngineFake implements Engine {
   async removeContainer(id: string): Promise<void> {
     this.record('removeContainer', id);
     notScripted('removeContainer');
+  }
+
+  async waitExit(id: string): Promise<number> {
+    this.record('waitExit', id);
+    return notScripted('waitExit');
+  }
+
+  async attachOutput(id: string): Promise<{ readonly ended: Promise<void> }> {
+    this.record('attachOutput', id);
+    return notScripted('attachOutput');
+  }
+
+  async putArchive(id: string, dir: string, tar: Buffer): Promise<void> {
+    this.record('putArchive', id, dir, tar);
+    notScripted('putArchive');
+  }
+
+  async buildImage(context: Buffer, tag: string): Promise<void> {
+    this.record('buildImage', context, tag);
+    notScripted('buildImage');
   }
 
   async diff(id: string): Promise<FsChange[]> {

@@ -47,6 +47,9 @@ async function execOk(c: StartedHardened, cmd: string[], contains?: string): Pro
   if (contains !== undefined) expect(r.output).toContain(contains);
 }
 
+/** Profiled with the live tracer (its image built from the fixture base: no registry needed). */
+const TRACED = ['--tracer', 'strace', '--tracer-base', 'ro-profile-fixture/base:latest'];
+
 const fixture = (name: string, args: string[], check: (c: StartedHardened, options?: CheckOptions) => Promise<void>): FixtureCase => ({
   fixture: name,
   image: `ro-profile-fixture/${name}:latest`,
@@ -69,6 +72,15 @@ export const FIXTURE_CASES: readonly FixtureCase[] = [
   fixture('busybox-volume', [], async (c) => {
     await http(8080)(c);
     await execOk(c, ['cat', '/data/started']);
+  }),
+  fixture('trace-app', [...TRACED, '--exec', ': >> /var/lib/trace-app/state'], async (c) => {
+    await http(8080)(c);
+    // The shipped file the --exec step opens for appending (only the trace saw it).
+    await execOk(c, ['sh', '-c', ': >> /var/lib/trace-app/state']);
+  }),
+  fixture('no-shell', TRACED, async (c) => {
+    // syslogd runs (an exec needs a running container) and has logged into its mount.
+    await eventually(async () => (await c.exec(['/bin/busybox', 'test', '-s', '/var/log/messages'])).exitCode === 0);
   }),
   fixture('nginx', [], http(80)),
   fixture('redis', ['--exec', 'redis-cli SET k v', '--exec', 'redis-cli SAVE'], async (c) => {

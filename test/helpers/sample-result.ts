@@ -48,7 +48,7 @@ export function sampleResult(): Result {
     mounts: ['type=volume,src=cache,dst=/srv/app/cache'],
     publish: ['8080:8080'],
     network: 'bridge',
-    exercise: { execs: ['/srv/app/bin/selftest'], durationMs: 1_000, timeoutMs: 60_000, settleMs: 2_000, probePorts: [8080] },
+    exercise: { execs: ['/srv/app/bin/selftest'], durationMs: 1_000, timeoutMs: 60_000, settleMs: 2_000, probePorts: [8080], probe: false },
   };
   const probe: Required<ProbeResult> = { port: 8080, kind: 'http', ok: false, status: 503, error: 'HTTP 503' };
   const exercise: Required<ExerciseReport> = {
@@ -57,6 +57,7 @@ export function sampleResult(): Result {
     probes: [probe, { port: 8080, kind: 'tcp', ok: true }],
     execs: [{ command: '/srv/app/bin/selftest', exitCode: 0, output: 'ok\n' }],
     jobExitCode: 0,
+    trace: { tracer: 'strace', method: 'sidecar', image: 'ro-profile-tracer:0123456789ab', steps: 1, lines: 1200, events: 7 },
   };
   const dbEvent: Required<WriteEvent> = {
     path: '/srv/app/data/app.db',

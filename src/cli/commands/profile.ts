@@ -14,6 +14,8 @@ import { buildRunSpec } from '../passthrough.js';
 import { installSignalHandlers } from '../signals.js';
 import { stderrReporter } from '../stderr-reporter.js';
 import { toolVersion } from '../version.js';
+import { DEFAULT_TRACER_BASE } from '../../trace/tracer-image.js';
+import { TRACE_METHODS } from '../../trace/tracer.js';
 
 const options = {
   env: { alias: 'e', type: 'string', array: true, default: [] as string[], describe: 'Set a variable (NAME=VALUE, or NAME to take it from your environment); outputs name it, never its value', group: 'Run options (passed through):' },
@@ -25,12 +27,17 @@ const options = {
   publish: { alias: 'p', type: 'string', array: true, default: [] as string[], describe: 'Publish a port in the output (profiling itself publishes on 127.0.0.1 only)', group: 'Run options (passed through):' },
   network: { type: 'string', describe: 'Connect to this network', group: 'Run options (passed through):' },
   exec: { type: 'string', array: true, default: [] as string[], describe: 'Run a command inside the container (sh -c) as part of the exercise; repeatable', group: 'Exercise:' },
+  probe: { type: 'boolean', default: true, describe: 'Probe the ports (HTTP GET, else TCP); --no-probe sends no request and waits --settle (or the healthcheck)', group: 'Exercise:' },
   duration: { type: 'string', default: '0', describe: 'Keep it running this long after the exercise (e.g. 30s)', group: 'Exercise:' },
   timeout: { type: 'string', default: '60s', describe: 'Give up when it is not ready after this long', group: 'Exercise:' },
   settle: { type: 'string', default: '2s', describe: 'Wait this long for an image with no port and no healthcheck', group: 'Exercise:' },
   'stop-timeout': { type: 'string', default: '10s', describe: 'Time between the stop signal and SIGKILL', group: 'Exercise:' },
   memory: { type: 'string', default: '1g', describe: 'Memory limit of the profiling container', group: 'Exercise:' },
   'pids-limit': { type: 'number', default: 512, describe: 'Process limit of the profiling container', group: 'Exercise:' },
+  tracer: { choices: ['none', 'strace'] as const, default: 'none' as const, describe: 'Also trace the app live with strace: finds transient files, opened-but-unchanged files, failed writes and executed files the diff cannot see', group: 'Tracing:' },
+  'tracer-method': { choices: TRACE_METHODS, describe: '[default: sidecar] sidecar: strace in a container joining the app\'s pid namespace (any engine, no root); host: strace on this host (root, local Linux engine only)', group: 'Tracing:' },
+  'tracer-image': { type: 'string', describe: 'Image holding strace and a static /bin/busybox, used as is (default: built once from --tracer-base)', group: 'Tracing:' },
+  'tracer-base': { type: 'string', describe: `[default: ${DEFAULT_TRACER_BASE}] Debian-like base the tracer image is built from (apt-get install strace busybox-static)`, group: 'Tracing:' },
   ...ANALYSIS_FLAGS,
   format: { alias: 'f', choices: [...FORMATS, 'all'] as const, default: 'run' as const, describe: 'What to print', group: 'Output:' },
   out: { alias: 'o', type: 'string', describe: 'Write files into this directory instead of stdout', group: 'Output:' },
@@ -66,8 +73,12 @@ async function runProfile(argv: ProfileArgs): Promise<number> {
     if (argv.format === 'all' && argv.out === undefined) {
       throw new RoProfileError('USAGE', '"--format all" needs "--out DIR"', { hint: 'Add --out DIR, or pick one format.' });
     }
+    if (argv.tracer !== 'strace' && (argv.tracerImage !== undefined || argv.tracerMethod !== undefined || argv.tracerBase !== undefined)) {
+      throw new RoProfileError('USAGE', '--tracer-method, --tracer-image and --tracer-base only apply with "--tracer strace"', { hint: 'Add --tracer strace, or drop them.' });
+    }
     const exercise = {
       execs: argv.exec,
+      ...(argv.probe ? {} : { probe: false as const }),
       durationMs: parseDuration('duration', argv.duration),
       timeoutMs: parseDuration('timeout', argv.timeout),
       settleMs: parseDuration('settle', argv.settle),
@@ -101,6 +112,9 @@ async function runProfile(argv: ProfileArgs): Promise<number> {
       persist: absolutePaths('persist', argv.persist),
       ephemeral: absolutePaths('ephemeral', argv.ephemeral),
       stopTimeoutSec: Math.ceil(parseDuration('stop-timeout', argv.stopTimeout) / 1000),
+      ...(argv.tracer === 'strace'
+        ? { tracer: { method: argv.tracerMethod ?? 'sidecar', base: argv.tracerBase ?? DEFAULT_TRACER_BASE, ...(argv.tracerImage !== undefined ? { image: argv.tracerImage } : {}) } }
+        : {}),
       onScope: (s) => (scope = s),
     });
     if (controller.signal.aborted) throw new RoProfileError('INTERRUPTED', 'Interrupted; everything the run created was removed');

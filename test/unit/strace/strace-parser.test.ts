@@ -193,3 +193,28 @@ describe('StraceParser: malformed lines', () => {
     expect(events).toEqual([ev('add', '/ok', '/ok', { type: 'dir' })]);
   });
 });
+
+describe('live traces on stderr (no -o)', () => {
+  it('gives a line without a pid to the one process left, once the others exited', () => {
+    // strace 6.1 through a container's stderr: the prefix goes when the last child is gone, mid-call.
+    const r = parse([
+      'wait4(-1,  <unfinished ...>',
+      'strace: Process 28 attached',
+      '[pid    28] openat(AT_FDCWD</www>, "/etc/localtime", O_RDONLY|O_CLOEXEC) = -1 ENOENT (No such file or directory)',
+      '[pid     1] --- SIGTERM {si_signo=SIGTERM, si_code=SI_USER, si_pid=0, si_uid=0} ---',
+      '[pid     1] openat(AT_FDCWD</app>, "/var/spool/app/last-stop", O_WRONLY|O_CREAT|O_TRUNC, 0666 <unfinished ...>',
+      '[pid    28] +++ killed by SIGTERM +++',
+      '<... openat resumed>)                   = 3</var/spool/app/last-stop>',
+      'close(3</var/spool/app/last-stop>) = 0',
+      '+++ exited with 0 +++',
+    ]);
+    expect(r.events).toEqual([ev('open-write', '/var/spool/app/last-stop', '/var/spool/app/last-stop', { type: 'file' })]);
+    expect(r.stats.malformed).toBe(0);
+  });
+
+  it('resolves relative paths against the working directory it was given', () => {
+    const p = new StraceParser({ initialCwd: '/srv/app' });
+    p.push('openat(AT_FDCWD, "data/out.txt", O_WRONLY|O_CREAT, 0644) = 3');
+    expect(p.end().events).toEqual([ev('open-write', 'data/out.txt', '/srv/app/data/out.txt', { type: 'file' })]);
+  });
+});

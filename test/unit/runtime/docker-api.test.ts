@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { demuxBuffer } from '../../../src/runtime/docker-engine.js';
+import { demuxBuffer } from '../../../src/runtime/docker-api.js';
 
 /** One frame of Docker's multiplexed stream: [stream, 0, 0, 0, size (uint32 BE)] then the bytes. */
 function frame(stream: 1 | 2, text: string): Buffer {

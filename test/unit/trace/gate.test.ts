@@ -1,0 +1,71 @@
+import { execFileSync } from 'node:child_process';
+import { Readable } from 'node:stream';
+import { describe, expect, it } from 'vitest';
+import { readHeaders } from '../../../src/harvest/archive.js';
+import { GATE_BUSYBOX, GATE_DIR, MAIN_GATE_NAME, effectiveArgv, gateArchive, gatedMain, gatedStep, isStaticElf } from '../../../src/trace/gate.js';
+import { readFileSync } from 'node:fs';
+
+describe('effectiveArgv', () => {
+  const image = { entrypoint: ['/docker-entrypoint.sh'], cmd: ['nginx', '-g', 'daemon off;'] };
+  it('is the image entrypoint followed by its CMD', () => {
+    expect(effectiveArgv(image, { command: [] })).toEqual(['/docker-entrypoint.sh', 'nginx', '-g', 'daemon off;']);
+  });
+  it('takes a command after -- in place of CMD', () => {
+    expect(effectiveArgv(image, { command: ['nginx', '-T'] })).toEqual(['/docker-entrypoint.sh', 'nginx', '-T']);
+  });
+  it('drops the image CMD when --entrypoint is given, as docker does', () => {
+    expect(effectiveArgv(image, { entrypoint: '/bin/sh', command: [] })).toEqual(['/bin/sh']);
+    expect(effectiveArgv(image, { entrypoint: '', command: ['redis-server'] })).toEqual(['redis-server']);
+  });
+});
+
+describe('the gate', () => {
+  it('runs the real command as its arguments, under the gate name the host tracer releases', () => {
+    const g = gatedMain(['nginx', '-g', 'daemon off;']);
+    expect(g.entrypoint.slice(0, 3)).toEqual([GATE_BUSYBOX, 'sh', '-c']);
+    expect(g.entrypoint[4]).toBe(MAIN_GATE_NAME);
+    expect(g.cmd).toEqual(['nginx', '-g', 'daemon off;']);
+    const step = gatedStep('ro-profile-step-abc', ['sh', '-c', 'echo hi']);
+    expect(step[4]).toBe('ro-profile-step-abc');
+    expect(step.slice(5)).toEqual(['sh', '-c', 'echo hi']);
+  });
+
+  it('is a POSIX sh script (dash parses it)', () => {
+    const script = gatedMain(['x']).entrypoint[3] ?? '';
+    expect(() => execFileSync('/bin/sh', ['-n', '-c', script])).not.toThrow();
+  });
+
+  it('ships as a root-owned 0755 busybox under the gate directory', async () => {
+    const tar = await gateArchive(Buffer.from('\x7fELF-not-really'));
+    const { entries } = await readHeaders(Readable.from([tar]), { maxEntries: 10 });
+    expect(entries.map((e) => [e.name, e.type, e.mode, e.uid, e.gid])).toEqual([
+      [GATE_DIR.slice(1), 'dir', 0o755, 0, 0],
+      [`${GATE_DIR.slice(1)}/busybox`, 'file', 0o755, 0, 0],
+    ]);
+    // Deterministic bytes: same input, same archive.
+    expect((await gateArchive(Buffer.from('x'))).equals(await gateArchive(Buffer.from('x')))).toBe(true);
+  });
+});
+
+describe('isStaticElf', () => {
+  it('tells a dynamically linked program (this node binary) from a static one', () => {
+    expect(isStaticElf(readFileSync(process.execPath).subarray(0, 1 << 16))).toBe(false);
+  });
+  it('refuses what is not ELF', () => {
+    expect(isStaticElf(Buffer.from('#!/bin/sh\necho hi\n'.padEnd(128)))).toBe(false);
+  });
+  it('accepts an ELF header with no PT_INTERP program header', () => {
+    const b = Buffer.alloc(64 + 56 * 2);
+    b.writeUInt32BE(0x7f454c46, 0);
+    b[4] = 2; // 64-bit
+    b[5] = 1; // little-endian
+    b.writeBigUInt64LE(64n, 32); // e_phoff
+    b.writeUInt16LE(56, 54); // e_phentsize
+    b.writeUInt16LE(2, 56); // e_phnum
+    b.writeUInt32LE(1, 64); // PT_LOAD
+    b.writeUInt32LE(4, 64 + 56); // PT_NOTE
+    expect(isStaticElf(b)).toBe(true);
+    b.writeUInt32LE(3, 64 + 56); // PT_INTERP
+    expect(isStaticElf(b)).toBe(false);
+  });
+});
