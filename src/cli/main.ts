@@ -5,6 +5,7 @@ import { analyzeStraceCommand } from './commands/analyze-strace.js';
 import { emitCommand } from './commands/emit.js';
 import { gcCommand } from './commands/gc.js';
 import { profileCommand } from './commands/profile.js';
+import { verifyCommand } from './commands/verify.js';
 import { EXIT } from './exit-codes.js';
 import { toolVersion } from './version.js';
 
@@ -15,6 +16,7 @@ await yargs(hideBin(process.argv))
   .command(gcCommand)
   .command(emitCommand)
   .command(analyzeStraceCommand)
+  .command(verifyCommand)
   .command(profileCommand)
   .strict()
   .recommendCommands()

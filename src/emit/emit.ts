@@ -20,11 +20,11 @@ export const DEFAULT_EMIT: EmitOptions = { compose: { override: false }, k8s: { 
 export function emitFormat(result: Result, format: Format, options: EmitOptions = DEFAULT_EMIT): string {
   switch (format) {
     case 'run':
-      return emitDockerRun(result.run, result.plan.mounts);
+      return unverifiedHeader(result) + emitDockerRun(result.run, result.plan.mounts);
     case 'compose':
-      return emitCompose(result, options.compose);
+      return unverifiedHeader(result) + emitCompose(result, options.compose);
     case 'k8s':
-      return emitK8s(result, options.k8s);
+      return unverifiedHeader(result) + emitK8s(result, options.k8s);
     case 'json':
       return emitResultJson(result);
     case 'report':
@@ -34,4 +34,20 @@ export function emitFormat(result: Result, format: Format, options: EmitOptions 
       throw new RoProfileError('USAGE', `unknown format "${String(never)}"`);
     }
   }
+}
+
+/**
+ * A config whose last verification failed still prints (the contract: exit 7 with the last
+ * config tried), under a comment that says so; shell and YAML both read `#` as a comment.
+ */
+export function unverifiedHeader(result: Result): string {
+  const last = result.verification.at(-1);
+  if (last?.result !== 'fail') return '';
+  const failed = last.rounds.at(-1);
+  const why = failed?.differences[0]?.message ?? 'it did not run as the writable run did';
+  return `# UNVERIFIED: under this config ${oneLine(why)} (ro-profile verification with ${last.format} on ${last.runtime} ${last.version}; see the report)\n`;
+}
+
+function oneLine(s: string): string {
+  return s.replace(/[\r\n\u2028\u2029\u0085]+/g, ' ');
 }

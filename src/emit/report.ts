@@ -35,6 +35,7 @@ export function emitReport(r: Result): string {
   out.push('## Findings', '');
   if (r.findings.length === 0) out.push('None.', '');
   for (const f of r.findings) out.push(...findingLines(f));
+  out.push(...verificationSection(r));
   out.push('## Raw changes', '');
   out.push('What `docker diff` showed (while running and after stop, merged), then what other sources saw.', '');
   out.push('```');
@@ -48,6 +49,8 @@ export function emitReport(r: Result): string {
 function mountSection(m: Mount, events: readonly WriteEvent[]): string[] {
   const out = [`### \`${m.path}\` (${kindLabel(m)})`, ''];
   for (const why of m.reasons) out.push(`- ${why}`);
+  if (m.verified?.without === 'broke') out.push(`- required: without it the run broke (${m.verified.evidence.map((e) => oneLine(e)).join('; ')})`);
+  if (m.verified?.without === 'no-difference') out.push(`- ${m.verified.evidence.map((e) => oneLine(e)).join('; ')}`);
   if (m.hides.length > 0) out.push(`- hides what the image ships there: ${m.hides.slice(0, MAX_ROWS).map((h) => `\`${h}\``).join(', ')}${m.hides.length > MAX_ROWS ? `, … and ${m.hides.length - MAX_ROWS} more` : ''}`);
   out.push('');
   const listed = new Set(m.covers);
@@ -63,6 +66,35 @@ function mountSection(m: Mount, events: readonly WriteEvent[]): string[] {
     out.push('');
   }
   return out;
+}
+
+/** Every verification run: what was tried, whether it compared equal, and what differed. */
+function verificationSection(r: Result): string[] {
+  if (r.verification.length === 0) return [];
+  const out = ['## Verification', ''];
+  out.push('Each run started the image under a config with the same pass-through and exercise as the profile, and compared it with the writable run: state (or a job\'s exit code), readiness, HTTP status and body hash or TCP outcome per port, exec steps, and new error lines in its logs.', '');
+  for (const v of r.verification) {
+    out.push(`With ${v.format} on ${v.runtime} ${v.version}: **${v.result}**`, '');
+    out.push('| # | run | config | result | what differed |', '| --- | --- | --- | --- | --- |');
+    v.rounds.forEach((round, i) => {
+      const config = round.kind === 'leave-one-out' ? `without \`${cell(round.without ?? '')}\`` : round.mounts.length === 0 ? 'no mounts' : round.mounts.map((m) => `\`${cell(m)}\``).join(', ');
+      const what = round.differences.length === 0 ? '—' : round.differences.map((d) => cell(oneLine(d.message)) + (d.paths && d.paths.length > 0 ? ` (${d.paths.map((p) => `\`${cell(p)}\``).join(', ')})` : '')).join('; ');
+      const repaired = round.repaired && round.repaired.length > 0 ? `; repaired: ${round.repaired.map((p) => `\`${cell(p)}\``).join(', ')}` : '';
+      out.push(`| ${i + 1} | ${round.kind}${round.kind === 'final' ? ' (with a restart)' : ''} | ${config} | ${round.result} | ${what}${repaired} |`);
+    });
+    out.push('');
+    const lines = v.rounds.flatMap((round) => round.differences.flatMap((d) => d.lines ?? []));
+    if (lines.length > 0) {
+      out.push('Log lines that showed the differences:', '', '```');
+      for (const l of [...new Set(lines)].slice(0, 30)) out.push(oneLine(l).replace(/```/g, "'''"));
+      out.push('```', '');
+    }
+  }
+  return out;
+}
+
+function oneLine(s: string): string {
+  return s.replace(/[\r\n\u2028\u2029\u0085]+/g, ' ');
 }
 
 function findingLines(f: Finding): string[] {

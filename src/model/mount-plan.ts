@@ -24,6 +24,8 @@ export interface Mount {
   readonly reasons: readonly string[];
   /** Shipped entries this mount shadows. */
   readonly hides: readonly string[];
+  /** What verification showed about it: required (the run broke without it, evidence says how) or no difference seen. */
+  readonly verified?: { readonly without: 'broke' | 'no-difference'; readonly evidence: readonly string[] };
 }
 
 export const FINDING_KINDS = [
@@ -38,6 +40,9 @@ export const FINDING_KINDS = [
   'volume-owner',
   'log-file',
   'user-mount',
+  'optional-write',
+  'restart-state',
+  'unverified',
 ] as const;
 export type FindingKind = (typeof FINDING_KINDS)[number];
 

@@ -12,6 +12,8 @@ export interface ProbeResult {
   readonly kind: 'http' | 'tcp';
   readonly ok: boolean;
   readonly status?: number;
+  /** SHA-256 of the HTTP body, to tell a default page from the real one. */
+  readonly bodySha256?: string;
   readonly error?: string;
 }
 
@@ -46,12 +48,36 @@ export interface ExerciseReport {
   readonly jobExitCode?: number;
 }
 
+/** One way a hardened run differed from the writable one. */
+export interface Difference {
+  readonly kind: 'state' | 'ready' | 'probe' | 'exec' | 'log' | 'restart';
+  readonly message: string;
+  /** The log lines that show it (new error lines, or the failure's output). */
+  readonly lines?: readonly string[];
+  /** Paths those lines name. */
+  readonly paths?: readonly string[];
+}
+
+/** One run of the image under a config: what was tried and what differed. */
+export interface VerifyRound {
+  /** verify: the config as planned or repaired; leave-one-out: it without one mount; final: the config printed, with a restart. */
+  readonly kind: 'verify' | 'leave-one-out' | 'final';
+  /** Mount paths of the config tried. */
+  readonly mounts: readonly string[];
+  /** leave-one-out: the mount left out. */
+  readonly without?: string;
+  readonly result: 'pass' | 'fail';
+  readonly differences: readonly Difference[];
+  /** Mounts the repair added or changed after this round, from the paths the differences named. */
+  readonly repaired?: readonly string[];
+}
+
 export interface VerificationRecord {
   readonly format: string;
   readonly runtime: string;
   readonly version: string;
   readonly result: 'pass' | 'fail';
-  readonly rounds: number;
+  readonly rounds: readonly VerifyRound[];
 }
 
 /** A volume the profiled container had mounted (declared by the image, or the user's). */

@@ -20,6 +20,8 @@ export async function exercise(options: {
   readonly signal: AbortSignal;
   /** Runs one --exec command (`sh -c COMMAND` in the container); a traced run gates it. */
   readonly runStep?: (command: string) => Promise<ExecOutcome>;
+  /** Record a failing step instead of stopping there (a hardened run is compared, not judged). */
+  readonly tolerant?: boolean;
 }): Promise<{ probes: ProbeResult[]; execs: ExecResult[] }> {
   const { engine, id, run, signal } = options;
   const state = await engine.inspectContainer(id);
@@ -33,7 +35,7 @@ export async function exercise(options: {
     }
     const http = await httpProbe(ep, 5000);
     if (http.status !== undefined) {
-      probes.push({ port, kind: 'http', ok: true, status: http.status });
+      probes.push({ port, kind: 'http', ok: true, status: http.status, ...(http.bodySha256 ? { bodySha256: http.bodySha256 } : {}) });
     } else {
       const tcp = await tcpProbe(ep, 2000);
       probes.push({ port, kind: 'tcp', ok: tcp.ok, ...(tcp.error ? { error: tcp.error } : {}) });
@@ -50,13 +52,13 @@ export async function exercise(options: {
       });
     }
     execs.push({ command, exitCode: r.exitCode, output: output.slice(-MAX_OUTPUT) });
-    if (r.exitCode !== 0) {
+    if (r.exitCode !== 0 && options.tolerant !== true) {
       throw new RoProfileError('CONTAINER_FAILED', `--exec "${command}" failed with exit code ${r.exitCode} in the writable run${output.trim() ? `:\n${output.trim().slice(-1000)}` : ''}`, {
         hint: 'An exercise step must succeed before the image is hardened; fix the command or the image setup.',
       });
     }
   }
-  if (run.exercise.durationMs > 0) {
+  if (run.exercise.durationMs > 0 && options.tolerant !== true) {
     options.reporter.info(`keeping it running for ${Math.round(run.exercise.durationMs / 1000)} s (--duration)`);
     await sleep(run.exercise.durationMs, signal);
   }

@@ -18,6 +18,10 @@ import { mergeFsFacts } from '../harvest/merge-fs-facts.js';
 import { GATE_DIR } from '../trace/gate.js';
 import { createCapture, gatedSpec, installGate, prepareTracing, tracedStepRunner, type TracerOptions } from '../trace/live-trace.js';
 import type { TraceCapture } from '../trace/tracer.js';
+import { linesOf, type Observation, type RunContext } from '../verify/observe.js';
+import { readStoppedLogFiles, redactVerification } from '../verify/evidence.js';
+import { verifyResult } from '../verify/verify.js';
+import type { Launcher } from '../verify/launcher.js';
 import type { Reporter } from './reporter.js';
 import { resolveImage, withProbePorts } from './resolve.js';
 import { redactError, redactor } from './redact.js';
@@ -38,6 +42,8 @@ export interface ProfileOptions {
   readonly ephemeral: readonly string[];
   /** Seconds between the stop signal and SIGKILL. */
   readonly stopTimeoutSec: number;
+  /** Verify the config by running it (undefined: --no-verify). */
+  readonly verify?: { readonly maxRounds: number; readonly leaveOneOutBudget: number; readonly launcher: Launcher };
   /** --tracer strace: trace the app live (undefined: the diff and volumes only). */
   readonly tracer?: TracerOptions;
   /** Lets the caller see what is owned (for the message of a second Ctrl-C). */
@@ -75,6 +81,8 @@ async function profileUnredacted(o: ProfileOptions, redact: (t: string) => strin
   throwIfAborted(signal);
 
   const labels = createLabels(o.identity, 'profile');
+  // A missing docker-compose (--verify-with compose) is said before the run, not after it.
+  const runtimeVersion = o.verify ? (await o.verify.launcher.version()) || engineInfo.version : '';
   const tracerImage = o.tracer ? await prepareTracing({ engine, engineInfo, reporter, signal, tracer: o.tracer, labels: createLabels(o.identity, 'image-view'), scope }) : undefined;
   if (tracerImage && o.tracer) clock('tracer', `strace by ${o.tracer.method} from ${tracerImage.ref}`);
   await createUserVolumes(engine, run, labels, scope);
@@ -100,8 +108,10 @@ async function profileUnredacted(o: ProfileOptions, redact: (t: string) => strin
   let probes: Result['exercise']['probes'] = [];
   let execs: Result['exercise']['execs'] = [];
   let running = EMPTY;
+  let rawExecs: Result['exercise']['execs'] = [];
   if (ready.readiness !== 'job-exit') {
     ({ probes, execs } = await exercise({ engine, engineInfo, id, imageRef: image.ref, run, reporter, signal, ...(capture ? { runStep: tracedStepRunner(engine, id, capture) } : {}) }));
+    rawExecs = execs;
     execs = execs.map((x) => ({ ...x, command: redact(x.command), output: redact(x.output) }));
     clock('exercise', describeExercise(probes, execs));
     // The diff taken while it runs catches files removed at shutdown (pid files, sockets).
@@ -139,7 +149,7 @@ async function profileUnredacted(o: ProfileOptions, redact: (t: string) => strin
   clock('analyze', `${analysis.plan.mounts.length} mount${analysis.plan.mounts.length === 1 ? '' : 's'}, ${analysis.findings.length} finding${analysis.findings.length === 1 ? '' : 's'}`);
 
   const savedRun: RunSpec = { ...run, exercise: { ...run.exercise, execs: run.exercise.execs.map(redact) } };
-  return {
+  const result: Result = {
     schemaVersion: SCHEMA_VERSION,
     tool: { name: 'ro-profile', version: o.toolVersion },
     image,
@@ -161,6 +171,25 @@ async function profileUnredacted(o: ProfileOptions, redact: (t: string) => strin
     findings: analysis.findings,
     verification: [],
   };
+  // A required write into a system tree cannot be mounted (exit 8): nothing to verify.
+  if (o.verify === undefined || result.findings.some((f) => f.kind === 'system-write' && f.severity === 'error')) return result;
+
+  // The writable run, as the hardened runs will be compared with it.
+  const logs = await engine.logs(id);
+  const baseline: Observation = {
+    ready: true,
+    ...(ready.jobExitCode !== undefined ? { jobExitCode: ready.jobExitCode } : {}),
+    runningAtEnd: ready.readiness !== 'job-exit',
+    probes,
+    execs: rawExecs,
+    logLines: [...linesOf(logs.stdout), ...linesOf(logs.stderr)],
+    fileLogLines: await readStoppedLogFiles(engine, id, result),
+  };
+  const ctx: RunContext = { engine, engineInfo, image, run, secrets: o.secrets, limits: o.limits, cwd: o.cwd, labels: createLabels(o.identity, 'verify'), stopTimeoutSec: o.stopTimeoutSec, signal, scope };
+  const launcher = o.verify.launcher;
+  const verified = await verifyResult(result, { ctx, reporter, baseline, maxRounds: o.verify.maxRounds, leaveOneOutBudget: o.verify.leaveOneOutBudget, viewLabels: createLabels(o.identity, 'verify'), launcher, runtimeVersion });
+  clock('verify', verified.passed ? 'the config runs as the writable run did' : 'the config does NOT run as the writable run did');
+  return redactVerification(verified.result, redact);
 }
 
 function describeExercise(probes: Result['exercise']['probes'], execs: Result['exercise']['execs']): string {

@@ -146,6 +146,7 @@ export class DockerEngine implements Engine {
           SecurityOpt: ['no-new-privileges'],
           ...(spec.pidMode ? { PidMode: spec.pidMode } : {}),
           ...(spec.capAdd ? { CapAdd: [...spec.capAdd] } : {}),
+          ...(spec.groupAdd ? { GroupAdd: [...spec.groupAdd] } : {}),
           AutoRemove: false,
         },
       });

@@ -35,6 +35,8 @@ export interface ContainerCreateSpec {
   /** `container:<id>` joins that container's pid namespace (the tracer sidecar). */
   readonly pidMode?: string;
   readonly capAdd?: readonly string[];
+  /** Supplementary groups (a Pod's fsGroup, which every container of the Pod gets). */
+  readonly groupAdd?: readonly string[];
 }
 
 export interface MountSpec {

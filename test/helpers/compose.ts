@@ -1,15 +1,11 @@
-import { execFile, spawnSync } from 'node:child_process';
+import { composeCommand, runCompose, uniqueProjectName as uniqueName, withoutComposeEnv, type ComposeRun } from '../../src/runtime/compose-cli.js';
 import { docker } from './cli.js';
+
+export type { ComposeRun };
 
 /** Is a `docker-compose` (Debian's 1.29 here; .ci/run installs it) on the PATH? */
 export function composeAvailable(): boolean {
-  return spawnSync('docker-compose', ['version', '--short'], { stdio: 'ignore' }).status === 0;
-}
-
-export interface ComposeRun {
-  readonly code: number | null;
-  readonly stdout: string;
-  readonly stderr: string;
+  return composeCommand() !== undefined;
 }
 
 /** One compose project: its own name (so parallel runs stay apart) and its -f files, in order. */
@@ -25,29 +21,15 @@ export interface ComposeProject {
   containers(): Promise<string[]>;
 }
 
-let serial = 0;
-
-/** A project name unique to this process and call: compose 1.29 keeps [a-z0-9_-]. */
+/** A project name unique to this process and call, marked as the tests'. */
 export function uniqueProjectName(label: string): string {
-  serial += 1;
-  return `rpt-${label}-${process.pid}-${serial}-${Date.now().toString(36)}`.toLowerCase().replace(/[^a-z0-9_-]+/g, '-');
+  return uniqueName(`rpt-${label}`);
 }
 
 export function composeProject(label: string, files: readonly string[]): ComposeProject {
   const name = uniqueProjectName(label);
-  const run = (args: readonly string[]): Promise<ComposeRun> =>
-    new Promise((resolve) => {
-      execFile(
-        'docker-compose',
-        ['-p', name, ...files.flatMap((f) => ['-f', f]), ...args],
-        // No COMPOSE_* from the developer's shell: -p and -f say everything.
-        { env: withoutComposeEnv(process.env), timeout: 120_000, maxBuffer: 16 * 1024 * 1024 },
-        (err, stdout, stderr) => {
-          const e = err as (NodeJS.ErrnoException & { code?: number | string }) | null;
-          resolve({ code: e ? (typeof e.code === 'number' ? e.code : null) : 0, stdout, stderr });
-        },
-      );
-    });
+  // No COMPOSE_* from the developer's shell: -p and -f say everything.
+  const run = (args: readonly string[]): Promise<ComposeRun> => runCompose(['-p', name, ...files.flatMap((f) => ['-f', f]), ...args], { env: withoutComposeEnv(process.env) });
   return {
     name,
     files,
@@ -58,14 +40,10 @@ export function composeProject(label: string, files: readonly string[]): Compose
     },
     // -t 2: the stop signal still goes first (shutdown writes happen under the hardening too),
     // but a container that ignores it does not hold the suite for 10 s.
-    down: () => run(['down', '-v', '--remove-orphans', '-t', '2']),
+    down: () => run(['down', '-v', '--remove-orphans', '-t', '2']).catch((e: unknown) => ({ code: null, stdout: '', stderr: String(e) })),
     async containers() {
       const list = await docker.listContainers({ all: true, filters: { label: [`com.docker.compose.project=${name}`] } });
       return list.map((c) => c.Id);
     },
   };
-}
-
-function withoutComposeEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
-  return Object.fromEntries(Object.entries(env).filter(([k]) => !k.startsWith('COMPOSE_')));
 }

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import type Docker from 'dockerode';
 import { parse, stringify } from 'yaml';
 import { LABEL_SESSION } from '../../src/runtime/labels.js';
+import { kubeletVolumeCommand, podSpecOf, processOf, userOf, type PodContainer } from '../../src/verify/pod.js';
 import { FIXTURE, docker } from './cli.js';
 import { attachContainer, type StartedHardened } from './hardened-run.js';
 import { tmpDir } from './tmp.js';
@@ -54,65 +55,8 @@ export interface VolumeState {
   readonly mode: string;
 }
 
-// ---------------------------------------------------------------------------------------------
-// The part of the Pod API these runners understand. Anything else is refused, never dropped.
-
-interface K8sContainer {
-  name: string;
-  image: string;
-  command?: string[];
-  args?: string[];
-  env?: { name: string; value?: string }[];
-  ports?: { containerPort: number }[];
-  securityContext?: { readOnlyRootFilesystem?: boolean; allowPrivilegeEscalation?: boolean; runAsUser?: number; runAsGroup?: number };
-  volumeMounts?: { name: string; mountPath: string; readOnly?: boolean }[];
-}
-interface K8sVolume {
-  name: string;
-  emptyDir?: { medium?: string; sizeLimit?: string };
-  persistentVolumeClaim?: { claimName: string };
-}
-interface K8sPodSpec {
-  securityContext?: { fsGroup?: number; runAsUser?: number; runAsGroup?: number };
-  initContainers?: K8sContainer[];
-  containers: K8sContainer[];
-  volumes?: K8sVolume[];
-}
-
-const KNOWN = {
-  spec: ['securityContext', 'initContainers', 'containers', 'volumes'],
-  podSecurity: ['fsGroup', 'runAsUser', 'runAsGroup'],
-  container: ['name', 'image', 'command', 'args', 'env', 'ports', 'securityContext', 'volumeMounts'],
-  containerSecurity: ['readOnlyRootFilesystem', 'allowPrivilegeEscalation', 'runAsUser', 'runAsGroup'],
-  env: ['name', 'value'],
-  volumeMount: ['name', 'mountPath', 'readOnly'],
-  volume: ['name', 'emptyDir', 'persistentVolumeClaim'],
-} as const;
-
-function onlyKnown(what: string, o: object | undefined, keys: readonly string[]): void {
-  for (const k of Object.keys(o ?? {})) if (!keys.includes(k)) throw new Error(`k8s-run: ${what}.${k} is not supported by this runner`);
-}
-
-/** The pod spec of a Pod or a Deployment, checked against what the runners understand. */
-export function podSpecOf(doc: unknown): K8sPodSpec {
-  const d = doc as { kind?: string; spec?: { template?: { spec?: unknown } } };
-  const spec = (d.kind === 'Pod' ? d.spec : d.kind === 'Deployment' ? d.spec?.template?.spec : undefined) as K8sPodSpec | undefined;
-  if (!spec) throw new Error(`k8s-run: not a Pod or Deployment: kind ${String(d.kind)}`);
-  onlyKnown('spec', spec, KNOWN.spec);
-  onlyKnown('spec.securityContext', spec.securityContext, KNOWN.podSecurity);
-  for (const c of [...(spec.initContainers ?? []), ...spec.containers]) {
-    onlyKnown(`container ${c.name}`, c, KNOWN.container);
-    onlyKnown(`container ${c.name}.securityContext`, c.securityContext, KNOWN.containerSecurity);
-    for (const e of c.env ?? []) onlyKnown(`container ${c.name}.env`, e, KNOWN.env);
-    for (const m of c.volumeMounts ?? []) onlyKnown(`container ${c.name}.volumeMounts`, m, KNOWN.volumeMount);
-  }
-  for (const v of spec.volumes ?? []) {
-    onlyKnown(`volume ${v.name}`, v, KNOWN.volume);
-    if (!v.emptyDir && !v.persistentVolumeClaim) throw new Error(`k8s-run: volume ${v.name} is neither an emptyDir nor a claim`);
-  }
-  if (spec.containers.length !== 1) throw new Error(`k8s-run: expected one app container, got ${spec.containers.length}`);
-  return spec;
-}
+// The part of the Pod API these runners understand is src/verify/pod.ts's: anything else is refused.
+export { podSpecOf };
 
 function token(): string {
   return `${process.pid.toString(36)}${randomBytes(3).toString('hex')}`;
@@ -148,7 +92,7 @@ async function waitForPorts(ip: string, ports: readonly number[], stillRunning: 
   }
 }
 
-function portsOf(c: K8sContainer): number[] {
+function portsOf(c: PodContainer): number[] {
   return (c.ports ?? []).map((p) => p.containerPort);
 }
 
@@ -369,23 +313,9 @@ export async function podmanLeftovers(p: Pick<PodRun, 'created'>): Promise<strin
 // ---------------------------------------------------------------------------------------------
 // Docker, with kubelet's volumes
 
-const EMPTYDIR_MODE = 0o777;
-/** A claim's root: a fresh filesystem's root directory (ext4, xfs) is root-owned 0755. */
-const CLAIM_MODE = 0o755;
-
-/** Docker's Env from a container's env: names without a value get an empty one (ro-profile never writes values). */
-function envOf(c: K8sContainer): string[] {
-  return (c.env ?? []).map((e) => `${e.name}=${e.value ?? ''}`);
-}
-
-function userOf(c: K8sContainer, spec: K8sPodSpec): string | undefined {
-  const uid = c.securityContext?.runAsUser ?? spec.securityContext?.runAsUser;
-  const gid = c.securityContext?.runAsGroup ?? spec.securityContext?.runAsGroup;
-  if (uid === undefined) {
-    if (gid !== undefined) throw new Error('k8s-run: runAsGroup without runAsUser is not supported by this runner');
-    return undefined;
-  }
-  return gid === undefined ? String(uid) : `${uid}:${gid}`;
+/** A container's variables: names without a value get an empty one (ro-profile never writes values). */
+function envMapOf(c: PodContainer): Map<string, string> {
+  return new Map((c.env ?? []).map((e) => [e.name, e.value ?? '']));
 }
 
 /** A named volume mounted with volume-nocopy: Docker never fills it with what the image has there. */
@@ -449,9 +379,11 @@ export async function emptyDirDockerRun(yamlText: string, session: string): Prom
     return { exitCode: waited.StatusCode, logs: await logsOf(c) };
   };
 
-  const containerOptions = (c: K8sContainer, role: string): Docker.ContainerCreateOptions => {
+  const containerOptions = (c: PodContainer, role: string): Docker.ContainerCreateOptions => {
     const sc = c.securityContext ?? {};
     const user = userOf(c, spec);
+    const env = envMapOf(c);
+    const { entrypoint, cmd } = processOf(c, env);
     const mounts = (c.volumeMounts ?? []).map((m) => {
       const source = byPodVolume.get(m.name);
       if (!source) throw new Error(`k8s-run: container ${c.name} mounts ${m.name}, which the Pod does not declare`);
@@ -460,10 +392,9 @@ export async function emptyDirDockerRun(yamlText: string, session: string): Prom
     return {
       name: `rpk-${suffix}-${c.name}`.slice(0, 120),
       Image: c.image,
-      // Kubernetes: command replaces ENTRYPOINT and then args replace CMD (none when only command
-      // is given); args alone keep ENTRYPOINT. The Docker API merges the same way.
-      ...(c.command !== undefined && c.command.length > 0 ? { Entrypoint: c.command, Cmd: c.args ?? [] } : c.args !== undefined ? { Cmd: c.args } : {}),
-      Env: envOf(c),
+      ...(entrypoint !== undefined ? { Entrypoint: entrypoint } : {}),
+      ...(cmd !== undefined ? { Cmd: cmd } : {}),
+      Env: [...env].map(([n, v]) => `${n}=${v}`),
       ...(user !== undefined ? { User: user } : {}),
       Healthcheck: { Test: ['NONE'] },
       Labels: { 'io.ro-profile.test-role': role },
@@ -491,9 +422,7 @@ export async function emptyDirDockerRun(yamlText: string, session: string): Prom
       const script = vols
         .map((v, i) => {
           const d = `/ro-profile-v/${i}`;
-          const mode = (v.emptyDir ? EMPTYDIR_MODE : CLAIM_MODE).toString(8);
-          const group = fsGroup !== undefined ? ` && chgrp ${fsGroup} ${d} && chmod g+rwxs ${d}` : '';
-          return `chown 0:0 ${d} && chmod ${mode} ${d}${group} && test -z "$(ls -A ${d})" && stat -c '${i} %u:%g %a' ${d}`;
+          return `${kubeletVolumeCommand(v, fsGroup, d)} && test -z "$(ls -A ${d})" && stat -c '${i} %u:%g %a' ${d}`;
         })
         .join(' && ');
       const helper = await createContainer({

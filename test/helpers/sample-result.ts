@@ -50,7 +50,7 @@ export function sampleResult(): Result {
     network: 'bridge',
     exercise: { execs: ['/srv/app/bin/selftest'], durationMs: 1_000, timeoutMs: 60_000, settleMs: 2_000, probePorts: [8080], probe: false },
   };
-  const probe: Required<ProbeResult> = { port: 8080, kind: 'http', ok: false, status: 503, error: 'HTTP 503' };
+  const probe: Required<ProbeResult> = { port: 8080, kind: 'http', ok: false, status: 503, bodySha256: 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855', error: 'HTTP 503' };
   const exercise: Required<ExerciseReport> = {
     readiness: 'healthcheck',
     readyAfterMs: 640,
@@ -98,6 +98,7 @@ export function sampleResult(): Result {
     covers: ['/srv/app/data/app.db'],
     coversCount: 1,
     observedBytes: 8192,
+    verified: { without: 'broke', evidence: ['log: sqlite3: unable to open database file /srv/app/data/app.db'] },
     reasons: ['the app wrote here (add 1; 8192 bytes observed)'],
     hides: [],
   };
@@ -151,6 +152,24 @@ export function sampleResult(): Result {
       ],
     },
     findings: [finding],
-    verification: [{ format: 'run', runtime: 'docker', version: '20.10.24', result: 'pass', rounds: 1 }],
+    verification: [
+      {
+        format: 'run',
+        runtime: 'docker',
+        version: '20.10.24',
+        result: 'pass',
+        rounds: [
+          {
+            kind: 'verify',
+            mounts: [],
+            result: 'fail',
+            differences: [{ kind: 'log', message: 'new error lines', lines: ["open /srv/app/data/app.db: read-only file system"], paths: ['/srv/app/data/app.db'] }],
+            repaired: ['/srv/app/data'],
+          },
+          { kind: 'leave-one-out', mounts: [], without: '/srv/app/data', result: 'fail', differences: [] },
+          { kind: 'final', mounts: ['/srv/app/data'], result: 'pass', differences: [] },
+        ],
+      },
+    ],
   };
 }

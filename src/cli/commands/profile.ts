@@ -15,6 +15,8 @@ import { installSignalHandlers } from '../signals.js';
 import { stderrReporter } from '../stderr-reporter.js';
 import { toolVersion } from '../version.js';
 import { DEFAULT_TRACER_BASE } from '../../trace/tracer-image.js';
+import { verificationError, verificationExit } from '../verification-exit.js';
+import { VERIFY_FORMATS, launcherFor } from '../../verify/launchers.js';
 import { TRACE_METHODS } from '../../trace/tracer.js';
 
 const options = {
@@ -38,6 +40,10 @@ const options = {
   'tracer-method': { choices: TRACE_METHODS, describe: '[default: sidecar] sidecar: strace in a container joining the app\'s pid namespace (any engine, no root); host: strace on this host (root, local Linux engine only)', group: 'Tracing:' },
   'tracer-image': { type: 'string', describe: 'Image holding strace and a static /bin/busybox, used as is (default: built once from --tracer-base)', group: 'Tracing:' },
   'tracer-base': { type: 'string', describe: `[default: ${DEFAULT_TRACER_BASE}] Debian-like base the tracer image is built from (apt-get install strace busybox-static)`, group: 'Tracing:' },
+  verify: { type: 'boolean', default: true, describe: 'Run the image again under the config, compare it with the writable run, repair what breaks, leave each mount out once; --no-verify skips it', group: 'Verification:' },
+  'verify-with': { choices: VERIFY_FORMATS, default: 'run' as const, describe: 'Which emitted format verification runs: run (the docker run line, through the engine), compose (the compose file, through docker-compose), k8s (the Pod, as Docker runs with kubelet-like emptyDirs)', group: 'Verification:' },
+  'max-rounds': { type: 'number', default: 5, describe: 'Repair rounds before verification gives up (exit 7)', group: 'Verification:' },
+  'leave-one-out': { type: 'number', default: 8, describe: 'Runs spent leaving one mount out at a time (0: none)', group: 'Verification:' },
   ...ANALYSIS_FLAGS,
   format: { alias: 'f', choices: [...FORMATS, 'all'] as const, default: 'run' as const, describe: 'What to print', group: 'Output:' },
   out: { alias: 'o', type: 'string', describe: 'Write files into this directory instead of stdout', group: 'Output:' },
@@ -112,6 +118,7 @@ async function runProfile(argv: ProfileArgs): Promise<number> {
       persist: absolutePaths('persist', argv.persist),
       ephemeral: absolutePaths('ephemeral', argv.ephemeral),
       stopTimeoutSec: Math.ceil(parseDuration('stop-timeout', argv.stopTimeout) / 1000),
+      ...(argv.verify ? { verify: { maxRounds: positive('max-rounds', argv.maxRounds), leaveOneOutBudget: Math.max(0, Math.floor(argv.leaveOneOut)), launcher: launcherFor(argv.verifyWith) } } : {}),
       ...(argv.tracer === 'strace'
         ? { tracer: { method: argv.tracerMethod ?? 'sidecar', base: argv.tracerBase ?? DEFAULT_TRACER_BASE, ...(argv.tracerImage !== undefined ? { image: argv.tracerImage } : {}) } }
         : {}),
@@ -132,11 +139,12 @@ async function runProfile(argv: ProfileArgs): Promise<number> {
 /** Prints the artifact; a required write into a system tree still prints, then exits 8. */
 function finish(result: Result, argv: ProfileArgs): number {
   const blocking = result.findings.filter((f) => f.kind === 'system-write' && f.severity === 'error');
-  if (blocking.length > 0 && argv.json) {
-    const err = cannotRunReadOnly(blocking.map((f) => f.path));
+  const failed = result.verification.at(-1)?.result === 'fail';
+  if (argv.json && (blocking.length > 0 || failed)) {
+    const err = blocking.length > 0 ? cannotRunReadOnly(blocking.map((f) => f.path)) : verificationError(result);
     process.stdout.write(`${JSON.stringify({ outcome: 'error', result, error: { code: err.code, message: err.message, hint: err.hint } })}\n`);
     process.stderr.write(`ro-profile: ${err.message}\nhint: ${err.hint}\n`);
-    return EXIT.cannotRunReadOnly;
+    return blocking.length > 0 ? EXIT.cannotRunReadOnly : EXIT.verify;
   }
   writeResult(result, { format: argv.format, out: argv.out, json: argv.json, emit: emitOptionsOf(argv) });
   if (blocking.length > 0) {
@@ -144,7 +152,12 @@ function finish(result: Result, argv: ProfileArgs): number {
     process.stderr.write(`ro-profile: ${err.message}\nhint: ${err.hint}\n`);
     return EXIT.cannotRunReadOnly;
   }
-  return EXIT.ok;
+  return verificationExit(result);
+}
+
+function positive(flag: string, n: number): number {
+  if (!Number.isInteger(n) || n < 1) throw new RoProfileError('USAGE', `--${flag} must be a whole number of at least 1 (got ${n})`);
+  return n;
 }
 
 function cannotRunReadOnly(paths: readonly string[]): RoProfileError {

@@ -67,7 +67,7 @@ describe('emitReport details', () => {
     ['a registry digest, preferred to the local id', { image: { ...nginx().image, repoDigests: ['nginx@sha256:abcd'], user: 'www-data' } }, '- Image: `nginx@sha256:abcd` (linux/amd64), user `www-data`'],
     [
       'a verified config',
-      { verification: [{ format: 'run', runtime: 'docker', version: '20.10.24', result: 'pass', rounds: 1 }] },
+      { verification: [{ format: 'run', runtime: 'docker', version: '20.10.24', result: 'pass', rounds: [{ kind: 'final', mounts: ['/run'], result: 'pass', differences: [] }] }] },
       '- Verified: pass with run on docker 20.10.24',
     ],
   ])('describes %s in the header', (_name, overrides, line) => {

@@ -5,7 +5,7 @@ import type { DirFacts, FsFacts, ImageTools, ShippedEntry, Symlink } from '../..
 import type { HealthcheckSpec, ImageFacts, PortSpec } from '../../../src/model/image-facts.js';
 import { FINDING_KINDS, type Finding, type Mount, type MountKind, type MountPlan } from '../../../src/model/mount-plan.js';
 import { RESULT_SCHEMA_URL } from '../../../src/model/parse-result.js';
-import type { ExecResult, ExerciseReport, ProbeResult, Result, TraceReport, VerificationRecord, VolumeSeen } from '../../../src/model/result.js';
+import type { Difference, ExecResult, ExerciseReport, ProbeResult, Result, TraceReport, VerificationRecord, VerifyRound, VolumeSeen } from '../../../src/model/result.js';
 import type { EnvRef, ExerciseSpec, RunSpec } from '../../../src/model/run-spec.js';
 import { WRITE_OPS, WRITE_SOURCES, type EntryType, type FsChange, type WriteEvent } from '../../../src/model/write-event.js';
 import { sampleResult } from '../../helpers/sample-result.js';
@@ -183,7 +183,7 @@ describe('docs/result.schema.json', () => {
       ExerciseSpec: { execs: true, durationMs: true, timeoutMs: true, settleMs: true, probePorts: true, probe: false } satisfies Shape<ExerciseSpec>,
       ExerciseReport: { readiness: true, readyAfterMs: true, probes: true, execs: true, jobExitCode: false, trace: false } satisfies Shape<ExerciseReport>,
       TraceReport: { tracer: true, method: true, image: true, steps: true, lines: true, events: true } satisfies Shape<TraceReport>,
-      ProbeResult: { port: true, kind: true, ok: true, status: false, error: false } satisfies Shape<ProbeResult>,
+      ProbeResult: { port: true, kind: true, ok: true, status: false, bodySha256: false, error: false } satisfies Shape<ProbeResult>,
       ExecResult: { command: true, exitCode: true, output: true } satisfies Shape<ExecResult>,
       FsChange: { kind: true, path: true } satisfies Shape<FsChange>,
       VolumeSeen: { destination: true, name: true, anonymous: true } satisfies Shape<VolumeSeen>,
@@ -233,9 +233,12 @@ describe('docs/result.schema.json', () => {
         observedBytes: true,
         reasons: true,
         hides: true,
+        verified: false,
       } satisfies Shape<Mount>,
       Finding: { kind: true, severity: true, path: true, message: true, evidence: true } satisfies Shape<Finding>,
       VerificationRecord: { format: true, runtime: true, version: true, result: true, rounds: true } satisfies Shape<VerificationRecord>,
+      VerifyRound: { kind: true, mounts: true, without: false, result: true, differences: true, repaired: false } satisfies Shape<VerifyRound>,
+      Difference: { kind: true, message: true, lines: false, paths: false } satisfies Shape<Difference>,
     };
 
     it('describes every object of the model, and only those', () => {

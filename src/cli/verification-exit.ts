@@ -1,0 +1,29 @@
+import { RoProfileError } from '../errors.js';
+import type { Result } from '../model/result.js';
+import { EXIT } from './exit-codes.js';
+
+/** Exit 7 when the last verification failed (the artifact was printed already), naming the paths and lines. */
+export function verificationExit(result: Result): number {
+  if (result.verification.at(-1)?.result !== 'fail') return EXIT.ok;
+  const err = verificationError(result);
+  process.stderr.write(`ro-profile: ${err.message}\nhint: ${err.hint}\n`);
+  return EXIT.verify;
+}
+
+export function verificationError(result: Result): RoProfileError {
+  const last = result.verification.at(-1);
+  const diffs = last?.rounds.at(-1)?.differences ?? [];
+  const paths = [...new Set(diffs.flatMap((d) => d.paths ?? []))];
+  const lines = [...new Set(diffs.flatMap((d) => d.lines ?? []))].slice(0, 10);
+  const what = diffs.map((d) => d.message).join('; ') || 'it did not run as the writable run did';
+  return new RoProfileError(
+    'VERIFY_FAILED',
+    `verification failed: under the config ${what}${paths.length > 0 ? `\nfailing paths: ${paths.join(', ')}` : '\nno path was named by what it printed'}${lines.length > 0 ? `\n${lines.map((l) => `  | ${l}`).join('\n')}` : ''}`,
+    {
+      hint:
+        paths.length > 0
+          ? 'The printed config is marked UNVERIFIED. Add those paths with --persist/--ephemeral or a longer exercise, and profile again (or raise --max-rounds).'
+          : 'The printed config is marked UNVERIFIED. The lines above show what broke; profile with --tracer strace to see the failing calls, or exercise the app differently.',
+    },
+  );
+}

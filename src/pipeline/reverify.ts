@@ -1,0 +1,57 @@
+import type { Result } from '../model/result.js';
+import type { LaunchSecrets } from '../model/run-spec.js';
+import type { Engine } from '../runtime/engine.js';
+import { createLabels, type SessionIdentity } from '../runtime/labels.js';
+import { RoProfileError } from '../errors.js';
+import { logFilesOf, redactVerification } from '../verify/evidence.js';
+import type { Launcher } from '../verify/launcher.js';
+import { observeWritable } from '../verify/observe.js';
+import { verifyResult } from '../verify/verify.js';
+import { CleanupScope } from './cleanup-scope.js';
+import type { LaunchLimits } from './launch-spec.js';
+import { redactor } from './redact.js';
+import type { Reporter } from './reporter.js';
+import { resolveImage } from './resolve.js';
+
+export interface ReverifyOptions {
+  readonly engine: Engine;
+  readonly reporter: Reporter;
+  readonly signal: AbortSignal;
+  readonly identity: SessionIdentity;
+  readonly result: Result;
+  readonly secrets: LaunchSecrets;
+  readonly limits: LaunchLimits;
+  readonly cwd: string;
+  readonly stopTimeoutSec: number;
+  readonly launcher: Launcher;
+  readonly onScope?: (scope: CleanupScope) => void;
+}
+
+/**
+ * `ro-profile verify RESULT.json`: the saved config against the image its reference names now
+ * (a CI gate after an upgrade). The image runs once writable, with the saved pass-through and
+ * exercise, and once under the saved config (then restarted); no repair, the result says what
+ * differed and which paths the new log lines name.
+ */
+export async function reverify(o: ReverifyOptions): Promise<{ result: Result; passed: boolean; previousId?: string }> {
+  const { engine, reporter, signal } = o;
+  await using scope = new CleanupScope(reporter);
+  o.onScope?.(scope);
+  const engineInfo = await engine.info();
+  const image = await resolveImage(engine, o.result.run.image, reporter, signal);
+  const changed = image.id !== o.result.image.id;
+  if (changed) reporter.warn(`"${o.result.run.image}" now resolves to ${image.id.slice(7, 19)}; the result was made from ${o.result.image.id.slice(7, 19)}`);
+  const labels = createLabels(o.identity, 'verify');
+  const ctx = { engine, engineInfo, image, run: o.result.run, secrets: o.secrets, limits: o.limits, cwd: o.cwd, labels, stopTimeoutSec: o.stopTimeoutSec, signal, scope };
+  const baseline = await observeWritable(ctx, logFilesOf(o.result));
+  if (!baseline.ready && baseline.jobExitCode === undefined) {
+    throw new RoProfileError('CONTAINER_FAILED', `"${image.ref}" does not run even with a writable root: ${baseline.failure ?? 'not ready'}`, {
+      hint: 'Profile the image again; the saved exercise no longer fits it.',
+    });
+  }
+  reporter.stage('baseline', `the writable run: ${baseline.jobExitCode !== undefined ? `job exit code ${baseline.jobExitCode}` : `${baseline.probes.length} probe(s), ${baseline.execs.length} exec step(s)`}`);
+  const runtimeVersion = (await o.launcher.version()) || engineInfo.version;
+  const verified = await verifyResult({ ...o.result, image, verification: [] }, { ctx, reporter, baseline, maxRounds: 1, leaveOneOutBudget: 0, viewLabels: labels, launcher: o.launcher, runtimeVersion });
+  const result = redactVerification({ ...verified.result, verification: [...o.result.verification, ...verified.result.verification] }, redactor(o.secrets));
+  return { result, passed: verified.passed, ...(changed ? { previousId: o.result.image.id } : {}) };
+}

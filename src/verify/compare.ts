@@ -1,0 +1,109 @@
+import type { Difference, ExecResult, ProbeResult } from '../model/result.js';
+import { isErrorLine, normalizeLogLine, pathsFromLogLine } from './log-paths.js';
+import type { Observation } from './observe.js';
+
+/** Lines of evidence kept per difference. */
+const MAX_LINES = 20;
+
+/**
+ * How a hardened run differed from the writable one. Not an absolute rule: a job must end
+ * with the same exit code, a service must be ready and still running; every probe must give
+ * the same HTTP status and body (a default page instead of the real one is a difference), or
+ * the same TCP outcome; every exec step the same exit code and output (numbers masked); and
+ * the logs (stdout, stderr, log files in mounts) must hold no error line the writable run did
+ * not have. Empty when they compare equal. Pure.
+ */
+export function compareRuns(base: Observation, hard: Observation): Difference[] {
+  const out: Difference[] = [];
+  if (base.jobExitCode !== undefined) {
+    if (hard.jobExitCode !== base.jobExitCode) {
+      out.push(withPaths({ kind: 'state', message: `the job ended with ${hard.jobExitCode === undefined ? 'no exit code' : `exit code ${hard.jobExitCode}`}, the writable run with ${base.jobExitCode}`, lines: hard.failure ? tail(hard.failure) : [] }));
+    }
+  } else if (!hard.ready) {
+    out.push(withPaths({ kind: 'ready', message: 'it never became ready', lines: tail(hard.failure ?? '') }));
+  } else if (!hard.runningAtEnd) {
+    out.push({ kind: 'state', message: 'it stopped during the exercise; the writable run kept running' });
+  }
+  if (hard.ready && hard.jobExitCode === undefined) {
+    out.push(...probeDifferences(base.probes, hard.probes));
+    out.push(...execDifferences(base.execs, hard.execs));
+  }
+  const fresh = newErrorLines([...base.logLines, ...base.fileLogLines], [...hard.logLines, ...hard.fileLogLines]);
+  if (fresh.length > 0) out.push(withPaths({ kind: 'log', message: `${fresh.length} new error line${fresh.length === 1 ? '' : 's'} in the logs`, lines: fresh.slice(0, MAX_LINES) }));
+  if (hard.restart) {
+    for (const d of compareRuns({ ...base, execs: [] }, hard.restart)) out.push({ ...d, kind: 'restart', message: `after a restart: ${d.message}` });
+  }
+  return out;
+}
+
+function probeDifferences(base: readonly ProbeResult[], hard: readonly ProbeResult[]): Difference[] {
+  const out: Difference[] = [];
+  for (const b of base) {
+    const h = hard.find((x) => x.port === b.port);
+    const what = (p: ProbeResult | undefined) => (p === undefined ? 'no probe' : p.kind === 'http' ? `HTTP ${p.status}` : p.ok ? 'TCP open' : `TCP ${p.error ?? 'failed'}`);
+    if (h === undefined || h.kind !== b.kind || h.status !== b.status || h.ok !== b.ok) {
+      out.push({ kind: 'probe', message: `port ${b.port} answered ${what(h)}, the writable run ${what(b)}` });
+    } else if (b.kind === 'http' && b.bodySha256 !== h.bodySha256) {
+      out.push({ kind: 'probe', message: `port ${b.port} served a different page than in the writable run (same status ${b.status}, body sha256 ${short(h.bodySha256)} instead of ${short(b.bodySha256)})` });
+    }
+  }
+  return out;
+}
+
+function execDifferences(base: readonly ExecResult[], hard: readonly ExecResult[]): Difference[] {
+  const out: Difference[] = [];
+  base.forEach((b, i) => {
+    const h = hard[i];
+    if (h === undefined) out.push({ kind: 'exec', message: `--exec "${b.command}" did not run` });
+    else if (h.exitCode !== b.exitCode) out.push(withPaths({ kind: 'exec', message: `--exec "${b.command}" exited ${h.exitCode}, in the writable run ${b.exitCode}`, lines: tail(h.output) }));
+    else if (masked(h.output) !== masked(b.output)) out.push(withPaths({ kind: 'exec', message: `--exec "${b.command}" printed something else than in the writable run`, lines: tail(h.output) }));
+  });
+  return out;
+}
+
+/** Error lines of the hardened run whose normalized form the writable run never printed. */
+export function newErrorLines(base: readonly string[], hard: readonly string[]): string[] {
+  const seen = new Set(base.map(normalizeLogLine));
+  const out: string[] = [];
+  const kept = new Set<string>();
+  for (const line of hard) {
+    const n = normalizeLogLine(line);
+    if (seen.has(n) || kept.has(n) || !isErrorLine(line)) continue;
+    kept.add(n);
+    out.push(line);
+  }
+  return out;
+}
+
+/** Lines of the hardened run the writable run never printed, errors or not (evidence for an optional write). */
+export function newLines(base: readonly string[], hard: readonly string[]): string[] {
+  const seen = new Set(base.map(normalizeLogLine));
+  return [...new Set(hard.filter((l) => !seen.has(normalizeLogLine(l))))].slice(0, MAX_LINES);
+}
+
+/** The paths the difference's lines name, deduplicated, in order. */
+function withPaths(d: Difference): Difference {
+  const { lines = [], ...rest } = d;
+  const paths = [...new Set(lines.flatMap((l) => pathsFromLogLine(l).map((p) => p.path)))];
+  return { ...rest, ...(lines.length > 0 ? { lines } : {}), ...(paths.length > 0 ? { paths } : {}) };
+}
+
+function tail(text: string): string[] {
+  return text
+    .split('\n')
+    .map((l) => l.trimEnd())
+    .filter((l) => l !== '')
+    .slice(-MAX_LINES);
+}
+
+function masked(output: string): string {
+  return output
+    .split('\n')
+    .map((l) => normalizeLogLine(l))
+    .join('\n')
+    .trim();
+}
+
+function short(h: string | undefined): string {
+  return h === undefined ? 'none' : h.slice(0, 12);
+}

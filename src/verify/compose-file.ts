@@ -1,0 +1,62 @@
+import { parse } from 'yaml';
+import { emitCompose, serviceName } from '../emit/compose.js';
+import { toYaml } from '../emit/yaml.js';
+import type { Mount } from '../model/mount-plan.js';
+import type { Result } from '../model/result.js';
+
+export interface VerifyComposeOptions {
+  /** The mounts of the plan to try. */
+  readonly mounts: readonly Mount[];
+  /** Verification's own volume for a volume or seeded mount (created beforehand, never the user's). */
+  readonly volumeFor: (m: Mount) => string;
+  /** The image by id: the very image the writable run ran. */
+  readonly image: string;
+  /** Container ports to publish on 127.0.0.1 with an engine-chosen host port. */
+  readonly loopbackPorts: readonly number[];
+  readonly labels: Readonly<Record<string, string>>;
+  readonly memoryBytes: number;
+  readonly pidsLimit: number;
+}
+
+interface ComposeDoc {
+  services: Record<string, Record<string, unknown>>;
+  volumes?: Record<string, Record<string, unknown>>;
+  networks?: Record<string, Record<string, unknown>>;
+}
+
+/**
+ * The printed compose file, as verification runs it: emitted by the same emitter, with only what
+ * keeps verification apart from the user's world changed. Pure.
+ *
+ * - The plan's volumes are verification's own, declared `external` (created and removed through
+ *   the engine with our labels), so compose never creates nor removes them. The user's own named
+ *   volumes stay as printed: compose creates a missing one, as `docker run -v` does.
+ * - `ports`: the probe ports on 127.0.0.1 only (the probes use the container's IP on a local
+ *   engine); the user's -p would listen on every interface, or clash with a port in use.
+ * - The image by id, our labels on the container and its network (so `ro-profile gc` and the
+ *   tests find them), and the memory and pids limits every run of untrusted code gets.
+ */
+export function verifyComposeFile(result: Result, o: VerifyComposeOptions): { readonly text: string; readonly service: string } {
+  const service = serviceName(result.run.image);
+  const ours = new Set<string>();
+  const mounts = o.mounts.map((m) => {
+    if (m.kind === 'tmpfs') return m;
+    const volumeName = o.volumeFor(m);
+    ours.add(volumeName);
+    return { ...m, volumeName };
+  });
+  const run = { ...result.run, image: o.image, publish: o.loopbackPorts.map((p) => `127.0.0.1::${p}`) };
+  const doc = parse(emitCompose({ ...result, run, plan: { mounts } }, { override: false, service })) as ComposeDoc;
+  const svc = doc.services[service]!;
+  const labels = Object.fromEntries(Object.entries(o.labels).map(([k, v]) => [k, noInterpolation(v)]));
+  Object.assign(svc, { labels, mem_limit: o.memoryBytes, pids_limit: o.pidsLimit });
+  for (const [key, v] of Object.entries(doc.volumes ?? {})) if (ours.has(String(v['name'] ?? key))) v['external'] = true;
+  // The project's default network exists only when the service has no network_mode.
+  if (svc['network_mode'] === undefined) doc.networks = { default: { labels } };
+  return { text: toYaml(doc), service };
+}
+
+/** Compose interpolates `$VAR` in every string; the emitter escapes its own, these are ours. */
+function noInterpolation(s: string): string {
+  return s.replace(/\$/g, '$$$$');
+}

@@ -1,0 +1,65 @@
+import { createHash } from 'node:crypto';
+import type { Mount } from '../model/mount-plan.js';
+import type { Result } from '../model/result.js';
+import { buildCreateSpec } from '../pipeline/launch-spec.js';
+import type { RunContext } from './observe.js';
+import { hardeningOf } from './hardening.js';
+
+/** An app container created (not started) under a config, with whatever it needs around it. */
+export interface Launched {
+  readonly id: string;
+  /** Removes everything the launch created: containers, volumes, networks, files. */
+  dispose(): Promise<void>;
+}
+
+/**
+ * How a config is brought up for verification: one per emitted format. Each creates the app's
+ * container on the Docker engine (so readiness, probes, exec steps and logs are observed the
+ * same way for all), through the tool that reads that format.
+ */
+export interface Launcher {
+  readonly format: 'run' | 'compose' | 'k8s';
+  /** What runs it, for the record ("docker", "docker-compose", …). */
+  readonly runtime: string;
+  version(): Promise<string>;
+  /** Creates the app container of `result` with only `mounts` of its plan; `tag` keeps runs apart. */
+  launch(ctx: RunContext, result: Result, mounts: readonly Mount[], tag: string): Promise<Launched>;
+}
+
+/** A volume name of verification's own for a mount: never the user's, distinct per run. */
+export function verifyVolumeName(ctx: RunContext, tag: string, path: string): string {
+  const h = createHash('sha256').update(`${ctx.labels['io.ro-profile.session'] ?? ''}\0${ctx.labels['io.ro-profile.pid'] ?? ''}\0${path}`).digest('hex').slice(0, 10);
+  return `ro-profile-verify-${tag}-${h}`;
+}
+
+/** The printed `docker run` line's hardening, applied through the engine API. */
+export const runLauncher: Launcher = {
+  format: 'run',
+  runtime: 'docker',
+  async version() {
+    return '';
+  },
+  async launch(ctx, result, mounts, tag) {
+    const { engine } = ctx;
+    const names = new Map<string, string>();
+    const dispose = async () => {
+      for (const n of names.values()) await engine.removeVolume(n).catch(() => undefined);
+    };
+    ctx.scope.add(`verification volumes (${tag})`, dispose);
+    for (const m of mounts) {
+      if (m.kind === 'tmpfs') continue;
+      const name = verifyVolumeName(ctx, tag, m.path);
+      await engine.createVolume(name, ctx.labels);
+      names.set(m.path, name);
+    }
+    const hardening = hardeningOf(mounts, (m) => names.get(m.path) ?? '');
+    const id = await engine.createContainer(buildCreateSpec({ image: ctx.image, run: result.run, secrets: ctx.secrets, labels: ctx.labels, limits: ctx.limits, hardening, cwd: ctx.cwd }));
+    return {
+      id,
+      async dispose() {
+        await engine.removeContainer(id);
+        await dispose();
+      },
+    };
+  },
+};

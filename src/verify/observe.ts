@@ -1,0 +1,135 @@
+import { isRoProfileError, messageOf } from '../errors.js';
+import type { ImageFacts } from '../model/image-facts.js';
+import type { ExecResult, ProbeResult } from '../model/result.js';
+import type { LaunchSecrets, RunSpec } from '../model/run-spec.js';
+import type { Engine, EngineInfo } from '../runtime/engine.js';
+import type { CleanupScope } from '../pipeline/cleanup-scope.js';
+import { exercise } from '../pipeline/exercise.js';
+import { WRITABLE, buildCreateSpec, type LaunchLimits } from '../pipeline/launch-spec.js';
+import { waitReady } from '../pipeline/ready.js';
+import { silentReporter } from '../pipeline/reporter.js';
+
+/** What one run of the image showed: what the comparison looks at. */
+export interface Observation {
+  /** Ready by the same rule as the profile (healthcheck, ports, settle), or a job that ran to its end. */
+  readonly ready: boolean;
+  /** Why it was not ready (exited before, or timed out). */
+  readonly failure?: string;
+  /** A job's exit code (it ran to its end). */
+  readonly jobExitCode?: number;
+  /** Still running when the exercise ended (a service must be). */
+  readonly runningAtEnd: boolean;
+  readonly probes: readonly ProbeResult[];
+  readonly execs: readonly ExecResult[];
+  /** stdout and stderr, line by line, shutdown included. */
+  readonly logLines: readonly string[];
+  /** Lines of the log files the app writes inside its mounts (read before stop). */
+  readonly fileLogLines: readonly string[];
+  /** The run after a restart of the same container (fresh tmpfs, same volumes), when asked for. */
+  readonly restart?: Observation;
+}
+
+export interface RunContext {
+  readonly engine: Engine;
+  readonly engineInfo: EngineInfo;
+  readonly image: ImageFacts;
+  readonly run: RunSpec;
+  readonly secrets: LaunchSecrets;
+  readonly limits: LaunchLimits;
+  readonly cwd: string;
+  readonly labels: Readonly<Record<string, string>>;
+  readonly stopTimeoutSec: number;
+  readonly signal: AbortSignal;
+  readonly scope: CleanupScope;
+}
+
+/** The writable run: the image with the profile's pass-through and no hardening. */
+export async function observeWritable(ctx: RunContext, logFiles: readonly string[]): Promise<Observation> {
+  const { engine } = ctx;
+  const id = await engine.createContainer(buildCreateSpec({ image: ctx.image, run: ctx.run, secrets: ctx.secrets, labels: ctx.labels, limits: ctx.limits, hardening: WRITABLE, cwd: ctx.cwd }));
+  return observeContainer(ctx, { id, dispose: () => engine.removeContainer(id) }, { restart: false, logFiles });
+}
+
+/**
+ * Runs a created container with the profile's exercise and records what it showed; with
+ * `restart`, starts the stopped container again (Docker gives it fresh tmpfs mounts and the same
+ * volumes; an emptyDir-like volume keeps its content, as a kubelet's does) and records that too.
+ * What the launch created is disposed of, on every path.
+ */
+export async function observeContainer(ctx: RunContext, launched: { readonly id: string; dispose(): Promise<void> }, options: { readonly restart: boolean; readonly logFiles: readonly string[] }): Promise<Observation> {
+  const { id } = launched;
+  let removed = false;
+  const remove = async () => {
+    if (!removed) await launched.dispose();
+    removed = true;
+  };
+  ctx.scope.add(`container ${id.slice(0, 12)}`, remove);
+  try {
+    const first = await oneStart(ctx, id, options.logFiles, 0, true);
+    if (!options.restart || !first.ready || first.jobExitCode !== undefined) return first;
+    // A second boot on the same mounts: readiness and probes; exec steps are not repeated
+    // (they need not be idempotent: a second `create table` fails on the data of the first).
+    const restart = await oneStart(ctx, id, options.logFiles, first.logLines.length, false);
+    return { ...first, restart };
+  } finally {
+    await remove();
+  }
+}
+
+async function oneStart(ctx: RunContext, id: string, logFiles: readonly string[], skipLines: number, withExecs: boolean): Promise<Observation> {
+  const { engine } = ctx;
+  await engine.startContainer(id);
+  let ready = false;
+  let failure: string | undefined;
+  let jobExitCode: number | undefined;
+  let probes: ProbeResult[] = [];
+  let execs: ExecResult[] = [];
+  let runningAtEnd = false;
+  let fileLogLines: string[] = [];
+  try {
+    const r = await waitReady({ engine, engineInfo: ctx.engineInfo, id, image: ctx.image, run: ctx.run, signal: ctx.signal });
+    ready = true;
+    jobExitCode = r.jobExitCode;
+  } catch (e) {
+    if (!isRoProfileError(e) || (e.code !== 'CONTAINER_FAILED' && e.code !== 'NOT_READY')) throw e;
+    failure = e.message;
+    const exit = e.details['exitCode'];
+    if (exit !== undefined) jobExitCode = Number(exit);
+  }
+  if (ready && jobExitCode === undefined) {
+    const run = withExecs ? ctx.run : { ...ctx.run, exercise: { ...ctx.run.exercise, execs: [] } };
+    ({ probes, execs } = await exercise({ engine, engineInfo: ctx.engineInfo, id, imageRef: ctx.image.ref, run, reporter: silentReporter, signal: ctx.signal, tolerant: true }));
+    fileLogLines = await readLogFiles(engine, id, logFiles);
+    runningAtEnd = (await engine.inspectContainer(id)).running;
+    await engine.stopContainer(id, ctx.stopTimeoutSec);
+  } else if ((await engine.inspectContainer(id)).running) {
+    await engine.stopContainer(id, ctx.stopTimeoutSec);
+  }
+  const logs = await engine.logs(id);
+  // Docker keeps the logs of every start: the lines of earlier starts are skipped.
+  const logLines = linesOf(`${logs.stdout}${logs.stdout.endsWith('\n') || logs.stdout === '' ? '' : '\n'}${logs.stderr}`).slice(skipLines);
+  return {
+    ready,
+    ...(failure !== undefined ? { failure } : {}),
+    ...(jobExitCode !== undefined ? { jobExitCode } : {}),
+    runningAtEnd,
+    probes,
+    execs,
+    logLines,
+    fileLogLines,
+  };
+}
+
+/** The app's own log files inside its mounts, read with the image's `cat` (tmpfs content is not in the archive API). */
+export async function readLogFiles(engine: Engine, id: string, files: readonly string[]): Promise<string[]> {
+  const out: string[] = [];
+  for (const f of files) {
+    const r = await engine.exec(id, ['cat', f], {}).catch((e: unknown) => ({ exitCode: -1, stdout: '', stderr: messageOf(e) }));
+    if (r.exitCode === 0) out.push(...linesOf(r.stdout).map((l) => `${f}: ${l}`));
+  }
+  return out;
+}
+
+export function linesOf(text: string): string[] {
+  return text.split('\n').map((l) => l.replace(/\r$/, '')).filter((l) => l.trim() !== '');
+}

@@ -1,0 +1,157 @@
+import { RoProfileError } from '../errors.js';
+import { shellQuote } from '../emit/shell-quote.js';
+import type { LaunchSecrets } from '../model/run-spec.js';
+import type { ContainerCreateSpec, MountSpec } from '../runtime/engine.js';
+
+/**
+ * The part of the Pod API that a kubelet-like Docker run understands: what the k8s emitter
+ * writes. Anything else is refused, never dropped. Shared by the k8s launcher and the test
+ * helpers that run printed Pods. Mutable: it is parsed YAML, and the podman helper edits it.
+ */
+export interface PodContainer {
+  name: string;
+  image: string;
+  command?: string[];
+  args?: string[];
+  env?: { name: string; value?: string }[];
+  ports?: { containerPort: number }[];
+  securityContext?: { readOnlyRootFilesystem?: boolean; allowPrivilegeEscalation?: boolean; runAsUser?: number; runAsGroup?: number };
+  volumeMounts?: { name: string; mountPath: string; readOnly?: boolean }[];
+}
+export interface PodVolume {
+  name: string;
+  emptyDir?: { medium?: string; sizeLimit?: string };
+  persistentVolumeClaim?: { claimName: string };
+}
+export interface PodSpec {
+  securityContext?: { fsGroup?: number; runAsUser?: number; runAsGroup?: number };
+  initContainers?: PodContainer[];
+  containers: PodContainer[];
+  volumes?: PodVolume[];
+}
+
+const KNOWN = {
+  spec: ['securityContext', 'initContainers', 'containers', 'volumes'],
+  podSecurity: ['fsGroup', 'runAsUser', 'runAsGroup'],
+  container: ['name', 'image', 'command', 'args', 'env', 'ports', 'securityContext', 'volumeMounts'],
+  containerSecurity: ['readOnlyRootFilesystem', 'allowPrivilegeEscalation', 'runAsUser', 'runAsGroup'],
+  env: ['name', 'value'],
+  volumeMount: ['name', 'mountPath', 'readOnly'],
+  volume: ['name', 'emptyDir', 'persistentVolumeClaim'],
+} as const;
+
+function unsupported(what: string): RoProfileError {
+  return new RoProfileError('INTERNAL', `the Pod has ${what}, which the kubelet-like Docker run does not support`);
+}
+
+function onlyKnown(what: string, o: object | undefined, keys: readonly string[]): void {
+  for (const k of Object.keys(o ?? {})) if (!keys.includes(k)) throw unsupported(`${what}.${k}`);
+}
+
+/** The pod spec of a Pod or a Deployment, checked against what a kubelet-like run understands. */
+export function podSpecOf(doc: unknown): PodSpec {
+  const d = doc as { kind?: string; spec?: { template?: { spec?: unknown } } };
+  const spec = (d.kind === 'Pod' ? d.spec : d.kind === 'Deployment' ? d.spec?.template?.spec : undefined) as PodSpec | undefined;
+  if (!spec) throw unsupported(`kind ${String(d.kind)} (not a Pod or Deployment)`);
+  onlyKnown('spec', spec, KNOWN.spec);
+  onlyKnown('spec.securityContext', spec.securityContext, KNOWN.podSecurity);
+  for (const c of [...(spec.initContainers ?? []), ...spec.containers]) {
+    onlyKnown(`container ${c.name}`, c, KNOWN.container);
+    onlyKnown(`container ${c.name}.securityContext`, c.securityContext, KNOWN.containerSecurity);
+    for (const e of c.env ?? []) onlyKnown(`container ${c.name}.env`, e, KNOWN.env);
+    for (const m of c.volumeMounts ?? []) onlyKnown(`container ${c.name}.volumeMounts`, m, KNOWN.volumeMount);
+  }
+  for (const v of spec.volumes ?? []) {
+    onlyKnown(`volume ${v.name}`, v, KNOWN.volume);
+    if (!v.emptyDir && !v.persistentVolumeClaim) throw unsupported(`volume ${v.name}, neither an emptyDir nor a claim`);
+  }
+  if (spec.containers.length !== 1) throw unsupported(`${spec.containers.length} app containers (one expected)`);
+  return spec;
+}
+
+/** A new emptyDir: root-owned 0777. */
+export const EMPTYDIR_MODE = 0o777;
+/** A claim's root: a fresh filesystem's root directory (ext4, xfs) is root-owned 0755. */
+export const CLAIM_MODE = 0o755;
+
+/**
+ * The shell command that makes `dir` (a fresh, empty volume) what a kubelet gives the Pod: root-
+ * owned, 0777 for an emptyDir and 0755 for a claim; with fsGroup, chgrp-ed to it and g+rwxs, as
+ * kubelet's SetVolumeOwnership does. Runs as root in a helper container.
+ */
+export function kubeletVolumeCommand(v: PodVolume, fsGroup: number | undefined, dir: string): string {
+  const d = shellQuote(dir);
+  const mode = (v.emptyDir ? EMPTYDIR_MODE : CLAIM_MODE).toString(8);
+  const group = fsGroup !== undefined ? ` && chgrp ${fsGroup} ${d} && chmod g+rwxs ${d}` : '';
+  return `chown 0:0 ${d} && chmod ${mode} ${d}${group}`;
+}
+
+/** Docker's User from runAsUser/runAsGroup (container's over the pod's); undefined: the image's user. */
+export function userOf(c: PodContainer, spec: PodSpec): string | undefined {
+  const uid = c.securityContext?.runAsUser ?? spec.securityContext?.runAsUser;
+  const gid = c.securityContext?.runAsGroup ?? spec.securityContext?.runAsGroup;
+  if (uid === undefined) {
+    if (gid !== undefined) throw unsupported(`runAsGroup without runAsUser in container ${c.name}`);
+    return undefined;
+  }
+  return gid === undefined ? String(uid) : `${uid}:${gid}`;
+}
+
+/**
+ * A word of command or args as the kubelet passes it on: `$$` is one `$`, `$(NAME)` the value of
+ * the container's variable NAME when it has one (else left as written), any other `$` as is.
+ */
+export function expandK8s(word: string, env: ReadonlyMap<string, string>): string {
+  return word.replace(/\$(?:\$|\(([^)]*)\))/g, (all, name: string | undefined) => (name === undefined ? '$' : (env.get(name) ?? all)));
+}
+
+/**
+ * Docker's Entrypoint and Cmd for a container: command replaces ENTRYPOINT and then args replace
+ * CMD (none when only command is given); args alone keep ENTRYPOINT. The Docker API merges the
+ * same way.
+ */
+export function processOf(c: PodContainer, env: ReadonlyMap<string, string>): { entrypoint?: string[]; cmd?: string[] } {
+  const x = (words: readonly string[]) => words.map((w) => expandK8s(w, env));
+  if (c.command !== undefined && c.command.length > 0) return { entrypoint: x(c.command), cmd: x(c.args ?? []) };
+  return c.args !== undefined ? { cmd: x(c.args) } : {};
+}
+
+/**
+ * One container of the Pod as the engine creates it. `base` is what the Pod does not say:
+ * labels, limits, network, ports to publish on 127.0.0.1, and for the app what the YAML's
+ * comments ask the user to add (the run's own mounts, its env-file variables). The Pod says the
+ * rest: image (its reference becomes the id the writable run ran), command and args, user,
+ * read-only root, its variables (values from the run's by name), and its volumes, which are
+ * `volumes` (Pod volume name → Docker volume), mounted without Docker's copy-up as a kubelet
+ * mounts them, and with fsGroup as a supplementary group.
+ */
+export function containerSpecOf(
+  c: PodContainer,
+  spec: PodSpec,
+  o: { readonly base: ContainerCreateSpec; readonly imageRef: string; readonly volumes: ReadonlyMap<string, string>; readonly secrets: LaunchSecrets },
+): ContainerCreateSpec {
+  const given = new Set(o.base.env.map((e) => e.slice(0, e.indexOf('='))));
+  const podEnv = new Map<string, string>();
+  for (const e of c.env ?? []) {
+    const value = e.value ?? o.secrets.get(e.name);
+    if (value !== undefined) podEnv.set(e.name, value);
+  }
+  const mounts: MountSpec[] = (c.volumeMounts ?? []).map((m) => {
+    const source = o.volumes.get(m.name);
+    if (!source) throw unsupported(`a mount of ${m.name} in container ${c.name}, a volume it does not declare`);
+    return { type: 'volume', source, target: m.mountPath, readOnly: m.readOnly === true, noCopy: true };
+  });
+  const fsGroup = spec.securityContext?.fsGroup;
+  const { entrypoint: _e, cmd: _c, user: baseUser, ...rest } = o.base;
+  const user = userOf(c, spec) ?? baseUser;
+  return {
+    ...rest,
+    image: c.image === o.imageRef ? o.base.image : c.image,
+    env: [...o.base.env, ...[...podEnv].filter(([n]) => !given.has(n)).map(([n, v]) => `${n}=${v}`)],
+    ...processOf(c, podEnv),
+    ...(user !== undefined ? { user } : {}),
+    mounts: [...o.base.mounts, ...mounts],
+    readOnlyRoot: c.securityContext?.readOnlyRootFilesystem === true,
+    ...(fsGroup !== undefined ? { groupAdd: [String(fsGroup)] } : {}),
+  };
+}

@@ -1,0 +1,225 @@
+import { planMounts } from '../analyze/plan-mounts.js';
+import { isUnder } from '../analyze/paths.js';
+import { mergeFsFacts } from '../harvest/merge-fs-facts.js';
+import type { Finding, Mount } from '../model/mount-plan.js';
+import type { Difference, Result, VerificationRecord, VerifyRound } from '../model/result.js';
+import type { WriteEvent } from '../model/write-event.js';
+import { traceFacts } from '../pipeline/analyze-trace.js';
+import { openImageView } from '../pipeline/image-view.js';
+import { userMountTargets } from '../pipeline/launch-spec.js';
+import type { Reporter } from '../pipeline/reporter.js';
+import { compareRuns } from './compare.js';
+import { pathsFromLogLine } from './log-paths.js';
+import { logFilesOf } from './evidence.js';
+import type { Launcher } from './launcher.js';
+import { observeContainer, type Observation, type RunContext } from './observe.js';
+
+export interface VerifyOptions {
+  readonly ctx: RunContext;
+  readonly reporter: Reporter;
+  /** The writable run to compare with. */
+  readonly baseline: Observation;
+  /** Repair rounds before giving up (--max-rounds). */
+  readonly maxRounds: number;
+  /** Runs spent on leaving one mount out at a time (0: none). */
+  readonly leaveOneOutBudget: number;
+  /** Labels for the image view and the volumes verification creates. */
+  readonly viewLabels: Readonly<Record<string, string>>;
+  /** How the config is brought up: the format verified (--verify-with). */
+  readonly launcher: Launcher;
+  /** The launcher's runtime version, for the record. */
+  readonly runtimeVersion: string;
+}
+
+export interface Verified {
+  readonly result: Result;
+  readonly passed: boolean;
+}
+
+/**
+ * The verify stage: runs the image under the planned config with the same exercise, compares it
+ * with the writable run, and where it differs turns the paths its new log lines name into
+ * `failed-write` events for the same analysis, until it passes or --max-rounds runs out. Then it
+ * leaves each mount out once (within a budget): a mount without which the run still compares
+ * equal, and that only serves edits of shipped files, is optional and left out (a finding says
+ * so); every other mount records what broke without it. A final run restarts the container
+ * (fresh tmpfs, same volumes). Every run is recorded in `verification`.
+ */
+export async function verifyResult(result: Result, o: VerifyOptions): Promise<Verified> {
+  const rounds: VerifyRound[] = [];
+  let current = result;
+  let view: string | undefined;
+  for (let round = 1; ; round++) {
+    const diffs = await tryPlan(o, current.plan.mounts, current, false, `r${round}`);
+    const passed = diffs.length === 0;
+    o.reporter.stage('verify', `round ${round}: ${passed ? 'compares equal with the writable run' : diffs.map((d) => d.message).join('; ')}`);
+    if (passed) {
+      rounds.push(round_('verify', current.plan.mounts, diffs));
+      break;
+    }
+    const repairs = repairEvents(diffs, current.events, current.plan.mounts);
+    const next = repairs.length > 0 && round < o.maxRounds ? await replan(current, repairs, o, (view ??= await openImageView(o.ctx.engine, current.image.id, o.viewLabels, o.ctx.scope))) : undefined;
+    const repaired = next ? changedMounts(current.plan.mounts, next.plan.mounts) : [];
+    rounds.push({ ...round_('verify', current.plan.mounts, diffs), ...(repaired.length > 0 ? { repaired } : {}) });
+    if (!next || repaired.length === 0) return { result: record(current, o, rounds, 'fail'), passed: false };
+    o.reporter.info(`repairing: ${repaired.join(', ')}`);
+    current = next;
+  }
+
+  const loo = await leaveOneOut(current, o, rounds);
+  current = loo.result;
+  const final = { ...o, baseline: { ...o.baseline, logLines: [...o.baseline.logLines, ...loo.accepted] } };
+
+  const finalDiffs = await tryPlan(final, current.plan.mounts, current, true, 'final');
+  rounds.push(round_('final', current.plan.mounts, finalDiffs));
+  o.reporter.stage('verify', `final run with a restart: ${finalDiffs.length === 0 ? 'compares equal' : finalDiffs.map((d) => d.message).join('; ')}`);
+  if (finalDiffs.length > 0 && finalDiffs.every((d) => d.kind === 'restart')) {
+    // It runs once but not twice on the same mounts: say so; the config is still what it needs.
+    const f: Finding = {
+      kind: 'restart-state',
+      severity: 'warning',
+      path: current.plan.mounts[0]?.path ?? '/',
+      message: 'the app runs under this config but fails when the container is started again on the same mounts (state left by the first start, e.g. a lock or pid file); Kubernetes keeps an emptyDir across container restarts',
+      evidence: finalDiffs.flatMap((d) => [d.message, ...(d.lines ?? [])]).slice(0, 20),
+    };
+    current = { ...current, findings: [...current.findings, f] };
+  }
+  const passed = finalDiffs.length === 0 || finalDiffs.every((d) => d.kind === 'restart');
+  return { result: record(current, o, rounds, passed ? 'pass' : 'fail'), passed };
+}
+
+/** Runs one config on volumes of its own (removed after) and compares it with the baseline. */
+async function tryPlan(o: VerifyOptions, mounts: readonly Mount[], r: Result, restart: boolean, tag: string): Promise<Difference[]> {
+  return (await observePlan(o, mounts, r, restart, tag)).diffs;
+}
+
+async function observePlan(o: VerifyOptions, mounts: readonly Mount[], r: Result, restart: boolean, tag: string): Promise<{ diffs: Difference[]; obs: Observation }> {
+  const launched = await o.launcher.launch(o.ctx, r, mounts, tag);
+  const obs = await observeContainer(o.ctx, launched, { restart, logFiles: logFilesOf(r) });
+  return { diffs: compareRuns(o.baseline, obs), obs };
+}
+
+/**
+ * Leaves each mount out once, as long as the budget lasts. Optional (dropped) only when the run
+ * still compares equal AND the mount serves nothing but edits of files the image ships: a
+ * created file or directory is kept even when this exercise did not miss it.
+ */
+async function leaveOneOut(r: Result, o: VerifyOptions, rounds: VerifyRound[]): Promise<{ result: Result; accepted: string[] }> {
+  const mounts = [...r.plan.mounts];
+  const kept: Mount[] = [];
+  const dropped: { mount: Mount; lines: string[] }[] = [];
+  let budget = o.leaveOneOutBudget;
+  for (const m of mounts) {
+    if (budget <= 0) {
+      kept.push(m);
+      continue;
+    }
+    budget--;
+    const without = [...kept, ...mounts.slice(mounts.indexOf(m) + 1)];
+    const { diffs } = await observePlan(o, without, r, false, `loo${mounts.indexOf(m)}`);
+    rounds.push({ ...round_('leave-one-out', without, diffs), without: m.path });
+    const editsOnly = onlyEditsShipped(m, r.events);
+    if (editsOnly && diffs.every((d) => onlyAbout(d, m.path))) {
+      // It ran the same, and all it said differently is about the edit it skipped.
+      dropped.push({ mount: m, lines: diffs.flatMap((d) => d.lines ?? []) });
+    } else if (diffs.length > 0) {
+      kept.push({ ...m, verified: { without: 'broke', evidence: diffs.flatMap((d) => [d.message, ...(d.lines ?? []).slice(0, 3)]).slice(0, 8) } });
+    } else {
+      kept.push({ ...m, verified: { without: 'no-difference', evidence: ['the run compared equal without it during this exercise; kept, since the app created files here'] } });
+    }
+    o.reporter.info(`without ${m.path}: ${dropped.at(-1)?.mount === m ? 'runs the same (it only logs the skipped edit): optional' : diffs.length > 0 ? 'broke' : 'no difference'}`);
+  }
+  if (dropped.length === 0) return { result: { ...r, plan: { mounts: kept } }, accepted: [] };
+  const findings: Finding[] = dropped.map(({ mount, lines }) => ({
+    kind: 'optional-write',
+    severity: 'info',
+    path: mount.path,
+    message: `the app edits ${mount.covers.join(', ')}, which the image ships; with ${mount.path} read-only it skips the edit and runs the same (same readiness, probes and exec steps; it only logs that it skipped the edit), so the mount is left out`,
+    evidence: [...mount.covers.slice(0, 10), ...lines.map((l) => `without it, it logged: ${l}`)],
+  }));
+  const droppedPaths = new Set(dropped.map((d) => d.mount.path));
+  return {
+    result: { ...r, plan: { mounts: kept }, findings: [...r.findings.filter((f) => !droppedPaths.has(f.path) || f.kind === 'system-write'), ...findings] },
+    // What the app says when it skips an optional edit is expected from now on.
+    accepted: dropped.flatMap((d) => d.lines),
+  };
+}
+
+/** A difference that is only new log lines naming paths under `dir` (the app reporting the edit it skipped). */
+function onlyAbout(d: Difference, dir: string): boolean {
+  const lines = d.lines ?? [];
+  return d.kind === 'log' && lines.length > 0 && lines.every((l) => {
+    const paths = pathsFromLogLine(l);
+    return paths.length > 0 && paths.every((p) => isUnder(p.path, dir));
+  });
+}
+
+/** Every write under the mount is a change to a file the image ships (no file or directory created). */
+function onlyEditsShipped(m: Mount, events: readonly WriteEvent[]): boolean {
+  const under = events.filter((e) => isUnder(e.realPath, m.path) && e.op !== 'exec');
+  return under.length > 0 && under.every((e) => e.op === 'modify' && e.type !== 'dir');
+}
+
+/**
+ * What the differences' lines say, as events the analysis has not seen yet: a path that could
+ * not be written is a failed write; a path refused with "Permission denied" under a noexec
+ * tmpfs of the config (a script or library the app runs from there) is an execution.
+ */
+export function repairEvents(diffs: readonly Difference[], known: readonly WriteEvent[], mounts: readonly Mount[] = []): WriteEvent[] {
+  const seen = new Set(known.filter((e) => e.op === 'failed-write' || e.op === 'exec').map((e) => `${e.op}\0${e.realPath}`));
+  const out: WriteEvent[] = [];
+  const add = (e: WriteEvent) => {
+    const key = `${e.op}\0${e.realPath}`;
+    if (seen.has(key)) return;
+    seen.add(key);
+    out.push(e);
+  };
+  for (const d of diffs) {
+    for (const line of d.lines ?? []) {
+      for (const { path, errno } of pathsFromLogLine(line)) {
+        if (!path.startsWith('/')) continue;
+        const noexec = mounts.find((m) => m.kind === 'tmpfs' && !m.exec && isUnder(path, m.path));
+        if (errno === 'EACCES' && noexec) add({ path, realPath: path, op: 'exec', source: 'verify-log', errno });
+        else add({ path, realPath: path, op: 'failed-write', source: 'verify-log', errno: errno === 'other' ? 'EROFS' : errno });
+      }
+    }
+  }
+  return out;
+}
+
+/** The result re-analysed with the events verification found. */
+async function replan(r: Result, repairs: readonly WriteEvent[], o: VerifyOptions, view: string): Promise<Result> {
+  const t = await traceFacts(o.ctx.engine, view, repairs, () => false);
+  const events = [...r.events, ...t.events];
+  const fs = mergeFsFacts(r.fs, t.fs);
+  const analysis = planMounts({ image: r.image, events, fs, userMounts: userMountTargets(r.run), persist: r.analysis.persist, ephemeral: r.analysis.ephemeral });
+  return { ...r, events, fs, plan: analysis.plan, findings: analysis.findings };
+}
+
+function changedMounts(before: readonly Mount[], after: readonly Mount[]): string[] {
+  const key = (m: Mount) => `${m.path}\0${m.kind}\0${m.uid}\0${m.gid}\0${m.mode}\0${m.exec}`;
+  const old = new Set(before.map(key));
+  return after.filter((m) => !old.has(key(m))).map((m) => m.path);
+}
+
+function round_(kind: VerifyRound['kind'], mounts: readonly Mount[], diffs: readonly Difference[]): VerifyRound {
+  return { kind, mounts: mounts.map((m) => m.path), result: diffs.length === 0 ? 'pass' : 'fail', differences: [...diffs] };
+}
+
+function record(r: Result, o: VerifyOptions, rounds: readonly VerifyRound[], result: 'pass' | 'fail'): Result {
+  const v: VerificationRecord = { format: o.launcher.format, runtime: o.launcher.runtime, version: o.runtimeVersion, result, rounds: [...rounds] };
+  const findings =
+    result === 'fail'
+      ? [
+          ...r.findings,
+          {
+            kind: 'unverified' as const,
+            severity: 'error' as const,
+            path: '/',
+            message: 'this config did not run as the writable run did; see the verification rounds for what differed',
+            evidence: (rounds.at(-1)?.differences ?? []).flatMap((d) => [d.message, ...(d.lines ?? [])]).slice(0, 20),
+          },
+        ]
+      : r.findings;
+  return { ...r, findings, verification: [...r.verification, v] };
+}

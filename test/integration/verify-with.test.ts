@@ -1,0 +1,66 @@
+import { describe, expect, it } from 'vitest';
+import type { Result } from '../../src/model/result.js';
+import { LABEL_SESSION } from '../../src/runtime/labels.js';
+import { FIXTURE, docker, dockerAvailable, leftovers, runCli, testSession } from '../helpers/cli.js';
+import { composeAvailable } from '../helpers/compose.js';
+
+/**
+ * --verify-with compose and k8s: the same verification, run through the printed compose file
+ * (docker-compose) and through the printed Pod (Docker with a kubelet's volumes). Each must pass
+ * where the config is right, record what ran it, and leave nothing behind: no container or
+ * volume of the session, no compose project or network. The stale-lock fixture tells the
+ * formats apart: its lock survives a container restart on an emptyDir, not on a tmpfs.
+ *
+ * Without docker-compose on the PATH the compose runs skip, except with CI=true, where they fail.
+ */
+const withCompose = composeAvailable() || process.env['CI'] === 'true';
+const STALE_LOCK = 'ro-profile-fixture/stale-lock:latest';
+
+/** What docker-compose made for the session and left: its containers and networks. */
+async function composeLeftovers(session: string): Promise<string[]> {
+  const containers = await docker.listContainers({ all: true, filters: { label: ['com.docker.compose.project', `${LABEL_SESSION}=${session}`] } });
+  const networks = await docker.listNetworks({ filters: { label: [`${LABEL_SESSION}=${session}`] } });
+  const projects = containers.map((c) => c.Labels['com.docker.compose.project'] ?? '');
+  return [...projects.map((p) => `compose project ${p}`), ...networks.map((n) => `network ${n.Name}`)];
+}
+
+async function verifyWith(name: string, image: string, format: string, extra: string[] = []): Promise<Result> {
+  const session = testSession(`verify-with-${name}`);
+  const r = await runCli([image, '--verify-with', format, '--format', 'json', ...extra], { session });
+  expect(r.code, r.stderr).toBe(0);
+  expect(await leftovers(session)).toEqual([]);
+  expect(await composeLeftovers(session)).toEqual([]);
+  return JSON.parse(r.stdout) as Result;
+}
+
+const finalRound = (r: Result) => r.verification[0]?.rounds.find((x) => x.kind === 'final');
+
+describe.skipIf(!dockerAvailable())('--verify-with', () => {
+  it.skipIf(!withCompose)('compose: busybox-app verified through docker-compose, nothing left behind', async () => {
+    const r = await verifyWith('compose-busybox', FIXTURE.busybox, 'compose');
+    expect(r.verification).toHaveLength(1);
+    expect(r.verification[0]).toMatchObject({ format: 'compose', runtime: 'docker-compose', version: expect.stringMatching(/^\d+\.\d+/), result: 'pass' });
+    expect(finalRound(r)).toMatchObject({ result: 'pass' });
+  });
+
+  it('k8s: busybox-app verified as a kubelet would run its Pod, nothing left behind', async () => {
+    const r = await verifyWith('k8s-busybox', FIXTURE.busybox, 'k8s');
+    expect(r.verification).toHaveLength(1);
+    expect(r.verification[0]).toMatchObject({ format: 'k8s', runtime: 'docker (kubelet-like emptyDir)', version: (await docker.version()).Version, result: 'pass' });
+    expect(finalRound(r)).toMatchObject({ result: 'pass' });
+  });
+
+  it('stale-lock: the Pod\'s emptyDir keeps the lock across a restart, the docker run line\'s tmpfs does not', async () => {
+    const k8s = await verifyWith('k8s-stale-lock', STALE_LOCK, 'k8s', ['--leave-one-out', '0']);
+    expect(k8s.verification[0]?.format).toBe('k8s');
+    const restarted = finalRound(k8s)?.differences.filter((d) => d.kind === 'restart') ?? [];
+    const finding = k8s.findings.find((f) => f.kind === 'restart-state');
+    expect(restarted.length > 0 || finding !== undefined, JSON.stringify(k8s.verification, null, 2)).toBe(true);
+    expect(finding?.evidence.join('\n')).toContain('/run/stale-lock/app.lock');
+
+    const run = await verifyWith('run-stale-lock', STALE_LOCK, 'run', ['--leave-one-out', '0']);
+    expect(run.verification[0]).toMatchObject({ format: 'run', result: 'pass' });
+    expect(finalRound(run)).toMatchObject({ result: 'pass', differences: [] });
+    expect(run.findings.map((f) => f.kind)).not.toContain('restart-state');
+  });
+});

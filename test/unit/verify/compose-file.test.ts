@@ -1,0 +1,75 @@
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { emitCompose } from '../../../src/emit/compose.js';
+import type { Result } from '../../../src/model/result.js';
+import { verifyComposeFile, type VerifyComposeOptions } from '../../../src/verify/compose-file.js';
+import { sampleResult } from '../../helpers/sample-result.js';
+import { sampleMount } from '../../helpers/samples.js';
+
+const LABELS = { 'io.ro-profile.managed': 'true', 'io.ro-profile.session': 'ci-$HOME' };
+
+function options(result: Result, over: Partial<VerifyComposeOptions> = {}): VerifyComposeOptions {
+  return {
+    mounts: result.plan.mounts,
+    volumeFor: (m) => `ro-profile-verify-r1-${m.path.split('/').pop() ?? ''}`,
+    image: result.image.id,
+    loopbackPorts: [8080],
+    labels: LABELS,
+    memoryBytes: 1024 ** 3,
+    pidsLimit: 512,
+    ...over,
+  };
+}
+
+describe('verifyComposeFile', () => {
+  const result = sampleResult();
+  const { text, service } = verifyComposeFile(result, options(result));
+  const doc = parse(text);
+  const printed = parse(emitCompose(result, { override: false }));
+
+  it('is the printed file, on the same service', () => {
+    expect(service).toBe('app');
+    const svc = doc.services.app;
+    for (const key of ['read_only', 'security_opt', 'user', 'entrypoint', 'command', 'environment', 'env_file', 'tmpfs', 'network_mode']) {
+      expect(svc[key], key).toEqual(printed.services.app[key]);
+    }
+  });
+
+  it('runs the image by id, on verification\'s own volumes, declared external', () => {
+    const svc = doc.services.app;
+    expect(svc.image).toBe(result.image.id);
+    expect(svc.volumes).toContain('ro-profile-verify-r1-data:/srv/app/data');
+    expect(svc.volumes).not.toContain('example-app-1-srv-app-data:/srv/app/data');
+    expect(doc.volumes['ro-profile-verify-r1-data']).toEqual({ name: 'ro-profile-verify-r1-data', external: true });
+    // The user's own named volume (their --mount) is theirs: as printed, never external.
+    expect(doc.volumes.cache).toEqual({ name: 'cache' });
+  });
+
+  it('publishes the probe ports on 127.0.0.1 only, never the user\'s -p', () => {
+    expect(printed.services.app.ports).toEqual(['8080:8080']);
+    expect(doc.services.app.ports).toEqual(['127.0.0.1::8080']);
+    const none = parse(verifyComposeFile(result, options(result, { loopbackPorts: [] })).text);
+    expect(none.services.app).not.toHaveProperty('ports');
+  });
+
+  it('labels the container with ours, escaped for compose, and gives it the limits of every run', () => {
+    expect(doc.services.app.labels).toEqual({ 'io.ro-profile.managed': 'true', 'io.ro-profile.session': 'ci-$$HOME' });
+    expect(doc.services.app.mem_limit).toBe(1024 ** 3);
+    expect(doc.services.app.pids_limit).toBe(512);
+  });
+
+  it('labels the project\'s default network, when the service has one', () => {
+    // The sample runs with --network bridge: compose makes no network of its own.
+    expect(doc).not.toHaveProperty('networks');
+    const { network: _bridge, ...run } = result.run;
+    const own: Result = { ...result, run };
+    expect(parse(verifyComposeFile(own, options(own)).text).networks).toEqual({ default: { labels: doc.services.app.labels } });
+  });
+
+  it('keeps a tmpfs-only plan free of top-level volumes of ours', () => {
+    const r: Result = { ...result, run: { ...result.run, volumes: [], mounts: [] } };
+    const d = parse(verifyComposeFile(r, options(r, { mounts: [sampleMount({ path: '/run/app', uid: 1000, gid: 1000 })] })).text);
+    expect(d.services.app.tmpfs).toEqual(['/run/app:rw,noexec,nosuid,nodev,size=64m,mode=0755,uid=1000,gid=1000']);
+    expect(d).not.toHaveProperty('volumes');
+  });
+});
