@@ -66,12 +66,24 @@ export async function verifyResult(result: Result, o: VerifyOptions): Promise<Ve
     current = next;
   }
 
+  const beforeLoo = current;
   const loo = await leaveOneOut(current, o, rounds);
   current = loo.result;
   const final = { ...o, baseline: { ...o.baseline, logLines: [...o.baseline.logLines, ...loo.accepted] } };
 
-  const finalDiffs = await tryPlan(final, current.plan.mounts, current, true, 'final');
+  let finalDiffs = await tryPlan(final, current.plan.mounts, current, true, 'final');
   rounds.push(round_('final', current.plan.mounts, finalDiffs));
+  if (finalDiffs.some((d) => d.kind !== 'restart') && current.plan.mounts.length < beforeLoo.plan.mounts.length) {
+    // Each optional mount was tried alone; together they are not: keep them all, as verified before.
+    const verifiedOf = new Map(current.plan.mounts.map((m) => [m.path, m.verified]));
+    const restored = beforeLoo.plan.mounts.map((m) => {
+      const v = verifiedOf.get(m.path);
+      return v ? { ...m, verified: v } : m;
+    });
+    current = { ...beforeLoo, plan: { mounts: restored } };
+    finalDiffs = await tryPlan(o, current.plan.mounts, current, true, 'final2');
+    rounds.push(round_('final', current.plan.mounts, finalDiffs));
+  }
   o.reporter.stage('verify', `final run with a restart: ${finalDiffs.length === 0 ? 'compares equal' : finalDiffs.map((d) => d.message).join('; ')}`);
   if (finalDiffs.length > 0 && finalDiffs.every((d) => d.kind === 'restart')) {
     // It runs once but not twice on the same mounts: say so; the config is still what it needs.
