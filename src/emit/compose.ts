@@ -150,7 +150,7 @@ function userNamedVolumes(run: RunSpec): Record<string, { name: string }> {
 }
 
 /** Compose interpolates `$VAR` in every string; a literal `$` is written `$$`. */
-function escapeInterpolation<T>(v: T): T {
+export function escapeInterpolation<T>(v: T): T {
   if (typeof v === 'string') return v.replace(/\$/g, '$$$$') as T;
   if (Array.isArray(v)) return v.map(escapeInterpolation) as T;
   if (v && typeof v === 'object') {

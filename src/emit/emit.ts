@@ -3,7 +3,7 @@ import type { Result } from '../model/result.js';
 import { emitCompose, type ComposeOptions } from './compose.js';
 import { emitDockerRun } from './docker-run.js';
 import { emitK8s, type K8sOptions } from './k8s.js';
-import { emitReport } from './report.js';
+import { emitReport, oneLine } from './report.js';
 import { emitResultJson } from './result-json.js';
 
 export const FORMATS = ['run', 'compose', 'k8s', 'json', 'report'] as const;
@@ -46,8 +46,4 @@ export function unverifiedHeader(result: Result): string {
   const failed = last.rounds.at(-1);
   const why = failed?.differences[0]?.message ?? 'it did not run as the writable run did';
   return `# UNVERIFIED: under this config ${oneLine(why)} (ro-profile verification with ${last.format} on ${last.runtime} ${last.version}; see the report)\n`;
-}
-
-function oneLine(s: string): string {
-  return s.replace(/[\r\n\u2028\u2029\u0085]+/g, ' ');
 }

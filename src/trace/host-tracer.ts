@@ -3,10 +3,9 @@ import { execa } from 'execa';
 import { RoProfileError } from '../errors.js';
 import type { CleanupScope } from '../pipeline/cleanup-scope.js';
 import type { Engine, EngineInfo } from '../runtime/engine.js';
-import { LineSplitter } from '../strace/line-splitter.js';
 import type { StraceResult } from '../strace/strace-parser.js';
 import { MAIN_GATE_NAME, releaseGate } from './gate.js';
-import { STRACE_ARGS, attachedNotice, noticeSplicer } from './strace-command.js';
+import { STRACE_ARGS, StraceOutput } from './strace-command.js';
 import { ATTACH_TIMEOUT_MS, DRAIN_TIMEOUT_MS, TraceCollector, traceError, within, type TraceCapture } from './tracer.js';
 
 /** Why host attach cannot work here, or undefined when it can. */
@@ -80,21 +79,13 @@ export class HostTracer implements TraceCapture {
       if (child.exitCode === null) child.kill('SIGTERM');
       await child;
     });
-    const notices: string[] = [];
-    let onAttached: () => void = () => undefined;
-    const attachedSeen = new Promise<void>((resolve) => (onAttached = resolve));
-    const lines = new LineSplitter(
-      noticeSplicer(onLine, (notice) => {
-        notices.push(notice);
-        if (attachedNotice(notice)) onAttached();
-      }),
-    );
-    child.stderr?.on('data', (b: Buffer) => lines.push(b));
-    const done = child.then(() => lines.end());
+    const output = new StraceOutput(onLine);
+    child.stderr?.on('data', (b: Buffer) => output.push(b));
+    const done = child.then(() => output.end());
     const attached = Promise.race([
-      attachedSeen,
+      output.attached,
       done.then(() => {
-        throw traceError(`strace could not attach to pid ${pid}`, notices);
+        throw traceError(`strace could not attach to pid ${pid}`, output.notices);
       }),
     ]);
     attached.catch(() => undefined);

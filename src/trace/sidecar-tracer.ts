@@ -1,8 +1,7 @@
 import type { CleanupScope } from '../pipeline/cleanup-scope.js';
 import type { Engine } from '../runtime/engine.js';
-import { LineSplitter } from '../strace/line-splitter.js';
 import type { StraceResult } from '../strace/strace-parser.js';
-import { STRACE_ARGS, attachedNotice, noticeSplicer } from './strace-command.js';
+import { STRACE_ARGS, StraceOutput, attachedNotice } from './strace-command.js';
 import { ATTACH_TIMEOUT_MS, DRAIN_TIMEOUT_MS, TraceCollector, traceError, within, type TraceCapture } from './tracer.js';
 
 /*
@@ -70,30 +69,19 @@ export class SidecarTracer implements TraceCapture {
     this.sidecar = id;
     scope.add(`tracer container ${id.slice(0, 12)}`, () => engine.removeContainer(id));
     const parser = this.collector.parser('strace of the container');
-    const notices: string[] = [];
-    let onAttached: () => void = () => undefined;
-    const attached = new Promise<void>((resolve) => (onAttached = resolve));
-    const lines = new LineSplitter(
-      noticeSplicer(
-        (line) => parser.push(line),
-        (notice) => {
-          notices.push(notice);
-          if (attachedNotice(notice)) onAttached();
-        },
-      ),
-    );
+    const output = new StraceOutput((line) => parser.push(line));
     const { ended } = await engine.attachOutput(id, (stream, chunk) => {
-      if (stream === 'stderr') lines.push(chunk);
+      if (stream === 'stderr') output.push(chunk);
     });
     this.mainEnded = ended.then(() => {
-      lines.end();
+      output.end();
       this.collector.add(parser.end());
     });
     await engine.startContainer(id);
     const exited = this.mainEnded.then(() => {
-      throw traceError('The strace sidecar ended before it was attached to the container', notices);
+      throw traceError('The strace sidecar ended before it was attached to the container', output.notices);
     });
-    await within(Promise.race([attached, exited]), ATTACH_TIMEOUT_MS, () => traceError(`The strace sidecar did not attach within ${ATTACH_TIMEOUT_MS / 1000} s`, notices));
+    await within(Promise.race([output.attached, exited]), ATTACH_TIMEOUT_MS, () => traceError(`The strace sidecar did not attach within ${ATTACH_TIMEOUT_MS / 1000} s`, output.notices));
   }
 
   traceStep(token: string): Promise<void> {

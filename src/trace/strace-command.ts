@@ -1,3 +1,5 @@
+import { LineSplitter } from '../strace/line-splitter.js';
+
 /**
  * The syscalls the parser reads (src/strace: writes, executions, and what changes the meaning
  * of a later path or descriptor). Tracing only these keeps the app near full speed: reads and
@@ -48,4 +50,33 @@ export function noticeSplicer(onLine: (line: string) => void, onNotice: (notice:
     onLine(head + line);
     head = '';
   };
+}
+
+/**
+ * One strace process's stderr, chunk by chunk: its trace lines go to `onLine`, its notices are
+ * kept (for an error message), and `attached` settles once it has seized its process.
+ */
+export class StraceOutput {
+  readonly notices: string[] = [];
+  readonly attached: Promise<void>;
+  private readonly lines: LineSplitter;
+
+  constructor(onLine: (line: string) => void) {
+    let onAttached: () => void = () => undefined;
+    this.attached = new Promise<void>((resolve) => (onAttached = resolve));
+    this.lines = new LineSplitter(
+      noticeSplicer(onLine, (notice) => {
+        this.notices.push(notice);
+        if (attachedNotice(notice)) onAttached();
+      }),
+    );
+  }
+
+  push(chunk: Buffer): void {
+    this.lines.push(chunk);
+  }
+
+  end(): void {
+    this.lines.end();
+  }
 }

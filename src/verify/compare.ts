@@ -75,12 +75,6 @@ export function newErrorLines(base: readonly string[], hard: readonly string[]):
   return out;
 }
 
-/** Lines of the hardened run the writable run never printed, errors or not (evidence for an optional write). */
-export function newLines(base: readonly string[], hard: readonly string[]): string[] {
-  const seen = new Set(base.map(normalizeLogLine));
-  return [...new Set(hard.filter((l) => !seen.has(normalizeLogLine(l))))].slice(0, MAX_LINES);
-}
-
 /** The paths the difference's lines name, deduplicated, in order. */
 function withPaths(d: Difference): Difference {
   const { lines = [], ...rest } = d;

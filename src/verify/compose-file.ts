@@ -1,5 +1,5 @@
 import { parse } from 'yaml';
-import { emitCompose, serviceName } from '../emit/compose.js';
+import { emitCompose, escapeInterpolation, serviceName } from '../emit/compose.js';
 import { toYaml } from '../emit/yaml.js';
 import type { Mount } from '../model/mount-plan.js';
 import type { Result } from '../model/result.js';
@@ -48,15 +48,10 @@ export function verifyComposeFile(result: Result, o: VerifyComposeOptions): { re
   const run = { ...result.run, image: o.image, publish: o.loopbackPorts.map((p) => `127.0.0.1::${p}`) };
   const doc = parse(emitCompose({ ...result, run, plan: { mounts } }, { override: false, service })) as ComposeDoc;
   const svc = doc.services[service]!;
-  const labels = Object.fromEntries(Object.entries(o.labels).map(([k, v]) => [k, noInterpolation(v)]));
+  const labels = Object.fromEntries(Object.entries(o.labels).map(([k, v]) => [k, escapeInterpolation(v)]));
   Object.assign(svc, { labels, mem_limit: o.memoryBytes, pids_limit: o.pidsLimit });
   for (const [key, v] of Object.entries(doc.volumes ?? {})) if (ours.has(String(v['name'] ?? key))) v['external'] = true;
   // The project's default network exists only when the service has no network_mode.
   if (svc['network_mode'] === undefined) doc.networks = { default: { labels } };
   return { text: toYaml(doc), service };
-}
-
-/** Compose interpolates `$VAR` in every string; the emitter escapes its own, these are ours. */
-function noInterpolation(s: string): string {
-  return s.replace(/\$/g, '$$$$');
 }
