@@ -72,7 +72,7 @@ function mountSection(m: Mount, events: readonly WriteEvent[]): string[] {
 function verificationSection(r: Result): string[] {
   if (r.verification.length === 0) return [];
   const out = ['## Verification', ''];
-  out.push('Each run started the image under a config with the same pass-through and exercise as the profile, and compared it with the writable run: state (or a job\'s exit code), readiness, HTTP status and body hash or TCP outcome per port, exec steps, and new error lines in its logs.', '');
+  out.push('Each run started the image under a config with the same pass-through and exercise as the profile, and compared it with the writable run: state (or a job\'s exit code), readiness, HTTP status, content type and page (exactly, or with numbers and ids masked where the writable run\'s own page changed them) or TCP outcome per port, exec steps, and new error lines in its logs.', '');
   for (const v of r.verification) {
     out.push(`With ${v.format} on ${v.runtime} ${v.version}: **${v.result}**`, '');
     out.push('| # | run | config | result | what differed |', '| --- | --- | --- | --- | --- |');
@@ -83,6 +83,8 @@ function verificationSection(r: Result): string[] {
       out.push(`| ${i + 1} | ${round.kind}${round.kind === 'final' ? ' (with a restart)' : ''} | ${config} | ${round.result} | ${what}${repaired} |`);
     });
     out.push('');
+    for (const n of v.notes ?? []) out.push(`- Not compared: ${oneLine(n)}`);
+    if ((v.notes ?? []).length > 0) out.push('');
     const lines = v.rounds.flatMap((round) => round.differences.flatMap((d) => d.lines ?? []));
     if (lines.length > 0) {
       out.push('Log lines that showed the differences:', '', '```');

@@ -14,6 +14,10 @@ export interface ProbeResult {
   readonly status?: number;
   /** SHA-256 of the HTTP body, to tell a default page from the real one. */
   readonly bodySha256?: string;
+  /** SHA-256 of the body with digits, long hex runs, day and month names masked: its shape. */
+  readonly bodyShapeSha256?: string;
+  /** The response's Content-Type, lower-cased. */
+  readonly contentType?: string;
   readonly error?: string;
 }
 
@@ -78,6 +82,8 @@ export interface VerificationRecord {
   readonly version: string;
   readonly result: 'pass' | 'fail';
   readonly rounds: readonly VerifyRound[];
+  /** What the comparison could not hold the hardened run to (a page that changes by itself). */
+  readonly notes?: readonly string[];
 }
 
 /** A volume the profiled container had mounted (declared by the image, or the user's). */

@@ -24,23 +24,7 @@ export async function exercise(options: {
   readonly tolerant?: boolean;
 }): Promise<{ probes: ProbeResult[]; execs: ExecResult[] }> {
   const { engine, id, run, signal } = options;
-  const state = await engine.inspectContainer(id);
-  const probes: ProbeResult[] = [];
-  for (const port of run.exercise.probePorts) {
-    throwIfAborted(signal);
-    const ep = endpointFor(state, options.engineInfo, port);
-    if (!ep) {
-      probes.push({ port, kind: 'tcp', ok: false, error: `not reachable with network "${state.networkMode}"` });
-      continue;
-    }
-    const http = await httpProbe(ep, 5000);
-    if (http.status !== undefined) {
-      probes.push({ port, kind: 'http', ok: true, status: http.status, ...(http.bodySha256 ? { bodySha256: http.bodySha256 } : {}) });
-    } else {
-      const tcp = await tcpProbe(ep, 2000);
-      probes.push({ port, kind: 'tcp', ok: tcp.ok, ...(tcp.error ? { error: tcp.error } : {}) });
-    }
-  }
+  const probes = await probeAll({ engine, engineInfo: options.engineInfo, id, ports: run.exercise.probePorts, signal });
   const execs: ExecResult[] = [];
   for (const command of run.exercise.execs) {
     throwIfAborted(signal);
@@ -63,4 +47,56 @@ export async function exercise(options: {
     await sleep(run.exercise.durationMs, signal);
   }
   return { probes, execs };
+}
+
+/** One probe per port: HTTP where it answers HTTP, TCP otherwise. */
+export async function probeAll(options: { readonly engine: Engine; readonly engineInfo: EngineInfo; readonly id: string; readonly ports: readonly number[]; readonly signal: AbortSignal }): Promise<ProbeResult[]> {
+  const state = await options.engine.inspectContainer(options.id);
+  const probes: ProbeResult[] = [];
+  for (const port of options.ports) {
+    throwIfAborted(options.signal);
+    const ep = endpointFor(state, options.engineInfo, port);
+    if (!ep) {
+      probes.push({ port, kind: 'tcp', ok: false, error: `not reachable with network "${state.networkMode}"` });
+      continue;
+    }
+    const http = await httpProbe(ep, 5000);
+    if (http.status !== undefined) {
+      const { status, bodySha256, bodyShapeSha256, contentType } = http;
+      probes.push({ port, kind: 'http', ok: true, status, ...(bodySha256 ? { bodySha256 } : {}), ...(bodyShapeSha256 ? { bodyShapeSha256 } : {}), ...(contentType ? { contentType } : {}) });
+    } else {
+      const tcp = await tcpProbe(ep, 2000);
+      probes.push({ port, kind: 'tcp', ok: tcp.ok, ...(tcp.error ? { error: tcp.error } : {}) });
+    }
+  }
+  return probes;
+}
+
+export interface PageStability {
+  readonly port: number;
+  /** `exact`: the same bytes each time; `shape`: the same once times, counters and ids are masked; `none`: not even that. */
+  readonly stability: 'exact' | 'shape' | 'none';
+}
+
+/** Requests per HTTP port in all, the exercise's own included. */
+const PAGE_REQUESTS = 3;
+
+/**
+ * Asks each HTTP port of `first` again, a second apart, and says how alike its pages were: what
+ * a later run can be held to (a page that embeds the time or a token changes by itself).
+ */
+export async function bodyStabilityOf(o: { readonly engine: Engine; readonly engineInfo: EngineInfo; readonly id: string; readonly signal: AbortSignal }, first: readonly ProbeResult[]): Promise<PageStability[]> {
+  const http = first.filter((p) => p.kind === 'http');
+  if (http.length === 0) return [];
+  const rounds: ProbeResult[][] = [http];
+  for (let i = 1; i < PAGE_REQUESTS; i++) {
+    // Long enough for a clock with one-second resolution to tick.
+    await sleep(1100, o.signal);
+    rounds.push(await probeAll({ ...o, ports: http.map((p) => p.port) }));
+  }
+  return http.map((p) => {
+    const seen = rounds.map((r) => r.find((x) => x.port === p.port));
+    const same = (k: 'bodySha256' | 'bodyShapeSha256') => seen.every((x) => x?.kind === 'http' && x.status === p.status && x[k] === p[k]);
+    return { port: p.port, stability: same('bodySha256') ? 'exact' : same('bodyShapeSha256') ? 'shape' : 'none' };
+  });
 }

@@ -1,7 +1,9 @@
+import { createHash } from 'node:crypto';
 import { isAbsolute, resolve as resolvePath } from 'node:path';
 import type { ImageFacts } from '../model/image-facts.js';
 import type { LaunchSecrets, RunSpec } from '../model/run-spec.js';
 import type { ContainerCreateSpec, MountSpec } from '../runtime/engine.js';
+import { LABEL_SESSION } from '../runtime/labels.js';
 import { parseMountFlag } from '../syntax/mount-flag.js';
 
 export interface LaunchLimits {
@@ -37,9 +39,12 @@ export function buildCreateSpec(options: {
   const binds = run.volumes.map((v) => absolutizeBind(v, options.cwd));
   const userMounts = run.mounts.map(parseMountFlag);
   const publishLoopback = run.network === 'host' || run.network === 'none' ? [] : run.exercise.probePorts;
+  // Joined namespaces bring their own hostname (the engine refuses one with container:...).
+  const ownUts = run.network === undefined || !(run.network === 'host' || run.network.startsWith('container:'));
   return {
     image: options.image.id,
     labels: options.labels,
+    ...(ownUts ? { hostname: sessionHostname(options.labels) } : {}),
     env,
     ...(run.user !== undefined ? { user: run.user } : {}),
     // Docker's --entrypoint also drops the image's CMD; an empty Cmd does the same through the API.
@@ -54,6 +59,15 @@ export function buildCreateSpec(options: {
     memoryBytes: options.limits.memoryBytes,
     pidsLimit: options.limits.pidsLimit,
   };
+}
+
+/**
+ * One hostname for every run of a session: by default each container is named after its own
+ * id, and a page or log line that prints it would differ between the writable and the hardened
+ * run for no reason of the config's.
+ */
+export function sessionHostname(labels: Readonly<Record<string, string>>): string {
+  return `ro-profile-${createHash('sha256').update(labels[LABEL_SESSION] ?? '').digest('hex').slice(0, 12)}`;
 }
 
 /** The engine wants absolute host paths; `-v ./data:/data` is relative to where the user runs us. */

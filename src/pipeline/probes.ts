@@ -44,6 +44,10 @@ export interface HttpOutcome {
   /** Set when the peer answered with an HTTP status line. */
   readonly status?: number;
   readonly bodySha256?: string;
+  /** SHA-256 of the body with what changes by itself masked (see `bodyShape`). */
+  readonly bodyShapeSha256?: string;
+  /** The Content-Type header, lower-cased, parameters kept (`text/html; charset=utf-8`). */
+  readonly contentType?: string;
   readonly error?: string;
 }
 
@@ -103,5 +107,34 @@ export function parseHttpResponse(buf: Buffer): HttpOutcome {
   if (!m) return { error: buf.length === 0 ? 'no response' : 'not HTTP' };
   const sep = buf.indexOf('\r\n\r\n');
   const body = sep >= 0 ? buf.subarray(sep + 4) : Buffer.alloc(0);
-  return { status: Number(m[1]), bodySha256: createHash('sha256').update(body).digest('hex') };
+  const head = (sep >= 0 ? buf.subarray(0, sep) : buf).toString('latin1');
+  const type = /\r\ncontent-type:[ \t]*([^\r\n]*)/i.exec(head)?.[1]?.trim().toLowerCase();
+  return {
+    status: Number(m[1]),
+    bodySha256: sha256(body),
+    bodyShapeSha256: sha256(bodyShape(body.toString('latin1'))),
+    ...(type ? { contentType: type } : {}),
+  };
+}
+
+const WEEKDAYS_MONTHS = /\b(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun|Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\b/g;
+
+/**
+ * A page with what changes between two requests by itself masked: digit runs (times, dates,
+ * counters, ports, request ids), hex runs of 8 or more (container ids, hashes, nonces), day and
+ * month names, and runs of white space. Two pages of the same shape differ only in those: an
+ * error page that embeds the time and the hostname has one shape, the default page and the
+ * app's own page have two.
+ */
+export function bodyShape(text: string): string {
+  return text
+    .replace(/\b[0-9a-f]{8,}\b/gi, 'H')
+    .replace(/\d+/g, 'N')
+    .replace(WEEKDAYS_MONTHS, 'W')
+    .replace(/\s+/g, ' ')
+    .trim();
+}
+
+function sha256(b: Buffer | string): string {
+  return createHash('sha256').update(b).digest('hex');
 }

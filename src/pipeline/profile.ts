@@ -9,7 +9,7 @@ import { LABEL_MANAGED, createLabels, type SessionIdentity } from '../runtime/la
 import { ownerAlive } from '../runtime/owner.js';
 import { throwIfAborted } from './abort.js';
 import { CleanupScope } from './cleanup-scope.js';
-import { exercise } from './exercise.js';
+import { bodyStabilityOf, exercise, type PageStability } from './exercise.js';
 import { WRITABLE, buildCreateSpec, userMountTargets, type LaunchLimits } from './launch-spec.js';
 import { waitReady } from './ready.js';
 import { traceFacts } from './analyze-trace.js';
@@ -109,9 +109,12 @@ async function profileUnredacted(o: ProfileOptions, redact: (t: string) => strin
   let execs: Result['exercise']['execs'] = [];
   let running = EMPTY;
   let rawExecs: Result['exercise']['execs'] = [];
+  let bodyStability: PageStability[] = [];
   if (ready.readiness !== 'job-exit') {
     ({ probes, execs } = await exercise({ engine, engineInfo, id, imageRef: image.ref, run, reporter, signal, ...(capture ? { runStep: tracedStepRunner(engine, id, capture) } : {}) }));
     rawExecs = execs;
+    // What verification may hold a hardened run's pages to: ask again while it still runs.
+    if (o.verify !== undefined) bodyStability = await bodyStabilityOf({ engine, engineInfo, id, signal }, probes);
     execs = execs.map((x) => ({ ...x, command: redact(x.command), output: redact(x.output) }));
     clock('exercise', describeExercise(probes, execs));
     // The diff taken while it runs catches files removed at shutdown (pid files, sockets).
@@ -184,6 +187,7 @@ async function profileUnredacted(o: ProfileOptions, redact: (t: string) => strin
     execs: rawExecs,
     logLines: [...linesOf(logs.stdout), ...linesOf(logs.stderr)],
     fileLogLines: await readStoppedLogFiles(engine, id, result),
+    bodyStability,
   };
   const ctx: RunContext = { engine, engineInfo, image, run, secrets: o.secrets, limits: o.limits, cwd: o.cwd, labels: createLabels(o.identity, 'verify'), stopTimeoutSec: o.stopTimeoutSec, signal, scope };
   const launcher = o.verify.launcher;

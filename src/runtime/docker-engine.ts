@@ -115,6 +115,7 @@ export class DockerEngine implements Engine {
         Image: spec.image,
         Labels: { ...spec.labels },
         Env: [...spec.env],
+        ...(spec.hostname !== undefined ? { Hostname: spec.hostname } : {}),
         ...(spec.user !== undefined ? { User: spec.user } : {}),
         ...(spec.entrypoint !== undefined ? { Entrypoint: [...spec.entrypoint] } : {}),
         ...(spec.cmd !== undefined ? { Cmd: [...spec.cmd] } : {}),

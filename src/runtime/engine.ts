@@ -20,6 +20,8 @@ export interface ContainerCreateSpec {
   readonly image: string;
   readonly labels: Readonly<Record<string, string>>;
   readonly env: readonly string[];
+  /** The container's hostname (the engine's default is its short id). */
+  readonly hostname?: string;
   readonly user?: string;
   readonly entrypoint?: readonly string[];
   readonly cmd?: readonly string[];

@@ -25,7 +25,7 @@ export function compareRuns(base: Observation, hard: Observation): Difference[] 
     out.push({ kind: 'state', message: 'it stopped during the exercise; the writable run kept running' });
   }
   if (hard.ready && hard.jobExitCode === undefined) {
-    out.push(...probeDifferences(base.probes, hard.probes));
+    out.push(...probeDifferences(base.probes, hard.probes, base.bodyStability ?? []));
     out.push(...execDifferences(base.execs, hard.execs));
   }
   const fresh = newErrorLines([...base.logLines, ...base.fileLogLines], [...hard.logLines, ...hard.fileLogLines]);
@@ -36,18 +36,41 @@ export function compareRuns(base: Observation, hard: Observation): Difference[] 
   return out;
 }
 
-function probeDifferences(base: readonly ProbeResult[], hard: readonly ProbeResult[]): Difference[] {
+/**
+ * Status and TCP outcome always; the page as far as the writable run itself was stable: the same
+ * bytes, or else the same shape (times, counters and ids masked: a page that prints the time is
+ * the same page a second later); where even its shape changed between the writable run's own
+ * requests, the content type only (`comparisonNotes` says so).
+ */
+function probeDifferences(base: readonly ProbeResult[], hard: readonly ProbeResult[], stability: NonNullable<Observation['bodyStability']>): Difference[] {
   const out: Difference[] = [];
   for (const b of base) {
     const h = hard.find((x) => x.port === b.port);
     const what = (p: ProbeResult | undefined) => (p === undefined ? 'no probe' : p.kind === 'http' ? `HTTP ${p.status}` : p.ok ? 'TCP open' : `TCP ${p.error ?? 'failed'}`);
     if (h === undefined || h.kind !== b.kind || h.status !== b.status || h.ok !== b.ok) {
       out.push({ kind: 'probe', message: `port ${b.port} answered ${what(h)}, the writable run ${what(b)}` });
-    } else if (b.kind === 'http' && b.bodySha256 !== h.bodySha256) {
+      continue;
+    }
+    if (b.kind !== 'http') continue;
+    const stable = stability.find((s) => s.port === b.port)?.stability ?? 'exact';
+    if ((h.contentType ?? '') !== (b.contentType ?? '')) {
+      out.push({ kind: 'probe', message: `port ${b.port} served ${h.contentType ?? 'no content type'} instead of ${b.contentType ?? 'no content type'} (same status ${b.status})` });
+    } else if (stable !== 'none' && b.bodySha256 !== h.bodySha256 && (b.bodyShapeSha256 === undefined || b.bodyShapeSha256 !== h.bodyShapeSha256)) {
       out.push({ kind: 'probe', message: `port ${b.port} served a different page than in the writable run (same status ${b.status}, body sha256 ${short(h.bodySha256)} instead of ${short(b.bodySha256)})` });
     }
   }
   return out;
+}
+
+/** What the comparison could not hold the hardened run to, for the report. */
+export function comparisonNotes(base: Observation): string[] {
+  return (base.bodyStability ?? []).flatMap(({ port, stability }) =>
+    stability === 'shape'
+      ? [`port ${port}: the writable run's page changed between requests only in numbers, ids or dates, so pages were compared with those masked`]
+      : stability === 'none'
+        ? [`port ${port}: the writable run served a different page on each of its own requests, so only the status and content type were compared, not the page`]
+        : [],
+  );
 }
 
 function execDifferences(base: readonly ExecResult[], hard: readonly ExecResult[]): Difference[] {

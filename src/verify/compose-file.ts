@@ -14,6 +14,8 @@ export interface VerifyComposeOptions {
   /** Container ports to publish on 127.0.0.1 with an engine-chosen host port. */
   readonly loopbackPorts: readonly number[];
   readonly labels: Readonly<Record<string, string>>;
+  /** The hostname every run of the session has (so pages that print it compare equal). */
+  readonly hostname?: string;
   readonly memoryBytes: number;
   readonly pidsLimit: number;
 }
@@ -49,7 +51,7 @@ export function verifyComposeFile(result: Result, o: VerifyComposeOptions): { re
   const doc = parse(emitCompose({ ...result, run, plan: { mounts } }, { override: false, service })) as ComposeDoc;
   const svc = doc.services[service]!;
   const labels = Object.fromEntries(Object.entries(o.labels).map(([k, v]) => [k, escapeInterpolation(v)]));
-  Object.assign(svc, { labels, mem_limit: o.memoryBytes, pids_limit: o.pidsLimit });
+  Object.assign(svc, { labels, mem_limit: o.memoryBytes, pids_limit: o.pidsLimit, ...(o.hostname !== undefined && svc['network_mode'] === undefined ? { hostname: o.hostname } : {}) });
   for (const [key, v] of Object.entries(doc.volumes ?? {})) if (ours.has(String(v['name'] ?? key))) v['external'] = true;
   // The project's default network exists only when the service has no network_mode.
   if (svc['network_mode'] === undefined) doc.networks = { default: { labels } };

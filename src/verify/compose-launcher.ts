@@ -83,6 +83,7 @@ async function openProject(ctx: RunContext, result: Result, mounts: readonly Mou
     image: base.image,
     loopbackPorts: base.publishLoopback,
     labels: ctx.labels,
+    ...(base.hostname !== undefined ? { hostname: base.hostname } : {}),
     memoryBytes: base.memoryBytes,
     pidsLimit: base.pidsLimit,
   });

@@ -4,7 +4,7 @@ import type { ExecResult, ProbeResult } from '../model/result.js';
 import type { LaunchSecrets, RunSpec } from '../model/run-spec.js';
 import type { Engine, EngineInfo } from '../runtime/engine.js';
 import type { CleanupScope } from '../pipeline/cleanup-scope.js';
-import { exercise } from '../pipeline/exercise.js';
+import { bodyStabilityOf, exercise, type PageStability } from '../pipeline/exercise.js';
 import { WRITABLE, buildCreateSpec, type LaunchLimits } from '../pipeline/launch-spec.js';
 import { waitReady } from '../pipeline/ready.js';
 import { silentReporter } from '../pipeline/reporter.js';
@@ -27,7 +27,14 @@ export interface Observation {
   readonly fileLogLines: readonly string[];
   /** The run after a restart of the same container (fresh tmpfs, same volumes), when asked for. */
   readonly restart?: Observation;
+  /**
+   * The writable run only: how alike its HTTP pages were when asked again (a few times, a second
+   * apart): `exact` the same bytes, `shape` the same once times, counters and ids are masked, `none`
+   * not even that (the page changes by itself; only its status and content type can be compared).
+   */
+  readonly bodyStability?: readonly PageStability[];
 }
+
 
 export interface RunContext {
   readonly engine: Engine;
@@ -47,7 +54,7 @@ export interface RunContext {
 export async function observeWritable(ctx: RunContext, logFiles: readonly string[]): Promise<Observation> {
   const { engine } = ctx;
   const id = await engine.createContainer(buildCreateSpec({ image: ctx.image, run: ctx.run, secrets: ctx.secrets, labels: ctx.labels, limits: ctx.limits, hardening: WRITABLE, cwd: ctx.cwd }));
-  return observeContainer(ctx, { id, dispose: () => engine.removeContainer(id) }, { restart: false, logFiles });
+  return observeContainer(ctx, { id, dispose: () => engine.removeContainer(id) }, { restart: false, logFiles, repeatProbes: true });
 }
 
 /**
@@ -56,7 +63,7 @@ export async function observeWritable(ctx: RunContext, logFiles: readonly string
  * volumes; an emptyDir-like volume keeps its content, as a kubelet's does) and records that too.
  * What the launch created is disposed of, on every path.
  */
-export async function observeContainer(ctx: RunContext, launched: { readonly id: string; dispose(): Promise<void> }, options: { readonly restart: boolean; readonly logFiles: readonly string[] }): Promise<Observation> {
+export async function observeContainer(ctx: RunContext, launched: { readonly id: string; dispose(): Promise<void> }, options: { readonly restart: boolean; readonly logFiles: readonly string[]; readonly repeatProbes?: boolean }): Promise<Observation> {
   const { id } = launched;
   let removed = false;
   const remove = async () => {
@@ -65,18 +72,18 @@ export async function observeContainer(ctx: RunContext, launched: { readonly id:
   };
   ctx.scope.add(`container ${id.slice(0, 12)}`, remove);
   try {
-    const first = await oneStart(ctx, id, options.logFiles, 0, true);
+    const first = await oneStart(ctx, id, options.logFiles, 0, true, options.repeatProbes === true);
     if (!options.restart || !first.ready || first.jobExitCode !== undefined) return first;
     // A second boot on the same mounts: readiness and probes; exec steps are not repeated
     // (they need not be idempotent: a second `create table` fails on the data of the first).
-    const restart = await oneStart(ctx, id, options.logFiles, first.logLines.length, false);
+    const restart = await oneStart(ctx, id, options.logFiles, first.logLines.length, false, false);
     return { ...first, restart };
   } finally {
     await remove();
   }
 }
 
-async function oneStart(ctx: RunContext, id: string, logFiles: readonly string[], skipLines: number, withExecs: boolean): Promise<Observation> {
+async function oneStart(ctx: RunContext, id: string, logFiles: readonly string[], skipLines: number, withExecs: boolean, repeatProbes: boolean): Promise<Observation> {
   const { engine } = ctx;
   await engine.startContainer(id);
   let ready = false;
@@ -86,6 +93,7 @@ async function oneStart(ctx: RunContext, id: string, logFiles: readonly string[]
   let execs: ExecResult[] = [];
   let runningAtEnd = false;
   let fileLogLines: string[] = [];
+  let bodyStability: Observation['bodyStability'];
   try {
     const r = await waitReady({ engine, engineInfo: ctx.engineInfo, id, image: ctx.image, run: ctx.run, signal: ctx.signal });
     ready = true;
@@ -99,6 +107,7 @@ async function oneStart(ctx: RunContext, id: string, logFiles: readonly string[]
   if (ready && jobExitCode === undefined) {
     const run = withExecs ? ctx.run : { ...ctx.run, exercise: { ...ctx.run.exercise, execs: [] } };
     ({ probes, execs } = await exercise({ engine, engineInfo: ctx.engineInfo, id, imageRef: ctx.image.ref, run, reporter: silentReporter, signal: ctx.signal, tolerant: true }));
+    if (repeatProbes) bodyStability = await bodyStabilityOf({ engine, engineInfo: ctx.engineInfo, id, signal: ctx.signal }, probes);
     fileLogLines = await readLogFiles(engine, id, logFiles);
     runningAtEnd = (await engine.inspectContainer(id)).running;
     await engine.stopContainer(id, ctx.stopTimeoutSec);
@@ -117,6 +126,7 @@ async function oneStart(ctx: RunContext, id: string, logFiles: readonly string[]
     execs,
     logLines,
     fileLogLines,
+    ...(bodyStability ? { bodyStability } : {}),
   };
 }
 

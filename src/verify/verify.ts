@@ -8,7 +8,7 @@ import { traceFacts } from '../pipeline/analyze-trace.js';
 import { openImageView } from '../pipeline/image-view.js';
 import { userMountTargets } from '../pipeline/launch-spec.js';
 import type { Reporter } from '../pipeline/reporter.js';
-import { compareRuns } from './compare.js';
+import { compareRuns, comparisonNotes } from './compare.js';
 import { pathsFromLogLine } from './log-paths.js';
 import { logFilesOf } from './evidence.js';
 import type { Launcher } from './launcher.js';
@@ -219,7 +219,8 @@ function round_(kind: VerifyRound['kind'], mounts: readonly Mount[], diffs: read
 }
 
 function record(r: Result, o: VerifyOptions, rounds: readonly VerifyRound[], result: 'pass' | 'fail'): Result {
-  const v: VerificationRecord = { format: o.launcher.format, runtime: o.launcher.runtime, version: o.runtimeVersion, result, rounds: [...rounds] };
+  const notes = comparisonNotes(o.baseline);
+  const v: VerificationRecord = { format: o.launcher.format, runtime: o.launcher.runtime, version: o.runtimeVersion, result, rounds: [...rounds], ...(notes.length > 0 ? { notes } : {}) };
   const findings =
     result === 'fail'
       ? [

@@ -50,7 +50,7 @@ export function sampleResult(): Result {
     network: 'bridge',
     exercise: { execs: ['/srv/app/bin/selftest'], durationMs: 1_000, timeoutMs: 60_000, settleMs: 2_000, probePorts: [8080], probe: false },
   };
-  const probe: Required<ProbeResult> = { port: 8080, kind: 'http', ok: false, status: 503, bodySha256: 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855', error: 'HTTP 503' };
+  const probe: Required<ProbeResult> = { port: 8080, kind: 'http', ok: false, status: 503, bodySha256: 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855', bodyShapeSha256: 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855', contentType: 'text/html; charset=utf-8', error: 'HTTP 503' };
   const exercise: Required<ExerciseReport> = {
     readiness: 'healthcheck',
     readyAfterMs: 640,
@@ -169,6 +169,7 @@ export function sampleResult(): Result {
           { kind: 'leave-one-out', mounts: [], without: '/srv/app/data', result: 'fail', differences: [] },
           { kind: 'final', mounts: ['/srv/app/data'], result: 'pass', differences: [] },
         ],
+        notes: ["port 8080: the writable run served a different page on each of its own requests, so only the status and content type were compared, not the page"],
       },
     ],
   };

@@ -84,7 +84,7 @@ describe.skipIf(!dockerAvailable())('ro-profile IMAGE on the fixtures', () => {
     expect(result.image.id).toMatch(/^sha256:[0-9a-f]{64}$/);
     expect(result.image.exposedPorts).toEqual([{ port: 80, protocol: 'tcp' }]);
     expect(result.image.stopSignal).toBe('SIGQUIT');
-    expect(result.exercise.probes).toEqual([{ port: 80, kind: 'http', ok: true, status: 200, bodySha256: expect.stringMatching(/^[0-9a-f]{64}$/) }]);
+    expect(result.exercise.probes).toEqual([{ port: 80, kind: 'http', ok: true, status: 200, bodySha256: expect.stringMatching(/^[0-9a-f]{64}$/), bodyShapeSha256: expect.stringMatching(/^[0-9a-f]{64}$/), contentType: 'text/html' }]);
     expect(result.plan.mounts.map((m: { path: string }) => m.path)).toEqual(['/run', '/var/lib/nginx', '/var/log/nginx']);
     expect(result.events).toContainEqual(expect.objectContaining({ path: '/run/nginx.pid', op: 'delete' }));
     expect(await leftovers(session)).toEqual([]);

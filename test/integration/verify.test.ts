@@ -100,6 +100,17 @@ describe.skipIf(!dockerAvailable())('verification', () => {
     expect(await eventually(async () => (await httpStatus(c.ip, 8080)) === 200)).toBe(true);
   });
 
+  it('a page that changes by itself (time, hostname, a token) is no regression: status and content type are compared, and the report says so', async () => {
+    const r = await profile('clock-page', [image('clock-page'), '--verify-with', 'compose']);
+    for (const v of r.verification) {
+      expect(v.result, JSON.stringify(v.rounds.map((x) => x.differences))).toBe('pass');
+      expect(v.notes).toEqual([expect.stringContaining('port 8080: the writable run served a different page on each of its own requests')]);
+    }
+    expect(mountPaths(r)).toEqual(['/run/app']);
+    const report = await emit(r, 'report');
+    expect(report).toContain('Not compared: port 8080');
+  });
+
   it('a write only at shutdown is required, shown by what the app logs when it stops', async () => {
     const r = await profile('shutdown-writer', [image('shutdown-writer')]);
     expect(verification(r).result).toBe('pass');

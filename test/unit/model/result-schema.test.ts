@@ -183,7 +183,7 @@ describe('docs/result.schema.json', () => {
       ExerciseSpec: { execs: true, durationMs: true, timeoutMs: true, settleMs: true, probePorts: true, probe: false } satisfies Shape<ExerciseSpec>,
       ExerciseReport: { readiness: true, readyAfterMs: true, probes: true, execs: true, jobExitCode: false, trace: false } satisfies Shape<ExerciseReport>,
       TraceReport: { tracer: true, method: true, image: true, steps: true, lines: true, events: true } satisfies Shape<TraceReport>,
-      ProbeResult: { port: true, kind: true, ok: true, status: false, bodySha256: false, error: false } satisfies Shape<ProbeResult>,
+      ProbeResult: { port: true, kind: true, ok: true, status: false, bodySha256: false, bodyShapeSha256: false, contentType: false, error: false } satisfies Shape<ProbeResult>,
       ExecResult: { command: true, exitCode: true, output: true } satisfies Shape<ExecResult>,
       FsChange: { kind: true, path: true } satisfies Shape<FsChange>,
       VolumeSeen: { destination: true, name: true, anonymous: true } satisfies Shape<VolumeSeen>,
@@ -236,7 +236,7 @@ describe('docs/result.schema.json', () => {
         verified: false,
       } satisfies Shape<Mount>,
       Finding: { kind: true, severity: true, path: true, message: true, evidence: true } satisfies Shape<Finding>,
-      VerificationRecord: { format: true, runtime: true, version: true, result: true, rounds: true } satisfies Shape<VerificationRecord>,
+      VerificationRecord: { format: true, runtime: true, version: true, result: true, rounds: true, notes: false } satisfies Shape<VerificationRecord>,
       VerifyRound: { kind: true, mounts: true, without: false, result: true, differences: true, repaired: false } satisfies Shape<VerifyRound>,
       Difference: { kind: true, message: true, lines: false, paths: false } satisfies Shape<Difference>,
     };

@@ -19,6 +19,8 @@ function runSpec(overrides: Partial<RunSpec> = {}): RunSpec {
   return { ...sampleRun({ image: IMAGE.ref }, { probePorts: [6379] }), ...overrides };
 }
 
+const BASE = { image: IMAGE, secrets: new Map<string, string>(), limits: { memoryBytes: 1024 ** 3, pidsLimit: 512 }, hardening: WRITABLE, cwd: '/home/dev/project' };
+
 function build(run: RunSpec, o: { secrets?: [string, string][]; hardening?: HardeningSpec } = {}) {
   return buildCreateSpec({
     image: IMAGE,
@@ -36,6 +38,7 @@ describe('buildCreateSpec', () => {
     expect(build(runSpec())).toEqual({
       image: IMAGE.id,
       labels: { 'io.ro-profile.managed': 'true' },
+      hostname: expect.stringMatching(/^ro-profile-[0-9a-f]{12}$/),
       env: [],
       binds: [],
       mounts: [],
@@ -45,6 +48,17 @@ describe('buildCreateSpec', () => {
       memoryBytes: 1024 ** 3,
       pidsLimit: 512,
     });
+  });
+
+  it('gives every run of a session one hostname, and none where the network brings its own', () => {
+    const a = buildCreateSpec({ ...BASE, labels: { 'io.ro-profile.session': 's1' }, run: runSpec() });
+    const b = buildCreateSpec({ ...BASE, labels: { 'io.ro-profile.session': 's1', 'io.ro-profile.role': 'verify' }, run: runSpec() });
+    const c = buildCreateSpec({ ...BASE, labels: { 'io.ro-profile.session': 's2' }, run: runSpec() });
+    expect(a.hostname).toBe(b.hostname);
+    expect(a.hostname).not.toBe(c.hostname);
+    expect(build(runSpec({ network: 'host' })).hostname).toBeUndefined();
+    expect(build(runSpec({ network: 'container:db' })).hostname).toBeUndefined();
+    expect(build(runSpec({ network: 'backend' })).hostname).toMatch(/^ro-profile-/);
   });
 
   it('passes secret values to the engine, and only there', () => {

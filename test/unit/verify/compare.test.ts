@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { compareRuns, newErrorLines } from '../../../src/verify/compare.js';
+import { compareRuns, comparisonNotes, newErrorLines } from '../../../src/verify/compare.js';
 import type { Observation } from '../../../src/verify/observe.js';
 
 const page = (sha: string) => ({ port: 8080, kind: 'http' as const, ok: true, status: 200, bodySha256: sha });
@@ -23,6 +23,21 @@ describe('compareRuns', () => {
     expect(d).toHaveLength(1);
     expect(d[0]).toMatchObject({ kind: 'probe' });
     expect(d[0]?.message).toContain('different page');
+  });
+
+  it('a page that differs only in a time or a counter is the same page', () => {
+    const shaped = (sha: string) => ({ ...page(sha), bodyShapeSha256: 'shape1', contentType: 'text/html' });
+    expect(compareRuns(service({ probes: [shaped('aaaa')] }), service({ probes: [shaped('bbbb')] }))).toEqual([]);
+    expect(compareRuns(service({ probes: [shaped('aaaa')] }), service({ probes: [{ ...shaped('bbbb'), bodyShapeSha256: 'shape2' }] }))[0]?.message).toContain('different page');
+  });
+
+  it('where the writable run\'s own page changed between requests, only status and content type count, and the notes say so', () => {
+    const base = service({ probes: [{ ...page('aaaa'), bodyShapeSha256: 's1', contentType: 'text/html' }], bodyStability: [{ port: 8080, stability: 'none' }] });
+    expect(compareRuns(base, service({ probes: [{ ...page('cccc'), bodyShapeSha256: 's3', contentType: 'text/html' }] }))).toEqual([]);
+    expect(compareRuns(base, service({ probes: [{ ...page('cccc'), bodyShapeSha256: 's3', contentType: 'text/plain' }] }))[0]?.message).toBe('port 8080 served text/plain instead of text/html (same status 200)');
+    expect(compareRuns(base, service({ probes: [{ ...page('cccc'), status: 500 }] }))[0]?.message).toBe('port 8080 answered HTTP 500, the writable run HTTP 200');
+    expect(comparisonNotes(base)).toEqual([expect.stringContaining('only the status and content type were compared')]);
+    expect(comparisonNotes(service({ bodyStability: [{ port: 8080, stability: 'exact' }] }))).toEqual([]);
   });
 
   it('names the paths of new read-only error lines', () => {
