@@ -47,12 +47,17 @@ export function indexEvents(events: readonly WriteEvent[]): EventIndex {
  *   mount point), so its parent's shipped entries stay visible.
  * - A file the app created, or anything it created and removed again: the parent of the
  *   topmost created path, which exists in the image.
- * - A directory modified with nothing changed below it (a file came and went): itself.
+ * - A directory modified with nothing changed below it (a file came and went, seen only as
+ *   the directory's own change): itself. Its entries changed, so the write is inside it.
+ * - A directory modified with changes below it: nothing of its own (undefined). Its change is
+ *   those entries (the diff lists every ancestor of a change, a tracer sees the entries
+ *   themselves), and they say which directory must be writable; never its parent (a `/tmp`
+ *   whose temp files a tracer saw come and go is not a write into `/`).
  * - A shipped file modified or deleted, or a write seen only by a tracer: its parent.
  */
-export function neededDir(e: WriteEvent, ix: EventIndex): string {
+export function neededDir(e: WriteEvent, ix: EventIndex): string | undefined {
   const p = e.realPath;
-  if (e.op === 'modify' && (e.type === 'dir' || ix.dirs.has(p)) && !ix.hasChild.has(p)) return p;
+  if (e.op === 'modify' && (e.type === 'dir' || ix.dirs.has(p))) return ix.hasChild.has(p) ? undefined : p;
   if (ix.added.has(p)) {
     const parent = parentOf(p);
     const top = parent !== '/' && ix.added.has(parent) ? topmostAdded(parent, ix) : p;

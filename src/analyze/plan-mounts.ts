@@ -56,7 +56,10 @@ export function planMounts(input: AnalyzeInput): Analysis {
 
   const ix = indexEvents(writes);
   const needs = new Map<string, WriteEvent[]>();
-  for (const e of writes) push(needs, neededDir(e, ix), e);
+  for (const e of writes) {
+    const dir = neededDir(e, ix);
+    if (dir !== undefined) push(needs, dir, e);
+  }
   for (const p of input.persist ?? []) if (!needs.has(p)) needs.set(p, []);
   const { chosen, systemWrites } = selectMounts(needs, facts);
   const planned = planChosen(chosen, facts, execs, { ...input, transient: ix.transient });

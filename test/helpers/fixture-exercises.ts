@@ -82,12 +82,18 @@ export const FIXTURE_CASES: readonly FixtureCase[] = [
     // syslogd runs (an exec needs a running container) and has logged into its mount.
     await eventually(async () => (await c.exec(['/bin/busybox', 'test', '-s', '/var/log/messages'])).exitCode === 0);
   }),
+  fixture('temp-churn', TRACED, async (c) => {
+    // Its loop has made and removed temp data in /tmp a few times and still runs.
+    await new Promise((r) => setTimeout(r, 1000));
+    await execOk(c, ['sh', '-c', 'kill -0 1 && test -w /tmp']);
+  }),
   // Verification's fixtures: each config is the verified one (a repair, an optional edit left out, a required mount).
   fixture('open-log', [], http(8080)),
   fixture('edit-optional', [], http(8080)),
   fixture('silent-default', [], http(8080, 'generated')),
   fixture('shutdown-writer', [], http(8080)),
   fixture('stale-lock', [], http(8080)),
+  fixture('clock-page', [], http(8080, 'Bad Gateway')),
   fixture('nginx', [], http(80)),
   fixture('redis', ['--exec', 'redis-cli SET k v', '--exec', 'redis-cli SAVE'], async (c) => {
     await eventually(async () => (await c.exec(['redis-cli', 'PING'])).output.includes('PONG'));

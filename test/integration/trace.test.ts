@@ -154,6 +154,19 @@ describe.skipIf(!dockerAvailable())('--tracer strace', () => {
     expect(traced.events.map((x) => x.realPath).filter((p) => p.startsWith('/.ro-profile'))).toEqual([]);
   });
 
+  it('temp data that comes and goes in /tmp (an O_TMPFILE table, a spill file) is a write inside /tmp, not into /', async () => {
+    const traced = await profile('temp-churn', ['ro-profile-fixture/temp-churn:latest', ...TRACE]);
+    // The trace saw the directory itself opened for writing, and the files below it.
+    expect(keysOf(traced)).toContain('strace modify /tmp');
+    expect([...keysOf(traced)].some((k) => /^strace (add|delete) \/tmp\/spill\./.test(k))).toBe(true);
+    expect(traced.findings.filter((f) => f.kind === 'system-write')).toEqual([]);
+    expect(traced.plan.mounts.map((m) => [m.path, m.kind])).toEqual([['/tmp', 'tmpfs']]);
+    expect(traced.verification.at(-1)?.result).toBe('pass');
+    const c = await start('temp-churn-run', await emitRun('temp-churn-emit', traced));
+    await new Promise((r) => setTimeout(r, 1500));
+    expect((await docker.getContainer(c.id).inspect()).State.Running, await c.logs()).toBe(true);
+  });
+
   describe('when tracing cannot work', () => {
     let proxy: Server;
     let proxyPort = 0;

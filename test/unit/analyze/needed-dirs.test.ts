@@ -20,7 +20,7 @@ describe('indexEvents', () => {
 });
 
 describe('neededDir', () => {
-  it.each<[string, WriteEvent, WriteEvent[], string]>([
+  it.each<[string, WriteEvent, WriteEvent[], string | undefined]>([
     ['a file created in a shipped directory needs that directory', ev('add', '/run/app/app.pid', { type: 'file' }), [], '/run/app'],
     ['a directory the app created and kept is its own mount point', ev('add', '/run/apache2', { type: 'dir' }), [], '/run/apache2'],
     ['a created path with something created below it is a kept directory', ev('add', '/run/apache2'), [ev('add', '/run/apache2/socks', { type: 'dir' })], '/run/apache2'],
@@ -43,7 +43,9 @@ describe('neededDir', () => {
     ['a deleted shipped file needs its directory', ev('delete', '/srv/cache/old', { type: 'file' }), [], '/srv/cache'],
     ['a deleted shipped directory needs its parent', ev('delete', '/srv/cache', { type: 'dir' }), [], '/srv'],
     ['a modified directory with nothing changed below needs itself', ev('modify', '/var/cache/app', { type: 'dir' }), [], '/var/cache/app'],
-    ['a modified directory with a changed child needs its parent', ev('modify', '/var/cache/app', { type: 'dir' }), [ev('add', '/var/cache/app/index', { type: 'file' })], '/var/cache'],
+    ['a modified directory with a changed child needs nothing of its own (the child says where)', ev('modify', '/var/cache/app', { type: 'dir' }), [ev('add', '/var/cache/app/index', { type: 'file' })], undefined],
+    ['a traced temp file that came and went needs /tmp, and the diff\'s change of /tmp adds nothing', ev('modify', '/tmp', { type: 'dir' }), [ev('add', '/tmp/sort1.tmp', { type: 'file', source: 'strace' }), ev('delete', '/tmp/sort1.tmp', { type: 'file', source: 'strace' })], undefined],
+    ['the temp file itself then needs /tmp', ev('add', '/tmp/sort1.tmp', { type: 'file', source: 'strace' }), [ev('modify', '/tmp', { type: 'dir' }), ev('delete', '/tmp/sort1.tmp', { type: 'file', source: 'strace' })], '/tmp'],
     ['a file a tracer saw opened for writing needs its directory', ev('open-write', '/var/log/nginx/error.log', { type: 'file', source: 'strace' }), [], '/var/log/nginx'],
     ['a traced write below a created directory needs that directory', ev('failed-write', '/run/apache2/x.sock', { source: 'strace' }), [ev('add', '/run/apache2', { type: 'dir' })], '/run/apache2'],
     ['a directory created at the root is its own mount point', ev('add', '/opt', { type: 'dir' }), [], '/opt'],

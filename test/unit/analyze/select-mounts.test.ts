@@ -9,7 +9,10 @@ import { sampleDir, sampleEvent as ev, sampleShipped as shipped } from '../../he
 function select(events: WriteEvent[], dirs: DirFacts[]) {
   const ix = indexEvents(events);
   const needs = new Map<string, WriteEvent[]>();
-  for (const e of events) needs.set(neededDir(e, ix), [...(needs.get(neededDir(e, ix)) ?? []), e]);
+  for (const e of events) {
+    const dir = neededDir(e, ix);
+    if (dir !== undefined) needs.set(dir, [...(needs.get(dir) ?? []), e]);
+  }
   const { chosen, systemWrites } = selectMounts(needs, new Map(dirs.map((d) => [d.path, d])));
   return {
     mounts: [...chosen.values()]
