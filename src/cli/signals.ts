@@ -1,12 +1,40 @@
+import { rmSync } from 'node:fs';
+import { shellQuote } from '../emit/shell-quote.js';
+import type { CleanupScope } from '../pipeline/cleanup-scope.js';
+import { DockerEngine } from '../runtime/docker-engine.js';
+import type { ManagedObject } from '../runtime/engine.js';
+import { LABEL_SESSION, type SessionIdentity } from '../runtime/labels.js';
+
+/** How long a second Ctrl-C waits for the engine to say what is still there. */
+const LIST_TIMEOUT_MS = 2500;
+
+export interface SignalOptions {
+  readonly controller: AbortController;
+  /** The run's session: everything it creates carries it, and `gc --session` removes by it. */
+  readonly sessionId: string;
+  /** What the run's cleanup still owns, by label: said when the engine cannot be asked. */
+  readonly leftovers: () => string[];
+  /** What the engine still holds of this session ("container 1a2b…", "volume …"), or undefined when it cannot say. */
+  readonly stillThere?: () => Promise<string[] | undefined>;
+  /** Local temp dirs the run still owns: removed on the spot, they need no engine. */
+  readonly localPaths?: () => string[];
+  readonly write: (line: string) => void;
+  readonly exit?: (code: number) => void;
+}
+
+/** The exact command that removes what a session left, for any session id. */
+export function gcLine(sessionId: string): string {
+  return `ro-profile gc --session ${shellQuote(sessionId)}`;
+}
+
 /**
  * The first SIGINT/SIGTERM aborts the run, so `finally` blocks remove what it created; a second
- * one exits at once (130) after naming what is left, for `ro-profile gc` to collect.
+ * one stops the cleanup: it removes the local temp dirs at once, asks the engine (briefly) what
+ * of this session is still there, names each by id with the `gc` line that removes it, and
+ * exits 130. A third exits without waiting for the engine.
  */
-export function installSignalHandlers(options: {
-  readonly controller: AbortController;
-  readonly leftovers: () => string[];
-  readonly write: (line: string) => void;
-}): () => void {
+export function installSignalHandlers(options: SignalOptions): () => void {
+  const exit = options.exit ?? ((code: number) => process.exit(code));
   let count = 0;
   const handler = (sig: NodeJS.Signals) => {
     count++;
@@ -15,13 +43,21 @@ export function installSignalHandlers(options: {
       options.controller.abort();
       return;
     }
-    const left = options.leftovers();
-    options.write(
-      left.length > 0
-        ? `ro-profile: exiting now; left behind: ${left.join(', ')} (remove with "ro-profile gc")`
-        : 'ro-profile: exiting now',
-    );
-    process.exit(130);
+    if (count > 2) {
+      options.write(`ro-profile: exiting now; remove what is left with: ${gcLine(options.sessionId)}`);
+      exit(130);
+      return;
+    }
+    for (const p of options.localPaths?.() ?? []) rmSync(p, { recursive: true, force: true });
+    const owned = options.leftovers();
+    const timeout = new Promise<undefined>((r) => setTimeout(() => r(undefined), LIST_TIMEOUT_MS).unref());
+    const listed = options.stillThere ? Promise.race([options.stillThere().catch(() => undefined), timeout]) : Promise.resolve(undefined);
+    void listed.then((left) => {
+      if (left !== undefined && left.length === 0) options.write('ro-profile: exiting now; nothing of this run is left');
+      else if (left !== undefined) options.write(`ro-profile: exiting now; left on the engine: ${left.join(', ')}\nro-profile: remove them with: ${gcLine(options.sessionId)}`);
+      else options.write(`ro-profile: exiting now; the engine did not say what is left${owned.length > 0 ? ` (the cleanup still had: ${owned.join(', ')})` : ''}\nro-profile: remove what is left with: ${gcLine(options.sessionId)}`);
+      exit(130);
+    });
   };
   process.on('SIGINT', handler);
   process.on('SIGTERM', handler);
@@ -29,4 +65,20 @@ export function installSignalHandlers(options: {
     process.off('SIGINT', handler);
     process.off('SIGTERM', handler);
   };
+}
+
+/** The handlers of a command that runs containers: its session, its scope, the engine it uses. */
+export function installRunSignals(controller: AbortController, identity: SessionIdentity, scope: () => CleanupScope | undefined): () => void {
+  return installSignalHandlers({
+    controller,
+    sessionId: identity.sessionId,
+    leftovers: () => scope()?.pending() ?? [],
+    localPaths: () => scope()?.localPaths() ?? [],
+    stillThere: async () => (await new DockerEngine().listManaged([`${LABEL_SESSION}=${identity.sessionId}`])).map(describeObject).sort(),
+    write: (l) => process.stderr.write(`${l}\n`),
+  });
+}
+
+export function describeObject(o: ManagedObject): string {
+  return `${o.kind} ${o.kind === 'volume' ? o.name : o.id.slice(0, 12)}`;
 }

@@ -18,6 +18,22 @@ export class CleanupScope implements AsyncDisposable {
     this.entries.push({ label, fn });
   }
 
+  private readonly paths = new Set<string>();
+
+  /**
+   * A local temp dir the run owns (its own disposer removes it): a second Ctrl-C removes it on
+   * the spot, as it needs no engine. Returns the release to call once it is gone.
+   */
+  trackPath(path: string): () => void {
+    this.paths.add(path);
+    return () => void this.paths.delete(path);
+  }
+
+  /** Local temp dirs still there. */
+  localPaths(): string[] {
+    return [...this.paths];
+  }
+
   /** What is still owned, for the "left behind" message of a second Ctrl-C. */
   pending(): string[] {
     return [...this.inFlight, ...this.entries.map((e) => e.label)];

@@ -16,7 +16,7 @@ import type {
   PullProgress,
 } from './engine.js';
 import { apiMessage, demuxBuffer, describeEndpoint, pullError, statusOf, UNREACHABLE_CODES, type DockerApiError } from './docker-api.js';
-import { mapChanges, mapContainer, mapImage, mapManagedContainer, mapManagedVolume, mapPathStat } from './map-docker.js';
+import { mapChanges, mapContainer, mapImage, mapManagedContainer, mapManagedVolume, mapManagedNetwork, mapPathStat } from './map-docker.js';
 
 /** The only dockerode user: each call goes through `call`, which turns failures into RoProfileError. */
 export class DockerEngine implements Engine {
@@ -330,14 +330,26 @@ export class DockerEngine implements Engine {
     });
   }
 
+  async removeNetwork(id: string): Promise<void> {
+    await this.call('network remove', async () => {
+      try {
+        await this.docker.getNetwork(id).remove();
+      } catch (e) {
+        if (statusOf(e) !== 404) throw e;
+      }
+    });
+  }
+
   async listManaged(labelFilter: readonly string[]): Promise<ManagedObject[]> {
     return this.call('list', async () => {
       const filters = { label: [...labelFilter] };
       const containers = await this.docker.listContainers({ all: true, filters });
       const vols = await this.docker.listVolumes({ filters });
+      const networks = await this.docker.listNetworks({ filters });
       return [
         ...containers.map(mapManagedContainer),
         ...(vols.Volumes ?? []).map((v) => mapManagedVolume(v as Docker.VolumeInspectInfo & { CreatedAt?: string })),
+        ...networks.map(mapManagedNetwork),
       ];
     });
   }

@@ -87,7 +87,7 @@ export interface ExecOutcome {
 }
 
 export interface ManagedObject {
-  readonly kind: 'container' | 'volume';
+  readonly kind: 'container' | 'volume' | 'network';
   readonly id: string;
   readonly name: string;
   readonly labels: Readonly<Record<string, string>>;
@@ -134,5 +134,7 @@ export interface Engine {
   createVolume(name: string, labels: Readonly<Record<string, string>>): Promise<void>;
   volumeExists(name: string): Promise<boolean>;
   removeVolume(name: string): Promise<void>;
+  /** Removes a network by id (a verification compose project's); gone already is fine. */
+  removeNetwork(id: string): Promise<void>;
   listManaged(labelFilter: readonly string[]): Promise<ManagedObject[]>;
 }

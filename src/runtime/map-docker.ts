@@ -131,6 +131,16 @@ export function mapManagedVolume(v: Docker.VolumeInspectInfo & { CreatedAt?: str
   };
 }
 
+export function mapManagedNetwork(n: Docker.NetworkInspectInfo): ManagedObject {
+  return {
+    kind: 'network',
+    id: n.Id,
+    name: n.Name,
+    labels: n.Labels ?? {},
+    createdAt: n.Created ? new Date(n.Created) : new Date(0),
+  };
+}
+
 /** Go's os.FileMode bits, as the archive API's X-Docker-Container-Path-Stat header carries them. */
 const GO_MODE_DIR = 2 ** 31;
 const GO_MODE_SYMLINK = 2 ** 27;

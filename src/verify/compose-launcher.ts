@@ -30,6 +30,7 @@ export const composeLauncher: Launcher = {
     const { engine } = ctx;
     const volumes = mounts.filter((m) => m.kind !== 'tmpfs').map((m) => verifyVolumeName(ctx, tag, m.path));
     const project = await openProject(ctx, result, mounts, tag);
+    const release = ctx.scope.trackPath(project.dir);
     let id: string | undefined;
     const dispose = once(async () => {
       const errors: unknown[] = [];
@@ -40,6 +41,7 @@ export const composeLauncher: Launcher = {
       await attempt(() => project.down());
       for (const v of volumes) await attempt(() => engine.removeVolume(v));
       await rm(project.dir, { recursive: true, force: true });
+      release();
       if (errors.length > 0) throw errors[0];
     });
     ctx.scope.add(`compose project ${project.name}`, dispose);

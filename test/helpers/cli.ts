@@ -76,5 +76,6 @@ export async function leftovers(session: string): Promise<string[]> {
   const filters = { label: [`${LABEL_SESSION}=${session}`] };
   const containers = await docker.listContainers({ all: true, filters });
   const volumes = (await docker.listVolumes({ filters })).Volumes ?? [];
-  return [...containers.map((c) => `container ${c.Id.slice(0, 12)}`), ...volumes.map((v) => `volume ${v.Name}`)];
+  const networks = await docker.listNetworks({ filters });
+  return [...containers.map((c) => `container ${c.Id.slice(0, 12)}`), ...volumes.map((v) => `volume ${v.Name}`), ...networks.map((n) => `network ${n.Id.slice(0, 12)}`)];
 }

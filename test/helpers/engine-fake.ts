@@ -185,6 +185,11 @@ export class EngineFake implements Engine {
     notScripted('removeVolume');
   }
 
+  async removeNetwork(id: string): Promise<void> {
+    this.record('removeNetwork', id);
+    notScripted('removeNetwork');
+  }
+
   async listManaged(labelFilter: readonly string[]): Promise<ManagedObject[]> {
     this.record('listManaged', labelFilter);
     return notScripted('listManaged');

@@ -8,7 +8,7 @@ import { currentIdentity } from '../../runtime/labels.js';
 import { readStraceFiles } from '../../strace/read-strace.js';
 import { ANALYSIS_FLAGS, EMIT_FLAGS, absolutePaths, emitOptionsOf } from '../shared-flags.js';
 import { reportError, writeResult } from '../output.js';
-import { installSignalHandlers } from '../signals.js';
+import { installRunSignals } from '../signals.js';
 import { stderrReporter } from '../stderr-reporter.js';
 import { toolVersion } from '../version.js';
 
@@ -36,7 +36,8 @@ export const analyzeStraceCommand: CommandModule<object, Args> = {
   handler: async (argv) => {
     const controller = new AbortController();
     let scope: CleanupScope | undefined;
-    const uninstall = installSignalHandlers({ controller, leftovers: () => scope?.pending() ?? [], write: (l) => process.stderr.write(`${l}\n`) });
+    const identity = currentIdentity();
+    const uninstall = installRunSignals(controller, identity, () => scope);
     const reporter = stderrReporter({ quiet: argv.quiet });
     try {
       if (argv.format === 'all' && argv.out === undefined) {
@@ -61,7 +62,7 @@ export const analyzeStraceCommand: CommandModule<object, Args> = {
         engine: new DockerEngine(),
         reporter,
         signal: controller.signal,
-        identity: currentIdentity(),
+        identity,
         imageRef: argv.image,
         events: trace.events,
         persist: absolutePaths('persist', argv.persist),

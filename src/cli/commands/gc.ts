@@ -1,11 +1,14 @@
 import type { ArgumentsCamelCase, Argv, CommandModule, InferredOptionTypes } from 'yargs';
 import { DockerEngine } from '../../runtime/docker-engine.js';
-import { LABEL_MANAGED } from '../../runtime/labels.js';
+import { RoProfileError } from '../../errors.js';
+import { LABEL_MANAGED, LABEL_SESSION } from '../../runtime/labels.js';
+import { describeObject } from '../signals.js';
 import { ownerAlive } from '../../runtime/owner.js';
 import { parseDuration } from '../durations.js';
 import { reportError } from '../output.js';
 
 const options = {
+  session: { type: 'string', describe: 'Remove everything of this one session (as a second Ctrl-C prints it), whether or not its process still runs' },
   'older-than': { type: 'string', describe: 'Also remove what live runs own, once older than this (e.g. 2h)' },
   'dry-run': { type: 'boolean', default: false, describe: 'List what would be removed, remove nothing' },
   json: { type: 'boolean', default: false, describe: 'Print one JSON object' },
@@ -21,24 +24,27 @@ export const gcCommand: CommandModule<object, GcArgs> = {
   handler: async (argv) => {
     try {
       const olderThanMs = argv.olderThan !== undefined ? parseDuration('older-than', argv.olderThan) : undefined;
+      if (argv.session !== undefined && argv.session.trim() === '') throw new RoProfileError('USAGE', '--session needs the session id a run printed', { hint: 'Copy the whole "ro-profile gc --session ..." line the interrupted run printed.' });
       const engine = new DockerEngine();
-      const all = await engine.listManaged([`${LABEL_MANAGED}=true`]);
+      const all = await engine.listManaged([`${LABEL_MANAGED}=true`, ...(argv.session !== undefined ? [`${LABEL_SESSION}=${argv.session}`] : [])]);
       const now = Date.now();
-      const doomed = all.filter((o) => !ownerAlive(o) || (olderThanMs !== undefined && now - o.createdAt.getTime() > olderThanMs));
-      // Containers first: a volume in use cannot be removed.
-      doomed.sort((a, b) => (a.kind === b.kind ? a.name.localeCompare(b.name) : a.kind === 'container' ? -1 : 1));
+      const doomed = argv.session !== undefined ? all : all.filter((o) => !ownerAlive(o) || (olderThanMs !== undefined && now - o.createdAt.getTime() > olderThanMs));
+      // Containers first: a volume or network in use cannot be removed.
+      const order = { container: 0, volume: 1, network: 2 } as const;
+      doomed.sort((a, b) => (a.kind === b.kind ? a.name.localeCompare(b.name) : order[a.kind] - order[b.kind]));
       for (const o of doomed) {
         if (!argv.dryRun) {
           if (o.kind === 'container') await engine.removeContainer(o.id);
-          else await engine.removeVolume(o.id);
+          else if (o.kind === 'volume') await engine.removeVolume(o.id);
+          else await engine.removeNetwork(o.id);
         }
-        if (!argv.json) process.stderr.write(`ro-profile: ${argv.dryRun ? 'would remove' : 'removed'} ${o.kind} ${o.kind === 'container' ? o.id.slice(0, 12) : o.name}\n`);
+        if (!argv.json) process.stderr.write(`ro-profile: ${argv.dryRun ? 'would remove' : 'removed'} ${describeObject(o)}\n`);
       }
       const kept = all.length - doomed.length;
       if (argv.json) {
         process.stdout.write(`${JSON.stringify({ outcome: 'success', result: { removed: doomed.map((o) => ({ kind: o.kind, id: o.id })), kept, dryRun: argv.dryRun } })}\n`);
       } else {
-        process.stderr.write(`ro-profile: ${doomed.length} ${argv.dryRun ? 'to remove' : 'removed'}, ${kept} kept (owned by live runs)\n`);
+        process.stderr.write(`ro-profile: ${doomed.length} ${argv.dryRun ? 'to remove' : 'removed'}, ${kept} kept${argv.session !== undefined ? '' : ' (owned by live runs)'}\n`);
       }
       process.exitCode = 0;
     } catch (e) {

@@ -11,7 +11,7 @@ import { EXIT } from '../exit-codes.js';
 import { ANALYSIS_FLAGS, EMIT_FLAGS, absolutePaths, emitOptionsOf } from '../shared-flags.js';
 import { reportError, writeResult } from '../output.js';
 import { buildRunSpec } from '../passthrough.js';
-import { installSignalHandlers } from '../signals.js';
+import { installRunSignals } from '../signals.js';
 import { stderrReporter } from '../stderr-reporter.js';
 import { toolVersion } from '../version.js';
 import { DEFAULT_TRACER_BASE } from '../../trace/tracer-image.js';
@@ -74,7 +74,8 @@ async function runProfile(argv: ProfileArgs): Promise<number> {
   const out = { json: argv.json, debug: argv.debug };
   const controller = new AbortController();
   let scope: CleanupScope | undefined;
-  const uninstall = installSignalHandlers({ controller, leftovers: () => scope?.pending() ?? [], write: (l) => process.stderr.write(`${l}\n`) });
+  const identity = currentIdentity();
+  const uninstall = installRunSignals(controller, identity, () => scope);
   try {
     if (argv.format === 'all' && argv.out === undefined) {
       throw new RoProfileError('USAGE', '"--format all" needs "--out DIR"', { hint: 'Add --out DIR, or pick one format.' });
@@ -109,7 +110,7 @@ async function runProfile(argv: ProfileArgs): Promise<number> {
       engine: new DockerEngine(),
       reporter: stderrReporter({ quiet: argv.quiet }),
       signal: controller.signal,
-      identity: currentIdentity(),
+      identity,
       run,
       secrets,
       limits: { memoryBytes: parseBytes('memory', argv.memory), pidsLimit: argv.pidsLimit },

@@ -11,7 +11,7 @@ import { parseBytes, parseDuration } from '../durations.js';
 import { reportError, writeResult } from '../output.js';
 import { buildRunSpec } from '../passthrough.js';
 import { EMIT_FLAGS, emitOptionsOf } from '../shared-flags.js';
-import { installSignalHandlers } from '../signals.js';
+import { installRunSignals } from '../signals.js';
 import { stderrReporter } from '../stderr-reporter.js';
 import { verificationError, verificationExit } from '../verification-exit.js';
 import { VERIFY_FORMATS, launcherFor } from '../../verify/launchers.js';
@@ -44,7 +44,8 @@ export const verifyCommand: CommandModule<object, VerifyArgs> = {
 async function runVerify(argv: VerifyArgs): Promise<number> {
   const controller = new AbortController();
   let scope: CleanupScope | undefined;
-  const uninstall = installSignalHandlers({ controller, leftovers: () => scope?.pending() ?? [], write: (l) => process.stderr.write(`${l}\n`) });
+  const identity = currentIdentity();
+  const uninstall = installRunSignals(controller, identity, () => scope);
   try {
     if (argv.format === 'all' && argv.out === undefined) throw new RoProfileError('USAGE', '"--format all" needs "--out DIR"', { hint: 'Add --out DIR, or pick one format.' });
     let text: string;
@@ -68,7 +69,7 @@ async function runVerify(argv: VerifyArgs): Promise<number> {
       engine: new DockerEngine(),
       reporter: stderrReporter({ quiet: argv.quiet }),
       signal: controller.signal,
-      identity: currentIdentity(),
+      identity,
       result: saved,
       secrets,
       limits: { memoryBytes: parseBytes('memory', argv.memory), pidsLimit: argv.pidsLimit },
