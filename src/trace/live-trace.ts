@@ -4,6 +4,7 @@ import type { CleanupScope } from '../pipeline/cleanup-scope.js';
 import type { Reporter } from '../pipeline/reporter.js';
 import type { ContainerCreateSpec, Engine, EngineInfo, ExecOutcome } from '../runtime/engine.js';
 import { GATE_TIMEOUT_EXIT, effectiveArgv, gateArchive, gatedMain, gatedStep } from './gate.js';
+import { hostBusybox } from './host-binaries.js';
 import { HostTracer, hostAttachBlocker } from './host-tracer.js';
 import { SidecarTracer } from './sidecar-tracer.js';
 import { prepareTracerImage, type TracerImage } from './tracer-image.js';
@@ -35,6 +36,16 @@ export async function prepareTracing(o: {
       throw new RoProfileError('USAGE', `--tracer-method host cannot trace here: ${why}`, {
         hint: `Use --tracer-method sidecar (the default: strace in a container beside the app, works with any engine). ${ANALYZE_STRACE_HINT}`,
       });
+    }
+    // strace runs here: the gate's static busybox is all it needs, from this host, no image.
+    if (o.tracer.image === undefined) {
+      const bb = await hostBusybox();
+      if ('missing' in bb) {
+        throw new RoProfileError('USAGE', `--tracer-method host needs a static busybox for the gate that holds the app until strace attaches, and there is ${bb.missing}`, {
+          hint: 'Install busybox-static on this host, or name an image that holds a static /bin/busybox with --tracer-image.',
+        });
+      }
+      return { ref: `host (${bb.path})`, id: '', busybox: bb.body };
     }
   }
   return prepareTracerImage({

@@ -7,6 +7,7 @@ import type { Reporter } from '../pipeline/reporter.js';
 import { resolveImage } from '../pipeline/resolve.js';
 import type { Engine } from '../runtime/engine.js';
 import { isStaticElf } from './gate.js';
+import { HOST_BASE, hostBinaries, hostTracerContext, type HostBinaries } from './host-binaries.js';
 import { tarOf } from './tar.js';
 
 /** The base the tool builds its tracer image from when the user names none. */
@@ -56,24 +57,70 @@ export async function prepareTracerImage(o: {
 }): Promise<TracerImage> {
   const { engine, reporter, signal } = o;
   let ref = o.image;
+  if (ref === undefined && o.base === HOST_BASE) ref = await assembleFromHost(o);
   if (ref === undefined) {
-    const base = await resolveImage(engine, o.base, reporter, signal).catch((e: unknown) => {
-      throw new RoProfileError('IMAGE_NOT_FOUND', `The tracer image is built from "${o.base}", which is not available: ${messageOf(e)}`, {
-        hint: 'Name a base the engine can pull with --tracer-base (Debian or Ubuntu), or an image holding strace and busybox-static with --tracer-image. Without tracing, capture a trace yourself and run "ro-profile analyze-strace".',
+    let baseId: string | undefined;
+    try {
+      baseId = (await resolveImage(engine, o.base, reporter, signal)).id;
+    } catch (e) {
+      if (signal.aborted) throw e;
+      // No registry (or no such base): this host's own strace and busybox need none.
+      const host = await hostBinaries();
+      if ('missing' in host) {
+        throw new RoProfileError('IMAGE_NOT_FOUND', `The tracer image is built from "${o.base}", which is not available: ${messageOf(e)}; nor can it be assembled from this host's binaries: ${host.missing}`, {
+          hint: 'Without a registry: install strace and busybox-static on this host (then --tracer-base host assembles the image from them), or name an image on the engine that holds strace and a static /bin/busybox with --tracer-image, or use --tracer-method host where the engine shares this kernel. With one: name a base the engine can pull with --tracer-base (Debian or Ubuntu).',
+          cause: e,
+        });
+      }
+      reporter.info(`"${o.base}" is not available (${messageOf(e).split('\n')[0]}); assembling the tracer image from this host's strace and busybox instead`);
+      ref = await assembleFromHost(o, host);
+    }
+    if (baseId !== undefined) ref = await buildFromBase(o, baseId);
+  }
+  return checkTracerImage(o, ref!);
+}
+
+/** The image of `tracerDockerfile(base)`, built once per base id. */
+async function buildFromBase(o: { readonly engine: Engine; readonly reporter: Reporter; readonly signal: AbortSignal; readonly base: string }, baseId: string): Promise<string> {
+  const { engine, reporter, signal } = o;
+  const ref = tracerTag(o.base, baseId);
+  if (!(await engine.inspectImage(ref))) {
+    reporter.info(`building the tracer image ${ref} from ${o.base} (strace, busybox-static); done once`);
+    await engine.buildImage(await tarOf([{ name: 'Dockerfile', type: 'file', mode: 0o644, body: tracerDockerfile(o.base) }]), ref, { [BUILD_LABEL]: 'true' }, () => undefined, signal).catch((e: unknown) => {
+      throw new RoProfileError('CONTAINER_FAILED', `Could not build the tracer image from "${o.base}": ${messageOf(e)}`, {
+        hint: 'The build installs strace and busybox-static with apt-get; give a Debian-based --tracer-base whose package mirror the engine reaches, or an image that has both with --tracer-image; without a registry, --tracer-base host assembles it from this host\'s strace and busybox-static.',
         cause: e,
       });
     });
-    ref = tracerTag(o.base, base.id);
-    if (!(await engine.inspectImage(ref))) {
-      reporter.info(`building the tracer image ${ref} from ${o.base} (strace, busybox-static); done once`);
-      await engine.buildImage(await tarOf([{ name: 'Dockerfile', type: 'file', mode: 0o644, body: tracerDockerfile(o.base) }]), ref, { [BUILD_LABEL]: 'true' }, () => undefined, signal).catch((e: unknown) => {
-        throw new RoProfileError('CONTAINER_FAILED', `Could not build the tracer image from "${o.base}": ${messageOf(e)}`, {
-          hint: 'The build installs strace and busybox-static with apt-get; give a Debian-based --tracer-base whose package mirror the engine reaches, or an image that has both with --tracer-image.',
-          cause: e,
-        });
-      });
-    }
   }
+  return ref;
+}
+
+/** `--tracer-base host`, or the fallback without a registry: FROM scratch plus this host's binaries. */
+async function assembleFromHost(o: { readonly engine: Engine; readonly reporter: Reporter; readonly signal: AbortSignal }, found?: HostBinaries): Promise<string> {
+  const host = found ?? (await hostBinaries());
+  if ('missing' in host) {
+    throw new RoProfileError('USAGE', `--tracer-base host assembles the tracer image from this host's binaries, but there is ${host.missing}`, {
+      hint: 'Install strace and busybox-static here, or name an image that holds both with --tracer-image.',
+    });
+  }
+  const { context, digest } = await hostTracerContext(host);
+  const ref = `ro-profile-tracer:host-${digest}`;
+  if (!(await o.engine.inspectImage(ref))) {
+    o.reporter.info(`assembling the tracer image ${ref} from this host's ${host.strace} (${host.libs.length} libraries) and ${host.busyboxPath}; no registry needed, done once`);
+    await o.engine.buildImage(await tarOf(context), ref, { [BUILD_LABEL]: 'true' }, () => undefined, o.signal).catch((e: unknown) => {
+      throw new RoProfileError('CONTAINER_FAILED', `Could not assemble the tracer image from this host's binaries: ${messageOf(e)}`, {
+        hint: 'Name an image that holds strace and a static /bin/busybox with --tracer-image.',
+        cause: e,
+      });
+    });
+  }
+  return ref;
+}
+
+/** The image must hold strace and a static busybox (the gate); a clear error says what is missing. */
+async function checkTracerImage(o: { readonly engine: Engine; readonly reporter: Reporter; readonly signal: AbortSignal; readonly labels: Readonly<Record<string, string>>; readonly scope: CleanupScope }, ref: string): Promise<TracerImage> {
+  const { engine, reporter, signal } = o;
   const image = await resolveImage(engine, ref, reporter, signal);
   const view = await openImageView(engine, image.id, o.labels, o.scope);
   const bb = await engine

@@ -167,6 +167,34 @@ describe.skipIf(!dockerAvailable())('--tracer strace', () => {
     expect((await docker.getContainer(c.id).inspect()).State.Running, await c.logs()).toBe(true);
   });
 
+  describe('with no registry', () => {
+    // This machine reaches no image registry (and the tests must not depend on one that is):
+    // the tracer comes from what the host has.
+    it('--tracer-base host assembles the sidecar image from this host\'s strace and busybox, and traces', async () => {
+      const r = await profile('trace-host-base', [TRACE_APP, '--tracer', 'strace', '--tracer-base', 'host', '--exec', OPEN_UNCHANGED, '--no-verify']);
+      expect(r.exercise.trace).toMatchObject({ method: 'sidecar', image: expect.stringMatching(/^ro-profile-tracer:host-[0-9a-f]{12}$/) });
+      expect(keysOf(r)).toContain('strace add /var/cache/trace-app/warmup.tmp');
+      const img = await docker.getImage(r.exercise.trace!.image).inspect();
+      expect(img.Config.Labels?.['io.ro-profile.tracer']).toBe('true');
+    });
+
+    it('a base the engine cannot pull falls back to the host\'s binaries, and says so', async () => {
+      const session = testSession('trace-unpullable-base');
+      const r = await runCli([TRACE_APP, '--tracer', 'strace', '--tracer-base', 'ro-profile-test/never-published-base:1', '--no-verify', '--format', 'json'], { session });
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stderr).toContain('"ro-profile-test/never-published-base:1" is not available');
+      expect(r.stderr).toContain("assembling the tracer image from this host's strace and busybox instead");
+      expect((JSON.parse(r.stdout) as Result).exercise.trace?.image).toMatch(/^ro-profile-tracer:host-/);
+      expect(await leftovers(session)).toEqual([]);
+    });
+
+    it('--tracer-method host needs no tracer image at all: the gate is the host\'s static busybox', async () => {
+      const r = await profile('trace-host-method', [TRACE_APP, '--tracer', 'strace', '--tracer-method', 'host', '--tracer-base', 'ro-profile-test/never-published-base:1', '--no-verify']);
+      expect(r.exercise.trace).toMatchObject({ method: 'host', image: expect.stringMatching(/^host \(\/.*busybox\)$/) });
+      expect(keysOf(r)).toContain('strace add /var/cache/trace-app/warmup.tmp');
+    });
+  });
+
   describe('when tracing cannot work', () => {
     let proxy: Server;
     let proxyPort = 0;
