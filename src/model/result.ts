@@ -74,6 +74,8 @@ export interface VerifyRound {
   readonly differences: readonly Difference[];
   /** Mounts the repair added or changed after this round, from the paths the differences named. */
   readonly repaired?: readonly string[];
+  /** A line named these as alternatives; this round tried one of them (`repaired`) alone. */
+  readonly candidates?: readonly string[];
 }
 
 export interface VerificationRecord {

@@ -8,6 +8,7 @@ import { traceFacts } from '../pipeline/analyze-trace.js';
 import { openImageView } from '../pipeline/image-view.js';
 import { userMountTargets } from '../pipeline/launch-spec.js';
 import type { Reporter } from '../pipeline/reporter.js';
+import { alternativesOf, candidateEvent, stillFailsWith, type Alternatives } from './alternatives.js';
 import { compareRuns, comparisonNotes } from './compare.js';
 import { pathsFromLogLine } from './log-paths.js';
 import { logFilesOf } from './evidence.js';
@@ -57,10 +58,21 @@ export async function verifyResult(result: Result, o: VerifyOptions): Promise<Ve
       rounds.push(round_('verify', current.plan.mounts, diffs));
       break;
     }
+    // A line naming several alternatives: try them one at a time before mounting them all.
+    const alt = alternativesOf(diffs, o.ctx.secrets.get('TMPDIR'));
+    const tries: VerifyRound[] = [];
+    const picked = alt && round < o.maxRounds ? await tryAlternatives(current, alt, diffs, o, (view ??= await openImageView(o.ctx.engine, current.image.id, o.viewLabels, o.ctx.scope)), tries) : undefined;
+    if (picked && alt) {
+      rounds.push(round_('verify', current.plan.mounts, diffs), ...tries);
+      o.reporter.info(`repairing: ${picked.dir} (of ${alt.candidates.join(', ')}, the first that works)`);
+      current = picked.result;
+      if (tries.at(-1)?.result === 'pass') break;
+      continue;
+    }
     const repairs = repairEvents(diffs, current.events, current.plan.mounts);
     const next = repairs.length > 0 && round < o.maxRounds ? await replan(current, repairs, o, (view ??= await openImageView(o.ctx.engine, current.image.id, o.viewLabels, o.ctx.scope))) : undefined;
     const repaired = next ? changedMounts(current.plan.mounts, next.plan.mounts) : [];
-    rounds.push({ ...round_('verify', current.plan.mounts, diffs), ...(repaired.length > 0 ? { repaired } : {}) });
+    rounds.push({ ...round_('verify', current.plan.mounts, diffs), ...(repaired.length > 0 ? { repaired } : {}) }, ...tries);
     if (!next || repaired.length === 0) return { result: record(current, o, rounds, 'fail'), passed: false };
     o.reporter.info(`repairing: ${repaired.join(', ')}`);
     current = next;
@@ -197,6 +209,29 @@ export function repairEvents(diffs: readonly Difference[], known: readonly Write
     }
   }
   return out;
+}
+
+/**
+ * One candidate of a line that names several at a time, in order: the first whose run no longer
+ * fails that way is the repair (one mount, the smallest set), each try recorded as a round.
+ * Candidates the image does not have as directories, or that would be writes into a system tree,
+ * are not tried. Undefined when none works alone.
+ */
+async function tryAlternatives(r: Result, alt: Alternatives, diffs: readonly Difference[], o: VerifyOptions, view: string, rounds: VerifyRound[]): Promise<{ result: Result; dir: string } | undefined> {
+  const others = repairEvents(diffs, r.events, r.plan.mounts).filter((e) => !alt.candidates.includes(e.realPath));
+  for (const dir of alt.candidates) {
+    const st = await o.ctx.engine.statPath(view, dir);
+    if (st?.type !== 'dir') continue;
+    const next = await replan(r, [candidateEvent(dir), ...others], o, view);
+    if (next.findings.some((f) => f.kind === 'system-write' && f.severity === 'error')) continue;
+    const repaired = changedMounts(r.plan.mounts, next.plan.mounts);
+    if (repaired.length === 0) continue;
+    const tried = await tryPlan(o, next.plan.mounts, next, false, `alt${rounds.length}`);
+    o.reporter.info(`trying ${dir} of ${alt.candidates.join(', ')}: ${stillFailsWith(tried, alt) ? 'fails the same way' : 'works'}`);
+    rounds.push({ ...round_('verify', next.plan.mounts, tried), repaired, candidates: [...alt.candidates] });
+    if (!stillFailsWith(tried, alt)) return { result: next, dir };
+  }
+  return undefined;
 }
 
 /** The result re-analysed with the events verification found. */

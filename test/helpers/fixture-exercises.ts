@@ -94,6 +94,12 @@ export const FIXTURE_CASES: readonly FixtureCase[] = [
   fixture('shutdown-writer', [], http(8080)),
   fixture('stale-lock', [], http(8080)),
   fixture('clock-page', [], http(8080, 'Bad Gateway')),
+  fixture('tempdir-search', [], async (c) => {
+    // It found a temp dir it can use, and still runs (it checks it twice a second).
+    await new Promise((r) => setTimeout(r, 1000));
+    await execOk(c, ['sh', '-c', 'kill -0 1']);
+    expect(await c.logs()).toContain('temp files go to /tmp');
+  }),
   fixture('nginx', [], http(80)),
   fixture('redis', ['--exec', 'redis-cli SET k v', '--exec', 'redis-cli SAVE'], async (c) => {
     await eventually(async () => (await c.exec(['redis-cli', 'PING'])).output.includes('PONG'));

@@ -111,6 +111,23 @@ describe.skipIf(!dockerAvailable())('verification', () => {
     expect(report).toContain('Not compared: port 8080');
   });
 
+  it.each([
+    ['no TMPDIR', [], '/tmp'],
+    ['TMPDIR=/var/tmp', ['-e', 'TMPDIR=/var/tmp'], '/var/tmp'],
+  ])('a failure naming every temp dir it tried converges on one of them (%s): each tried alone, the first that works kept', async (_name, env, dir) => {
+    const r = await profile('tempdir-search', [image('tempdir-search'), ...env]);
+    expect(verification(r).result, JSON.stringify(rounds(r), null, 1)).toBe('pass');
+    expect(mountPaths(r)).toEqual([dir]);
+    const tried = rounds(r).find((x) => x.candidates !== undefined);
+    expect(tried?.candidates?.[0]).toBe(dir);
+    expect(tried?.candidates).toEqual(expect.arrayContaining(['/tmp', '/var/tmp', '/usr/tmp', '/app']));
+    expect(tried).toMatchObject({ repaired: [dir], result: 'pass' });
+    const c = await start(r);
+    await new Promise((res) => setTimeout(res, 1500));
+    expect((await docker.getContainer(c.id).inspect()).State.Running, await c.logs()).toBe(true);
+    expect(await c.logs()).toContain(`temp files go to ${dir}`);
+  });
+
   it('a write only at shutdown is required, shown by what the app logs when it stops', async () => {
     const r = await profile('shutdown-writer', [image('shutdown-writer')]);
     expect(verification(r).result).toBe('pass');
