@@ -9,8 +9,6 @@ export const HOST_BASE = 'host';
 
 const STRACE_ON_HOST = ['/usr/bin/strace', '/bin/strace', '/usr/local/bin/strace'];
 const BUSYBOX_ON_HOST = ['/bin/busybox', '/usr/bin/busybox', '/usr/local/bin/busybox'];
-/** What the sidecar's finder script runs, as busybox applets. */
-const APPLETS = ['sh', 'tr', 'grep', 'readlink', 'sleep', 'cat'];
 
 export interface HostBinaries {
   readonly strace: string;
@@ -73,7 +71,8 @@ export async function hostTracerContext(b: HostBinaries): Promise<{ context: Tar
   const dockerfile = [
     'FROM scratch',
     'COPY rootfs/ /',
-    `RUN ["/bin/busybox", "sh", "-c", "for a in ${APPLETS.join(' ')}; do /bin/busybox ln -s busybox /bin/$a; done"]`,
+    // Every applet (sh, tr, grep, readlink, sleep for the sidecar's finder; the rest for users who build on it).
+    'RUN ["/bin/busybox", "--install", "-s", "/bin"]',
     'ENV PATH=/usr/bin:/bin',
     '',
   ].join('\n');

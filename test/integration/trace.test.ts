@@ -274,7 +274,8 @@ describe.skipIf(!dockerAvailable())('--tracer strace', () => {
 /** The tracer image the tool built from the fixture base (the tests above built it). */
 async function profileTracerRef(): Promise<string | undefined> {
   const images = await docker.listImages({ filters: { label: ['io.ro-profile.tracer=true'] } });
-  return images.flatMap((i) => i.RepoTags ?? []).find((t) => t.startsWith('ro-profile-tracer:'));
+  // The one built from a base (with apt's strace), not the one assembled from this host's binaries.
+  return images.flatMap((i) => i.RepoTags ?? []).find((t) => t.startsWith('ro-profile-tracer:') && !t.startsWith('ro-profile-tracer:host-'));
 }
 
 function build(tag: string, lines: string[]): void {
