@@ -79,7 +79,7 @@ function verificationSection(r: Result): string[] {
     v.rounds.forEach((round, i) => {
       const config = round.kind === 'leave-one-out' ? `without \`${cell(round.without ?? '')}\`` : round.mounts.length === 0 ? 'no mounts' : round.mounts.map((m) => `\`${cell(m)}\``).join(', ');
       const what = round.differences.length === 0 ? '—' : round.differences.map((d) => cell(oneLine(d.message)) + (d.paths && d.paths.length > 0 ? ` (${d.paths.map((p) => `\`${cell(p)}\``).join(', ')})` : '')).join('; ');
-      const repaired = round.repaired && round.repaired.length > 0 ? `; repaired: ${round.repaired.map((p) => `\`${cell(p)}\``).join(', ')}` : '';
+      const repaired = round.repaired && round.repaired.length > 0 ? `; ${round.candidates ? 'tried alone' : 'repaired'}: ${round.repaired.map((p) => `\`${cell(p)}\``).join(', ')}${round.candidates ? ` (one of ${round.candidates.map((p) => `\`${cell(p)}\``).join(', ')})` : ''}` : '';
       out.push(`| ${i + 1} | ${round.kind}${round.kind === 'final' ? ' (with a restart)' : ''} | ${config} | ${round.result} | ${what}${repaired} |`);
     });
     out.push('');

@@ -220,8 +220,9 @@ export function repairEvents(diffs: readonly Difference[], known: readonly Write
 async function tryAlternatives(r: Result, alt: Alternatives, diffs: readonly Difference[], o: VerifyOptions, view: string, rounds: VerifyRound[]): Promise<{ result: Result; dir: string } | undefined> {
   const others = repairEvents(diffs, r.events, r.plan.mounts).filter((e) => !alt.candidates.includes(e.realPath));
   for (const dir of alt.candidates) {
+    // A link (/var/tmp -> /tmp) is tried too: the analysis resolves it to the directory it names.
     const st = await o.ctx.engine.statPath(view, dir);
-    if (st?.type !== 'dir') continue;
+    if (st?.type !== 'dir' && st?.type !== 'symlink') continue;
     const next = await replan(r, [candidateEvent(dir), ...others], o, view);
     if (next.findings.some((f) => f.kind === 'system-write' && f.severity === 'error')) continue;
     const repaired = changedMounts(r.plan.mounts, next.plan.mounts);
