@@ -7,7 +7,8 @@ import type { TarEntry } from './tar.js';
 /** `--tracer-base host`: the tracer image assembled from this machine's own binaries. */
 export const HOST_BASE = 'host';
 
-const STRACE_ON_HOST = ['/usr/bin/strace', '/bin/strace', '/usr/local/bin/strace'];
+/** Where strace lives, on a host and in an image alike. */
+export const STRACE_PATHS = ['/usr/bin/strace', '/bin/strace', '/usr/local/bin/strace'];
 const BUSYBOX_ON_HOST = ['/bin/busybox', '/usr/bin/busybox', '/usr/local/bin/busybox'];
 
 export interface HostBinaries {
@@ -35,8 +36,8 @@ export async function hostBusybox(): Promise<{ path: string; body: Buffer } | { 
 
 /** strace, its libraries and a static busybox from this host, or what is missing. */
 export async function hostBinaries(): Promise<HostBinaries | { missing: string }> {
-  const strace = await firstFile(STRACE_ON_HOST);
-  if (!strace) return { missing: `no strace on this host (looked in ${STRACE_ON_HOST.join(', ')}; Debian: apt-get install strace)` };
+  const strace = await firstFile(STRACE_PATHS);
+  if (!strace) return { missing: `no strace on this host (looked in ${STRACE_PATHS.join(', ')}; Debian: apt-get install strace)` };
   const bb = await hostBusybox();
   if ('missing' in bb) return bb;
   const ldd = await execa('ldd', [strace], { reject: false });

@@ -7,14 +7,13 @@ import type { Reporter } from '../pipeline/reporter.js';
 import { resolveImage } from '../pipeline/resolve.js';
 import type { Engine } from '../runtime/engine.js';
 import { isStaticElf } from './gate.js';
-import { HOST_BASE, hostBinaries, hostTracerContext, type HostBinaries } from './host-binaries.js';
+import { HOST_BASE, STRACE_PATHS, hostBinaries, hostTracerContext, type HostBinaries } from './host-binaries.js';
 import { tarOf } from './tar.js';
 
 /** The base the tool builds its tracer image from when the user names none. */
 export const DEFAULT_TRACER_BASE = 'debian:bookworm-slim';
 const BUILD_LABEL = 'io.ro-profile.tracer';
 const BUSYBOX = '/bin/busybox';
-const STRACE_PATHS = ['/usr/bin/strace', '/bin/strace', '/usr/local/bin/strace'];
 
 export interface TracerImage {
   /** The reference used (the user's --tracer-image, or the tag the tool built). */

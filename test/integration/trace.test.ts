@@ -279,5 +279,5 @@ async function profileTracerRef(): Promise<string | undefined> {
 }
 
 function build(tag: string, lines: string[]): void {
-  execFileSync('docker', ['build', '-q', '-t', tag, '-'], { input: `${lines.join('\n')}\n`, env: { ...process.env, DOCKER_BUILDKIT: '0' }, stdio: ['pipe', 'ignore', 'inherit'] });
+  execFileSync('docker', ['build', '-q', '--force-rm', '-t', tag, '-'], { input: `${lines.join('\n')}\n`, env: { ...process.env, DOCKER_BUILDKIT: '0' }, stdio: ['pipe', 'ignore', 'inherit'] });
 }
