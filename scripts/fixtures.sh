@@ -1,7 +1,7 @@
 # Sourced by make-results.sh and make-examples.sh: the fixture images (test/fixtures/images)
 # and the flags each one's exercise needs while it is profiled. The same list, with the checks
 # that prove a hardened container works, is test/helpers/fixture-exercises.ts.
-FIXTURES=(busybox-app busybox-health busybox-volume trace-app no-shell nginx redis postgres apache2 config-edit nonroot-dirs sqlite-app open-log edit-optional silent-default shutdown-writer stale-lock job-writer clock-page temp-churn tempdir-search)
+FIXTURES=(busybox-app busybox-health busybox-volume trace-app no-shell nginx redis postgres apache2 config-edit nonroot-dirs sqlite-app open-log edit-optional silent-default shutdown-writer stale-lock job-writer clock-page temp-churn tempdir-search write-check)
 
 # Sets ARGS to the profiling flags of fixture $1.
 fixture_args() {
@@ -12,7 +12,7 @@ fixture_args() {
     # Writes only a live trace sees (transient, executed, opened-unchanged); the tracer image is
     # built from the fixture base, which needs no registry.
     trace-app) ARGS=(--tracer strace --tracer-base ro-profile-fixture/base:latest --exec ': >> /var/lib/trace-app/state') ;;
-    no-shell | temp-churn) ARGS=(--tracer strace --tracer-base ro-profile-fixture/base:latest) ;;
+    no-shell | temp-churn | write-check) ARGS=(--tracer strace --tracer-base ro-profile-fixture/base:latest) ;;
     busybox-app | busybox-health | busybox-volume | nginx | apache2 | config-edit | nonroot-dirs | sqlite-app) ;;
     # What verification catches and repairs (test/fixtures/images/VERIFY-FIXTURES.md).
     open-log | edit-optional | silent-default | shutdown-writer | stale-lock | job-writer | clock-page | tempdir-search) ;;

@@ -193,7 +193,11 @@ function reasonsFor(c: Chosen, events: readonly WriteEvent[], observed: number, 
   }
   const ops = [...counts.entries()].sort(([a], [b]) => compareStrings(a, b)).map(([op, n]) => `${op} ${n}`);
   // A mount that only keeps a shipped directory visible for a deeper one has no writes of its own.
-  const out = events.length > 0 ? [`the app wrote here (${ops.join(', ')}; ${observed} bytes observed)`] : [];
+  const refused = events.filter((e) => e.errno !== undefined);
+  const wrote = events.length > refused.length;
+  const out = wrote ? [`the app wrote here (${ops.join(', ')}; ${observed} bytes observed)`] : [];
+  // A refused write is the hardened run's: the app needs to write here though the writable run did not get to.
+  if (refused.length > 0) out.push(`the app was refused a write here under a read-only root (${smallest(new Set(refused.map((e) => `${e.errno} ${e.realPath}`)), 5).join(', ')})`);
   if (!inImage) out.push(`the app created ${c.path}; the runtime creates the mount point, and the parent's shipped entries stay visible`);
   if (c.widenedFrom) out.push(`widened from ${c.widenedFrom.join(', ')}: ${c.path} ships nothing a mount could hide`);
   if (c.nestedIn) out.push(`${c.path} ships in the image inside the mount on ${c.nestedIn}, which would hide it; this mount keeps it`);

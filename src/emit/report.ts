@@ -80,7 +80,8 @@ function verificationSection(r: Result): string[] {
       const config = round.kind === 'leave-one-out' ? `without \`${cell(round.without ?? '')}\`` : round.mounts.length === 0 ? 'no mounts' : round.mounts.map((m) => `\`${cell(m)}\``).join(', ');
       const what = round.differences.length === 0 ? '—' : round.differences.map((d) => cell(oneLine(d.message)) + (d.paths && d.paths.length > 0 ? ` (${d.paths.map((p) => `\`${cell(p)}\``).join(', ')})` : '')).join('; ');
       const repaired = round.repaired && round.repaired.length > 0 ? `; ${round.candidates ? 'tried alone' : 'repaired'}: ${round.repaired.map((p) => `\`${cell(p)}\``).join(', ')}${round.candidates ? ` (one of ${round.candidates.map((p) => `\`${cell(p)}\``).join(', ')})` : ''}` : '';
-      out.push(`| ${i + 1} | ${round.kind}${round.kind === 'final' ? ' (with a restart)' : ''} | ${config} | ${round.result} | ${what}${repaired} |`);
+      const refused = round.refused && round.refused.length > 0 ? `; refused (traced): ${round.refused.map((p) => `\`${cell(p)}\``).join(', ')}` : '';
+      out.push(`| ${i + 1} | ${round.kind}${round.kind === 'final' ? ' (with a restart)' : ''} | ${config} | ${round.result} | ${what}${refused}${repaired} |`);
     });
     out.push('');
     for (const n of v.notes ?? []) out.push(`- Not compared: ${oneLine(n)}`);

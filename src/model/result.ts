@@ -76,6 +76,8 @@ export interface VerifyRound {
   readonly repaired?: readonly string[];
   /** A line named these as alternatives; this round tried one of them (`repaired`) alone. */
   readonly candidates?: readonly string[];
+  /** A traced run: the writes the kernel refused it ("EROFS /srv/uploads"), which the repair read too. */
+  readonly refused?: readonly string[];
 }
 
 export interface VerificationRecord {

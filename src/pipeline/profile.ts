@@ -189,7 +189,10 @@ async function profileUnredacted(o: ProfileOptions, redact: (t: string) => strin
     fileLogLines: await readStoppedLogFiles(engine, id, result),
     bodyStability,
   };
-  const ctx: RunContext = { engine, engineInfo, image, run, secrets: o.secrets, limits: o.limits, cwd: o.cwd, labels: createLabels(o.identity, 'verify'), stopTimeoutSec: o.stopTimeoutSec, signal, scope };
+  const ctx: RunContext = { engine, engineInfo, image, run, secrets: o.secrets, limits: o.limits, cwd: o.cwd, labels: createLabels(o.identity, 'verify'), stopTimeoutSec: o.stopTimeoutSec, signal, scope,
+    // Traced like the writable run: what a hardened run is refused names its path exactly.
+    ...(tracerImage && o.tracer ? { tracing: { method: o.tracer.method, tracer: tracerImage, labels: createLabels(o.identity, 'tracer') } } : {}),
+  };
   const launcher = o.verify.launcher;
   const verified = await verifyResult(result, { ctx, reporter, baseline, maxRounds: o.verify.maxRounds, leaveOneOutBudget: o.verify.leaveOneOutBudget, viewLabels: createLabels(o.identity, 'verify'), launcher, runtimeVersion });
   clock('verify', verified.passed ? 'the config runs as the writable run did' : 'the config does NOT run as the writable run did');

@@ -1,5 +1,5 @@
 import type { EntryType } from '../model/write-event.js';
-import { emitWrite, fdTarget, parseId, parseMode, pathTarget, succeeded, type SyscallContext, type SyscallHandler, type Target } from './syscall-context.js';
+import { emitWrite, event, fdTarget, parseId, parseMode, pathTarget, succeeded, type SyscallContext, type SyscallHandler, type Target } from './syscall-context.js';
 
 /** Generic Linux open(2) flag bits (x86, arm, arm64, riscv), for `-X raw` output. */
 const O_WRITE_BITS = 0o1 | 0o2 | 0o100 | 0o1000 | 0o2000;
@@ -61,6 +61,25 @@ function bindUnix(ctx: SyscallContext): void {
   if (quoted !== undefined) emitWrite(ctx, pathTarget(ctx, undefined, quoted), 'add', { type: 'other' });
 }
 
+/** `W_OK`, `R_OK|W_OK`, `2`, `06`: whether an access(2) mode asks about writing. */
+export function asksWrite(mode: string | undefined): boolean {
+  if (mode === undefined) return false;
+  if (/\bW_OK\b/.test(mode)) return true;
+  const n = mode.startsWith('0x') ? parseInt(mode.slice(2), 16) : mode.startsWith('0') && mode.length > 1 ? parseInt(mode, 8) : parseInt(mode, 10);
+  return !Number.isNaN(n) && (n & 2) !== 0;
+}
+
+/**
+ * access(W_OK) answered "read-only filesystem": the app asked whether it may write here (a data
+ * or upload directory it checks at start) and will not try. Seen as a refused change to the path
+ * itself (for a directory: a write inside it, as the analysis reads a modified directory). Only
+ * EROFS: an EACCES answer is the same with a writable root, so it says nothing about the mounts.
+ */
+function accessCheck(ctx: SyscallContext, target: Target | undefined, mode: string | undefined): void {
+  if (target === undefined || ctx.result.errno !== 'EROFS' || !asksWrite(mode)) return;
+  ctx.emit(event(target, 'modify', {}, 'EROFS'));
+}
+
 const FILE = { type: 'file' } as const;
 const DIR = { type: 'dir' } as const;
 
@@ -115,4 +134,7 @@ export const FS_HANDLERS: ReadonlyMap<string, SyscallHandler> = new Map<string, 
   ['utimensat', (c) => emitWrite(c, pathTarget(c, c.args[0], c.args[1]), 'modify')],
   ['futimesat', (c) => emitWrite(c, pathTarget(c, c.args[0], c.args[1]), 'modify')],
   ['bind', bindUnix],
+  ['access', (c) => accessCheck(c, pathTarget(c, undefined, c.args[0]), c.args[1])],
+  ['faccessat', (c) => accessCheck(c, pathTarget(c, c.args[0], c.args[1]), c.args[2])],
+  ['faccessat2', (c) => accessCheck(c, pathTarget(c, c.args[0], c.args[1]), c.args[2])],
 ]);

@@ -18,16 +18,22 @@ export const MAIN_GATE_NAME = 'ro-profile-gate';
  * `/proc/self/status` read by the shell itself (a redirection, no child): TracerPid turns
  * non-zero once a tracer in the same pid namespace (the sidecar) has seized this process. A
  * tracer outside it (on the host) shows as 0, so it releases the gate with a file named after
- * the gate's $0 instead, put in through the archive API. The command is looked up in PATH here, and
- * exec'd by path: busybox's shell would otherwise run its own applet for names like `sh`.
+ * the gate's $0 and its process start time (field 22 of /proc/PID/stat, the same seen from the
+ * host), put in through the archive API: a restarted container's gate waits for a file of its
+ * own, and nothing has to be removed (the app's user may not remove a root-owned file). The
+ * command is looked up in PATH here, and exec'd by path: busybox's shell would otherwise run
+ * its own applet for names like `sh`.
  */
 const SCRIPT = `b=${GATE_BUSYBOX}
+st() { eval "st=\\\${20}"; }
+read -r l </proc/self/stat
+st \${l##*) }
 n=0
 while :; do
   t=0
   while read -r k v; do if [ "$k" = TracerPid: ]; then t=$v; break; fi; done </proc/self/status
   [ "$t" != 0 ] && break
-  [ -e "${GATE_DIR}/go.$0" ] && break
+  [ -e "${GATE_DIR}/go.$0.$st" ] && break
   n=$((n+1))
   if [ "$n" -ge ${GATE_WAIT_SECONDS * 50} ]; then echo "ro-profile gate: no tracer attached within ${GATE_WAIT_SECONDS} s" >&2; exit ${GATE_TIMEOUT_EXIT}; fi
   "$b" usleep 20000
@@ -68,9 +74,21 @@ export function effectiveArgv(image: { entrypoint: readonly string[]; cmd: reado
   return [...entrypoint, ...cmd];
 }
 
-/** Releases the gate named `name` (its $0): for a tracer the gate cannot see. */
-export async function releaseGate(engine: Engine, id: string, name: string): Promise<void> {
-  await engine.putArchive(id, GATE_DIR, await tarOf([{ name: `go.${name}`, type: 'file', mode: 0o644, body: '' }]));
+/** Releases the gate named `name` (its $0) whose process started at `startTime` (see releaseName): for a tracer the gate cannot see. */
+export async function releaseGate(engine: Engine, id: string, name: string, startTime: string): Promise<void> {
+  await engine.putArchive(id, GATE_DIR, await tarOf([{ name: releaseName(name, startTime), type: 'file', mode: 0o644, body: '' }]));
+}
+
+export function releaseName(name: string, startTime: string): string {
+  return `go.${name}.${startTime}`;
+}
+
+/** Field 22 of a /proc/PID/stat line (start time in clock ticks since boot); the command name may hold spaces and parentheses. */
+export function startTimeOf(statLine: string): string {
+  const fields = statLine.slice(statLine.lastIndexOf(') ') + 2).trim().split(/\s+/);
+  const t = fields[19];
+  if (t === undefined || !/^\d+$/.test(t)) throw new Error(`not a /proc/PID/stat line: ${statLine.slice(0, 80)}`);
+  return t;
 }
 
 /** A tar holding `.ro-profile/busybox` (root-owned, 0755), to extract at `/` of the container. */
@@ -80,6 +98,11 @@ export function gateArchive(busybox: Buffer): Promise<Buffer> {
     { name: `${dir}/`, type: 'directory', mode: 0o755 },
     { name: `${dir}/busybox`, type: 'file', mode: 0o755, body: busybox },
   ]);
+}
+
+/** A tar holding just `busybox` (root-owned, 0755), to extract into the gate's own volume at GATE_DIR. */
+export function gateFileArchive(busybox: Buffer): Promise<Buffer> {
+  return tarOf([{ name: 'busybox', type: 'file', mode: 0o755, body: busybox }]);
 }
 
 /** True for an ELF executable that needs no dynamic loader (no PT_INTERP program header). */

@@ -4,7 +4,7 @@ import { RoProfileError } from '../errors.js';
 import type { CleanupScope } from '../pipeline/cleanup-scope.js';
 import type { Engine, EngineInfo } from '../runtime/engine.js';
 import type { StraceResult } from '../strace/strace-parser.js';
-import { MAIN_GATE_NAME, releaseGate } from './gate.js';
+import { MAIN_GATE_NAME, releaseGate, startTimeOf } from './gate.js';
 import { STRACE_ARGS, StraceOutput } from './strace-command.js';
 import { ATTACH_TIMEOUT_MS, DRAIN_TIMEOUT_MS, TraceCollector, traceError, within, type TraceCapture } from './tracer.js';
 
@@ -48,7 +48,7 @@ export class HostTracer implements TraceCapture {
     this.stopMain = stop;
     this.mainDone = done.then(() => this.collector.add(parser.end()));
     await within(attached, ATTACH_TIMEOUT_MS, () => traceError(`strace did not attach to pid ${state.hostPid} within ${ATTACH_TIMEOUT_MS / 1000} s`, []));
-    await releaseGate(this.o.engine, this.o.targetId, MAIN_GATE_NAME);
+    await releaseGate(this.o.engine, this.o.targetId, MAIN_GATE_NAME, await hostStartTime(state.hostPid));
   }
 
   async traceStep(token: string): Promise<void> {
@@ -58,7 +58,7 @@ export class HostTracer implements TraceCapture {
     const finished = done.then(() => this.collector.add(parser.end()));
     this.steps.push(finished);
     await attached;
-    await releaseGate(this.o.engine, this.o.targetId, token);
+    await releaseGate(this.o.engine, this.o.targetId, token, await hostStartTime(pid));
     await finished;
   }
 
@@ -91,6 +91,11 @@ export class HostTracer implements TraceCapture {
     attached.catch(() => undefined);
     return { attached, done, stop: () => child.kill('SIGTERM') };
   }
+}
+
+/** The start time of a host process, as its gate reads its own (field 22 of /proc/PID/stat). */
+async function hostStartTime(pid: number): Promise<string> {
+  return startTimeOf(await readFile(`/proc/${pid}/stat`, 'latin1'));
 }
 
 /** The host pid of the process whose argv carries `token`, in another pid namespace than ours. */

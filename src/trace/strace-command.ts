@@ -7,8 +7,8 @@ import { LineSplitter } from '../strace/line-splitter.js';
  * strace skip names an architecture lacks (`open` on arm64, `chown32` on x86_64).
  */
 const SYSCALLS = [
-  'bind', 'chdir', 'chmod', 'chown', 'chown32', 'clone', 'clone3', 'close', 'creat', 'dup', 'dup2', 'dup3',
-  'execve', 'execveat', 'fchdir', 'fchmod', 'fchmodat', 'fchmodat2', 'fchown', 'fchown32', 'fchownat',
+  'access', 'bind', 'chdir', 'chmod', 'chown', 'chown32', 'clone', 'clone3', 'close', 'creat', 'dup', 'dup2', 'dup3',
+  'execve', 'execveat', 'faccessat', 'faccessat2', 'fchdir', 'fchmod', 'fchmodat', 'fchmodat2', 'fchown', 'fchown32', 'fchownat',
   'fcntl', 'fcntl64', 'fork', 'ftruncate', 'ftruncate64', 'futimesat', 'lchown', 'lchown32', 'link',
   'linkat', 'mkdir', 'mkdirat', 'mknod', 'mknodat', 'mmap', 'mmap2', 'mprotect', 'open', 'openat',
   'openat2', 'pkey_mprotect', 'rename', 'renameat', 'renameat2', 'rmdir', 'symlink', 'symlinkat',

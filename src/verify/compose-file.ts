@@ -3,6 +3,7 @@ import { emitCompose, escapeInterpolation, serviceName } from '../emit/compose.j
 import { toYaml } from '../emit/yaml.js';
 import type { Mount } from '../model/mount-plan.js';
 import type { Result } from '../model/result.js';
+import { GATE_DIR } from '../trace/gate.js';
 
 export interface VerifyComposeOptions {
   /** The mounts of the plan to try. */
@@ -18,6 +19,8 @@ export interface VerifyComposeOptions {
   readonly hostname?: string;
   readonly memoryBytes: number;
   readonly pidsLimit: number;
+  /** A traced run: the command behind the tracer's gate, whose busybox is in a volume of its own. */
+  readonly gate?: { readonly volume: string; readonly entrypoint: readonly string[]; readonly cmd: readonly string[] };
 }
 
 interface ComposeDoc {
@@ -52,6 +55,13 @@ export function verifyComposeFile(result: Result, o: VerifyComposeOptions): { re
   const svc = doc.services[service]!;
   const labels = Object.fromEntries(Object.entries(o.labels).map(([k, v]) => [k, escapeInterpolation(v)]));
   Object.assign(svc, { labels, mem_limit: o.memoryBytes, pids_limit: o.pidsLimit, ...(o.hostname !== undefined && svc['network_mode'] === undefined ? { hostname: o.hostname } : {}) });
+  if (o.gate) {
+    svc['entrypoint'] = escapeInterpolation([...o.gate.entrypoint]);
+    svc['command'] = escapeInterpolation([...o.gate.cmd]);
+    svc['volumes'] = [...((svc['volumes'] as unknown[] | undefined) ?? []), { type: 'volume', source: o.gate.volume, target: GATE_DIR, volume: { nocopy: true } }];
+    doc.volumes = { ...doc.volumes, [o.gate.volume]: { name: o.gate.volume } };
+    ours.add(o.gate.volume);
+  }
   for (const [key, v] of Object.entries(doc.volumes ?? {})) if (ours.has(String(v['name'] ?? key))) v['external'] = true;
   // The project's default network exists only when the service has no network_mode.
   if (svc['network_mode'] === undefined) doc.networks = { default: { labels } };

@@ -11,6 +11,7 @@ import { verifyComposeFile } from './compose-file.js';
 import { verifyVolumeName, type Launcher } from './launcher.js';
 import type { RunContext } from './observe.js';
 import { once } from './once.js';
+import { gateVolumeName, installVerifyGate, withGate } from './traced-runs.js';
 
 /**
  * The printed compose file, through docker-compose: `up --no-start` creates the app's container
@@ -28,8 +29,9 @@ export const composeLauncher: Launcher = {
   },
   async launch(ctx, result, mounts, tag) {
     const { engine } = ctx;
-    const volumes = mounts.filter((m) => m.kind !== 'tmpfs').map((m) => verifyVolumeName(ctx, tag, m.path));
-    const project = await openProject(ctx, result, mounts, tag);
+    const gate = ctx.tracing ? gateVolumeName(ctx, tag) : undefined;
+    const volumes = [...mounts.filter((m) => m.kind !== 'tmpfs').map((m) => verifyVolumeName(ctx, tag, m.path)), ...(gate !== undefined ? [gate] : [])];
+    const project = await openProject(ctx, result, mounts, tag, gate);
     const release = ctx.scope.trackPath(project.dir);
     let id: string | undefined;
     const dispose = once(async () => {
@@ -51,7 +53,8 @@ export const composeLauncher: Launcher = {
       id = await project.container();
       // Both read DOCKER_HOST; should they ever reach different engines, say so here.
       await engine.inspectContainer(id);
-      return { id, dispose };
+      if (gate !== undefined && ctx.tracing) await installVerifyGate(engine, id, ctx.tracing);
+      return { id, gated: gate !== undefined, dispose };
     } catch (e) {
       await dispose().catch(() => undefined);
       throw e;
@@ -76,9 +79,10 @@ interface Project {
 }
 
 /** The verification compose file in a temp dir of its own, and how to run compose on it. */
-async function openProject(ctx: RunContext, result: Result, mounts: readonly Mount[], tag: string): Promise<Project> {
+async function openProject(ctx: RunContext, result: Result, mounts: readonly Mount[], tag: string, gateVolume: string | undefined): Promise<Project> {
   // What the docker-run launcher would give the engine: the image by id, probe ports, limits.
   const base = buildCreateSpec({ image: ctx.image, run: result.run, secrets: ctx.secrets, labels: ctx.labels, limits: ctx.limits, hardening: WRITABLE, cwd: ctx.cwd });
+  const gated = gateVolume !== undefined ? withGate(base, ctx.image, result.run, gateVolume) : undefined;
   const { text, service } = verifyComposeFile(result, {
     mounts,
     volumeFor: (m) => verifyVolumeName(ctx, tag, m.path),
@@ -88,6 +92,7 @@ async function openProject(ctx: RunContext, result: Result, mounts: readonly Mou
     ...(base.hostname !== undefined ? { hostname: base.hostname } : {}),
     memoryBytes: base.memoryBytes,
     pidsLimit: base.pidsLimit,
+    ...(gateVolume !== undefined && gated ? { gate: { volume: gateVolume, entrypoint: gated.entrypoint ?? [], cmd: gated.cmd ?? [] } } : {}),
   });
   const env = composeEnv(process.env, result.run, ctx.secrets);
   const name = uniqueProjectName(`ro-profile-verify-${tag}`);

@@ -6,6 +6,7 @@ import { WRITABLE, buildCreateSpec } from '../pipeline/launch-spec.js';
 import { verifyVolumeName, type Launcher } from './launcher.js';
 import type { RunContext } from './observe.js';
 import { once } from './once.js';
+import { gateVolumeName, installVerifyGate, withGate } from './traced-runs.js';
 import { containerSpecOf, kubeletVolumeCommand, podSpecOf, type PodSpec } from './pod.js';
 
 /**
@@ -47,8 +48,14 @@ export const k8sLauncher: Launcher = {
           });
         }
       }
-      const id = await pod.create(containerSpecOf(spec.containers[0]!, spec, { ...translate, base: app }));
-      return { id, dispose: pod.dispose };
+      const container = containerSpecOf(spec.containers[0]!, spec, { ...translate, base: app });
+      if (!ctx.tracing) return { id: await pod.create(container), dispose: pod.dispose };
+      // Traced: the Pod's command (the run's, as the writable run had it) behind the gate, on a volume of its own.
+      const gate = gateVolumeName(ctx, tag);
+      await pod.volume('', gate, ctx.labels);
+      const id = await pod.create(withGate(container, ctx.image, result.run, gate));
+      await installVerifyGate(ctx.engine, id, ctx.tracing);
+      return { id, gated: true, dispose: pod.dispose };
     } catch (e) {
       await pod.dispose().catch(() => undefined);
       throw e;

@@ -4,10 +4,13 @@ import type { Result } from '../model/result.js';
 import { buildCreateSpec } from '../pipeline/launch-spec.js';
 import type { RunContext } from './observe.js';
 import { hardeningOf } from './hardening.js';
+import { gateVolumeName, installVerifyGate, withGate } from './traced-runs.js';
 
 /** An app container created (not started) under a config, with whatever it needs around it. */
 export interface Launched {
   readonly id: string;
+  /** The app's command is behind the tracer's gate (verification traced with --tracer strace). */
+  readonly gated?: boolean;
   /** Removes everything the launch created: containers, volumes, networks, files. */
   dispose(): Promise<void>;
 }
@@ -27,7 +30,7 @@ export interface Launcher {
 }
 
 /** A volume name of verification's own for a mount: never the user's, distinct per run. */
-export function verifyVolumeName(ctx: RunContext, tag: string, path: string): string {
+export function verifyVolumeName(ctx: Pick<RunContext, 'labels'>, tag: string, path: string): string {
   const h = createHash('sha256').update(`${ctx.labels['io.ro-profile.session'] ?? ''}\0${ctx.labels['io.ro-profile.pid'] ?? ''}\0${path}`).digest('hex').slice(0, 10);
   return `ro-profile-verify-${tag}-${h}`;
 }
@@ -52,10 +55,23 @@ export const runLauncher: Launcher = {
       await engine.createVolume(name, ctx.labels);
       names.set(m.path, name);
     }
+    const gate = ctx.tracing ? gateVolumeName(ctx, tag) : undefined;
+    if (gate !== undefined) {
+      await engine.createVolume(gate, ctx.labels);
+      names.set('', gate);
+    }
     const hardening = hardeningOf(mounts, (m) => names.get(m.path) ?? '');
-    const id = await engine.createContainer(buildCreateSpec({ image: ctx.image, run: result.run, secrets: ctx.secrets, labels: ctx.labels, limits: ctx.limits, hardening, cwd: ctx.cwd }));
+    const spec = buildCreateSpec({ image: ctx.image, run: result.run, secrets: ctx.secrets, labels: ctx.labels, limits: ctx.limits, hardening, cwd: ctx.cwd });
+    const id = await engine.createContainer(gate !== undefined ? withGate(spec, ctx.image, result.run, gate) : spec);
+    if (gate !== undefined && ctx.tracing) {
+      await installVerifyGate(engine, id, ctx.tracing).catch(async (e: unknown) => {
+        await engine.removeContainer(id).catch(() => undefined);
+        throw e;
+      });
+    }
     return {
       id,
+      gated: gate !== undefined,
       async dispose() {
         await engine.removeContainer(id);
         await dispose();

@@ -8,6 +8,8 @@ import { bodyStabilityOf, exercise, type PageStability } from '../pipeline/exerc
 import { WRITABLE, buildCreateSpec, type LaunchLimits } from '../pipeline/launch-spec.js';
 import { waitReady } from '../pipeline/ready.js';
 import { silentReporter } from '../pipeline/reporter.js';
+import type { WriteEvent } from '../model/write-event.js';
+import { traceStart, type TracedStart, type VerifyTracing } from './traced-runs.js';
 
 /** What one run of the image showed: what the comparison looks at. */
 export interface Observation {
@@ -33,6 +35,8 @@ export interface Observation {
    * not even that (the page changes by itself; only its status and content type can be compared).
    */
   readonly bodyStability?: readonly PageStability[];
+  /** A traced hardened run: the writes the kernel refused it (EROFS, EACCES…), as strace saw them. */
+  readonly refused?: readonly WriteEvent[];
 }
 
 
@@ -48,6 +52,8 @@ export interface RunContext {
   readonly stopTimeoutSec: number;
   readonly signal: AbortSignal;
   readonly scope: CleanupScope;
+  /** --tracer strace: the hardened runs are traced too (launchers put the gate in). */
+  readonly tracing?: VerifyTracing;
 }
 
 /** The writable run: the image with the profile's pass-through and no hardening. */
@@ -63,7 +69,7 @@ export async function observeWritable(ctx: RunContext, logFiles: readonly string
  * volumes; an emptyDir-like volume keeps its content, as a kubelet's does) and records that too.
  * What the launch created is disposed of, on every path.
  */
-export async function observeContainer(ctx: RunContext, launched: { readonly id: string; dispose(): Promise<void> }, options: { readonly restart: boolean; readonly logFiles: readonly string[]; readonly repeatProbes?: boolean }): Promise<Observation> {
+export async function observeContainer(ctx: RunContext, launched: { readonly id: string; readonly gated?: boolean; dispose(): Promise<void> }, options: { readonly restart: boolean; readonly logFiles: readonly string[]; readonly repeatProbes?: boolean }): Promise<Observation> {
   const { id } = launched;
   let removed = false;
   const remove = async () => {
@@ -72,20 +78,22 @@ export async function observeContainer(ctx: RunContext, launched: { readonly id:
   };
   ctx.scope.add(`container ${id.slice(0, 12)}`, remove);
   try {
-    const first = await oneStart(ctx, id, options.logFiles, 0, true, options.repeatProbes === true);
+    const traced = launched.gated === true ? ctx.tracing : undefined;
+    const first = await oneStart(ctx, id, options.logFiles, 0, true, options.repeatProbes === true, traced);
     if (!options.restart || !first.ready || first.jobExitCode !== undefined) return first;
     // A second boot on the same mounts: readiness and probes; exec steps are not repeated
     // (they need not be idempotent: a second `create table` fails on the data of the first).
-    const restart = await oneStart(ctx, id, options.logFiles, first.logLines.length, false, false);
+    const restart = await oneStart(ctx, id, options.logFiles, first.logLines.length, false, false, traced);
     return { ...first, restart };
   } finally {
     await remove();
   }
 }
 
-async function oneStart(ctx: RunContext, id: string, logFiles: readonly string[], skipLines: number, withExecs: boolean, repeatProbes: boolean): Promise<Observation> {
+async function oneStart(ctx: RunContext, id: string, logFiles: readonly string[], skipLines: number, withExecs: boolean, repeatProbes: boolean, tracing: VerifyTracing | undefined): Promise<Observation> {
   const { engine } = ctx;
   await engine.startContainer(id);
+  const traced: TracedStart | undefined = tracing ? await traceStart({ engine, scope: ctx.scope, id, tracing, workingDir: ctx.image.workingDir }) : undefined;
   let ready = false;
   let failure: string | undefined;
   let jobExitCode: number | undefined;
@@ -106,7 +114,7 @@ async function oneStart(ctx: RunContext, id: string, logFiles: readonly string[]
   }
   if (ready && jobExitCode === undefined) {
     const run = withExecs ? ctx.run : { ...ctx.run, exercise: { ...ctx.run.exercise, execs: [] } };
-    ({ probes, execs } = await exercise({ engine, engineInfo: ctx.engineInfo, id, imageRef: ctx.image.ref, run, reporter: silentReporter, signal: ctx.signal, tolerant: true }));
+    ({ probes, execs } = await exercise({ engine, engineInfo: ctx.engineInfo, id, imageRef: ctx.image.ref, run, reporter: silentReporter, signal: ctx.signal, tolerant: true, ...(traced ? { runStep: traced.runStep } : {}) }));
     if (repeatProbes) bodyStability = await bodyStabilityOf({ engine, engineInfo: ctx.engineInfo, id, signal: ctx.signal }, probes);
     fileLogLines = await readLogFiles(engine, id, logFiles);
     runningAtEnd = (await engine.inspectContainer(id)).running;
@@ -114,6 +122,7 @@ async function oneStart(ctx: RunContext, id: string, logFiles: readonly string[]
   } else if ((await engine.inspectContainer(id)).running) {
     await engine.stopContainer(id, ctx.stopTimeoutSec);
   }
+  const refused = traced ? await traced.refused() : undefined;
   const logs = await engine.logs(id);
   // Docker keeps the logs of every start: the lines of earlier starts are skipped.
   const logLines = linesOf(`${logs.stdout}${logs.stdout.endsWith('\n') || logs.stdout === '' ? '' : '\n'}${logs.stderr}`).slice(skipLines);
@@ -127,6 +136,7 @@ async function oneStart(ctx: RunContext, id: string, logFiles: readonly string[]
     logLines,
     fileLogLines,
     ...(bodyStability ? { bodyStability } : {}),
+    ...(refused ? { refused } : {}),
   };
 }
 

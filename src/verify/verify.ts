@@ -51,8 +51,10 @@ export async function verifyResult(result: Result, o: VerifyOptions): Promise<Ve
   let current = result;
   let view: string | undefined;
   for (let round = 1; ; round++) {
-    const diffs = await tryPlan(o, current.plan.mounts, current, false, `r${round}`);
+    const { diffs, obs } = await observePlan(o, current.plan.mounts, current, false, `r${round}`);
     const passed = diffs.length === 0;
+    // A traced run that differed: the writes the kernel refused it name their paths exactly.
+    const refused = passed ? [] : refusedOf(obs);
     o.reporter.stage('verify', `round ${round}: ${passed ? 'compares equal with the writable run' : diffs.map((d) => d.message).join('; ')}`);
     if (passed) {
       rounds.push(round_('verify', current.plan.mounts, diffs));
@@ -61,18 +63,18 @@ export async function verifyResult(result: Result, o: VerifyOptions): Promise<Ve
     // A line naming several alternatives: try them one at a time before mounting them all.
     const alt = alternativesOf(diffs, o.ctx.secrets.get('TMPDIR'));
     const tries: VerifyRound[] = [];
-    const picked = alt && round < o.maxRounds ? await tryAlternatives(current, alt, diffs, o, (view ??= await openImageView(o.ctx.engine, current.image.id, o.viewLabels, o.ctx.scope)), tries) : undefined;
+    const picked = alt && round < o.maxRounds ? await tryAlternatives(current, alt, diffs, refused, o, (view ??= await openImageView(o.ctx.engine, current.image.id, o.viewLabels, o.ctx.scope)), tries) : undefined;
     if (picked && alt) {
-      rounds.push(round_('verify', current.plan.mounts, diffs), ...tries);
+      rounds.push(withRefused(round_('verify', current.plan.mounts, diffs), refused), ...tries);
       o.reporter.info(`repairing: ${picked.dir} (of ${alt.candidates.join(', ')}, the first that works)`);
       current = picked.result;
       if (tries.at(-1)?.result === 'pass') break;
       continue;
     }
-    const repairs = repairEvents(diffs, current.events, current.plan.mounts);
+    const repairs = repairEvents(diffs, current.events, current.plan.mounts, refused);
     const next = repairs.length > 0 && round < o.maxRounds ? await replan(current, repairs, o, (view ??= await openImageView(o.ctx.engine, current.image.id, o.viewLabels, o.ctx.scope))) : undefined;
     const repaired = next ? changedMounts(current.plan.mounts, next.plan.mounts) : [];
-    rounds.push({ ...round_('verify', current.plan.mounts, diffs), ...(repaired.length > 0 ? { repaired } : {}) }, ...tries);
+    rounds.push({ ...withRefused(round_('verify', current.plan.mounts, diffs), refused), ...(repaired.length > 0 ? { repaired } : {}) }, ...tries);
     if (!next || repaired.length === 0) return { result: record(current, o, rounds, 'fail'), passed: false };
     o.reporter.info(`repairing: ${repaired.join(', ')}`);
     current = next;
@@ -184,13 +186,24 @@ function onlyEditsShipped(m: Mount, events: readonly WriteEvent[]): boolean {
   return under.length > 0 && under.every((e) => e.op === 'modify' && e.type !== 'dir');
 }
 
+/** The refused writes of a traced run and of its restart. */
+function refusedOf(obs: Observation): WriteEvent[] {
+  return [...(obs.refused ?? []), ...(obs.restart?.refused ?? [])];
+}
+
+function withRefused(round: VerifyRound, refused: readonly WriteEvent[]): VerifyRound {
+  if (refused.length === 0) return round;
+  return { ...round, refused: [...new Set(refused.map((e) => `${e.errno ?? 'refused'} ${e.op === 'exec' ? 'exec ' : ''}${e.realPath}`))].slice(0, 20) };
+}
+
 /**
- * What the differences' lines say, as events the analysis has not seen yet: a path that could
- * not be written is a failed write; a path refused with "Permission denied" under a noexec
- * tmpfs of the config (a script or library the app runs from there) is an execution.
+ * What the differences' lines say, and what a traced run was refused, as events the analysis
+ * has not seen yet: a path that could not be written is a failed write; a path refused with
+ * "Permission denied" under a noexec tmpfs of the config (a script or library the app runs from
+ * there) is an execution. A refused write the writable run was refused too is nothing new.
  */
-export function repairEvents(diffs: readonly Difference[], known: readonly WriteEvent[], mounts: readonly Mount[] = []): WriteEvent[] {
-  const seen = new Set(known.filter((e) => e.op === 'failed-write' || e.op === 'exec').map((e) => `${e.op}\0${e.realPath}`));
+export function repairEvents(diffs: readonly Difference[], known: readonly WriteEvent[], mounts: readonly Mount[] = [], refused: readonly WriteEvent[] = []): WriteEvent[] {
+  const seen = new Set(known.filter((e) => e.errno !== undefined || e.op === 'failed-write' || e.op === 'exec').map((e) => `${e.op}\0${e.realPath}`));
   const out: WriteEvent[] = [];
   const add = (e: WriteEvent) => {
     const key = `${e.op}\0${e.realPath}`;
@@ -208,6 +221,7 @@ export function repairEvents(diffs: readonly Difference[], known: readonly Write
       }
     }
   }
+  for (const e of refused) add(e);
   return out;
 }
 
@@ -217,8 +231,9 @@ export function repairEvents(diffs: readonly Difference[], known: readonly Write
  * Candidates the image does not have as directories, or that would be writes into a system tree,
  * are not tried. Undefined when none works alone.
  */
-async function tryAlternatives(r: Result, alt: Alternatives, diffs: readonly Difference[], o: VerifyOptions, view: string, rounds: VerifyRound[]): Promise<{ result: Result; dir: string } | undefined> {
-  const others = repairEvents(diffs, r.events, r.plan.mounts).filter((e) => !alt.candidates.includes(e.realPath));
+async function tryAlternatives(r: Result, alt: Alternatives, diffs: readonly Difference[], refused: readonly WriteEvent[], o: VerifyOptions, view: string, rounds: VerifyRound[]): Promise<{ result: Result; dir: string } | undefined> {
+  // What the run was refused in the candidates is the search itself: only one of them is tried at a time.
+  const others = repairEvents(diffs, r.events, r.plan.mounts, refused).filter((e) => !alt.candidates.some((c) => isUnder(e.realPath, c)));
   for (const dir of alt.candidates) {
     // A link (/var/tmp -> /tmp) is tried too: the analysis resolves it to the directory it names.
     const st = await o.ctx.engine.statPath(view, dir);

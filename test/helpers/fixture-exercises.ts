@@ -87,6 +87,12 @@ export const FIXTURE_CASES: readonly FixtureCase[] = [
     await new Promise((r) => setTimeout(r, 1000));
     await execOk(c, ['sh', '-c', 'kill -0 1 && test -w /tmp']);
   }),
+  fixture('write-check', TRACED, async (c) => {
+    // Its start-up check `[ -w /srv/uploads ]` passed under the read-only root, and it still runs.
+    await new Promise((r) => setTimeout(r, 1000));
+    await execOk(c, ['sh', '-c', 'kill -0 1 && test -w /srv/uploads']);
+    expect(await c.logs()).toContain('accepting uploads');
+  }),
   // Verification's fixtures: each config is the verified one (a repair, an optional edit left out, a required mount).
   fixture('open-log', [], http(8080)),
   fixture('edit-optional', [], http(8080)),

@@ -167,6 +167,41 @@ describe.skipIf(!dockerAvailable())('--tracer strace', () => {
     expect((await docker.getContainer(c.id).inspect()).State.Running, await c.logs()).toBe(true);
   });
 
+  describe('verification runs are traced too', () => {
+    // write-check refuses to start when `[ -w /srv/uploads ]` says no, with a message naming no
+    // path; the writable run writes nothing there. Only the hardened run's trace says where.
+    const WRITE_CHECK = 'ro-profile-fixture/write-check:latest';
+    const tracedRepair = (r: Result) => {
+      const first = r.verification.at(-1)!.rounds[0]!;
+      expect(first).toMatchObject({ kind: 'verify', result: 'fail', refused: ['EROFS /srv/uploads'], repaired: ['/srv/uploads'] });
+      expect(r.verification.at(-1)!.result).toBe('pass');
+      expect(r.plan.mounts.map((m) => [m.path, m.kind, m.uid, m.gid])).toEqual([['/srv/uploads', 'tmpfs', 1000, 1000]]);
+      expect(r.plan.mounts[0]!.reasons.join('\n')).toContain('refused a write here under a read-only root (EROFS /srv/uploads)');
+    };
+
+    it('a write check refused under the read-only root names its path in the trace, and the repair mounts it (sidecar)', async () => {
+      const r = await profile('write-check', [WRITE_CHECK, ...TRACE]);
+      tracedRepair(r);
+      // The printed line runs: it starts and stays up.
+      const c = await start('write-check-run', await emitRun('write-check-emit', r));
+      await new Promise((res) => setTimeout(res, 1500));
+      expect((await docker.getContainer(c.id).inspect()).State.Running, await c.logs()).toBe(true);
+      expect(await c.logs()).toContain('accepting uploads');
+    });
+
+    it('the same with strace on the host, whose gate is released again for the restart run', async () => {
+      tracedRepair(await profile('write-check-host', [WRITE_CHECK, '--tracer', 'strace', '--tracer-method', 'host']));
+    });
+
+    it('without the tracer the same image is not repaired: the log names no path (exit 7)', async () => {
+      const session = testSession('write-check-untraced');
+      const r = await runCli([WRITE_CHECK, '--format', 'json'], { session });
+      expect(r.code, r.stderr).toBe(7);
+      expect(r.stderr).toContain('uploads are not possible');
+      expect(await leftovers(session)).toEqual([]);
+    });
+  });
+
   describe('with no registry', () => {
     // This machine reaches no image registry (and the tests must not depend on one that is):
     // the tracer comes from what the host has.

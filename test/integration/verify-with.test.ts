@@ -15,6 +15,7 @@ import { composeAvailable } from '../helpers/compose.js';
  */
 const withCompose = composeAvailable() || process.env['CI'] === 'true';
 const STALE_LOCK = 'ro-profile-fixture/stale-lock:latest';
+const WRITE_CHECK = 'ro-profile-fixture/write-check:latest';
 
 /** What docker-compose made for the session and left: its containers and networks. */
 async function composeLeftovers(session: string): Promise<string[]> {
@@ -41,6 +42,19 @@ describe.skipIf(!dockerAvailable())('--verify-with', () => {
     expect(r.verification).toHaveLength(1);
     expect(r.verification[0]).toMatchObject({ format: 'compose', runtime: 'docker-compose', version: expect.stringMatching(/^\d+\.\d+/), result: 'pass' });
     expect(finalRound(r)).toMatchObject({ result: 'pass' });
+  });
+
+  // Traced verification through each format's own launcher: the gate on a volume of its own.
+  it.skipIf(!withCompose)('compose, traced: the write check write-check fails under is found by the trace and repaired', async () => {
+    const r = await verifyWith('compose-write-check', WRITE_CHECK, 'compose', ['--tracer', 'strace', '--tracer-base', FIXTURE.base]);
+    expect(r.verification[0]).toMatchObject({ format: 'compose', result: 'pass' });
+    expect(r.verification[0]?.rounds[0]).toMatchObject({ result: 'fail', refused: ['EROFS /srv/uploads'], repaired: ['/srv/uploads'] });
+  });
+
+  it('k8s, traced: the same through the Pod', async () => {
+    const r = await verifyWith('k8s-write-check', WRITE_CHECK, 'k8s', ['--tracer', 'strace', '--tracer-base', FIXTURE.base]);
+    expect(r.verification[0]).toMatchObject({ format: 'k8s', result: 'pass' });
+    expect(r.verification[0]?.rounds[0]).toMatchObject({ result: 'fail', refused: ['EROFS /srv/uploads'], repaired: ['/srv/uploads'] });
   });
 
   it('k8s: busybox-app verified as a kubelet would run its Pod, nothing left behind', async () => {

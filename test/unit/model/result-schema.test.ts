@@ -237,7 +237,7 @@ describe('docs/result.schema.json', () => {
       } satisfies Shape<Mount>,
       Finding: { kind: true, severity: true, path: true, message: true, evidence: true } satisfies Shape<Finding>,
       VerificationRecord: { format: true, runtime: true, version: true, result: true, rounds: true, notes: false } satisfies Shape<VerificationRecord>,
-      VerifyRound: { kind: true, mounts: true, without: false, result: true, differences: true, repaired: false, candidates: false } satisfies Shape<VerifyRound>,
+      VerifyRound: { kind: true, mounts: true, without: false, result: true, differences: true, repaired: false, candidates: false, refused: false } satisfies Shape<VerifyRound>,
       Difference: { kind: true, message: true, lines: false, paths: false } satisfies Shape<Difference>,
     };
 

@@ -51,6 +51,13 @@ describe('StraceParser: one line each (real strace 6.1 output)', () => {
     ['an execve refused (noexec: EACCES)', 'execve("/tmp/run.sh", ["/tmp/run.sh"], 0x1 /* 3 vars */) = -1 EACCES (Permission denied)', [ev('exec', '/tmp/run.sh', '/tmp/run.sh', { type: 'file', errno: 'EACCES' })]],
     ['mmap PROT_EXEC of a file', '9657  20:26:00.655718 mmap(0x7ff08ef4f000, 1400832, PROT_READ|PROT_EXEC, MAP_PRIVATE|MAP_FIXED|MAP_DENYWRITE, 3</tmp/libnetty.so>, 0x26000) = 0x7ff08ef4f000', [ev('exec', '/tmp/libnetty.so', '/tmp/libnetty.so', { type: 'file' })]],
     ['mmap PROT_EXEC anonymous (a JIT)', 'mmap(NULL, 4096, PROT_READ|PROT_WRITE|PROT_EXEC, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0) = 0x7f0000000000', []],
+    // A write check (`[ -w DIR ]`, os.access) answered "read-only": a refused change to the path itself.
+    ['faccessat2 W_OK refused (EROFS)', 'faccessat2(AT_FDCWD, "/srv/uploads", W_OK, AT_EACCESS) = -1 EROFS (Read-only file system)', [ev('modify', '/srv/uploads', '/srv/uploads', { errno: 'EROFS' })]],
+    ['faccessat R_OK|W_OK refused, relative to a -y dirfd', 'faccessat(3</srv>, "uploads", R_OK|W_OK) = -1 EROFS (Read-only file system)', [ev('modify', 'uploads', '/srv/uploads', { errno: 'EROFS' })]],
+    ['access with a raw mode (-X raw)', 'access("/data", 2) = -1 EROFS (Read-only file system)', [ev('modify', '/data', '/data', { errno: 'EROFS' })]],
+    ['access W_OK granted', 'access("/data", W_OK) = 0', []],
+    ['access R_OK on a read-only root (a read asks nothing of the mounts)', 'access("/etc/ld.so.preload", R_OK) = -1 ENOENT (No such file or directory)', []],
+    ['access W_OK denied by permissions (the same on a writable root)', 'access("/etc", W_OK) = -1 EACCES (Permission denied)', []],
     ['a read, skipped unparsed', '5043  20:25:29.105770 read(0<pipe:[1273419]>, "g", 1) = 1', []],
     ['a write to a -y fd (not a new write: the open was)', 'write(1</tmp/rp-test/a/f>, "hi\\n", 3) = 3', []],
   ])('%s', (_name, line, expected) => {

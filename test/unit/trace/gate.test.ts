@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { readHeaders } from '../../../src/harvest/archive.js';
-import { GATE_BUSYBOX, GATE_DIR, MAIN_GATE_NAME, effectiveArgv, gateArchive, gatedMain, gatedStep, isStaticElf } from '../../../src/trace/gate.js';
+import { GATE_BUSYBOX, GATE_DIR, MAIN_GATE_NAME, effectiveArgv, gateArchive, gateFileArchive, gatedMain, gatedStep, isStaticElf, releaseName, startTimeOf } from '../../../src/trace/gate.js';
 import { readFileSync } from 'node:fs';
 
 describe('effectiveArgv', () => {
@@ -44,6 +44,31 @@ describe('the gate', () => {
     ]);
     // Deterministic bytes: same input, same archive.
     expect((await gateArchive(Buffer.from('x'))).equals(await gateArchive(Buffer.from('x')))).toBe(true);
+  });
+});
+
+describe('the release file (a tracer the gate cannot see)', () => {
+  const stat = (comm: string, start: string) => `1 (${comm}) S 0 1 1 0 -1 4194560 93 0 0 0 0 0 0 0 20 0 1 0 ${start} 2387968 348 18446744073709551615 4198400`;
+  it('is named after the gate and its process start time, field 22 of /proc/PID/stat', () => {
+    expect(startTimeOf(stat('busybox', '5663953'))).toBe('5663953');
+    // A command name may hold spaces and parentheses: the fields start after the last ") ".
+    expect(startTimeOf(stat('we ird) (x', '42'))).toBe('42');
+    expect(releaseName(MAIN_GATE_NAME, '42')).toBe(`go.${MAIN_GATE_NAME}.42`);
+    expect(() => startTimeOf('garbage')).toThrow(/not a \/proc\/PID\/stat line/);
+  });
+
+  it('is the one the gate itself waits for: its own start time, read as the host reads it', () => {
+    // The script's first lines, run by this host's sh on its own /proc/self/stat.
+    const script = gatedMain(['x']).entrypoint[3] ?? '';
+    const head = script.split('\n').slice(1, 4).join('\n');
+    const out = execFileSync('/bin/sh', ['-c', `${head}\necho "$st"; read -r l </proc/self/stat; echo "$l"`], { encoding: 'utf8' }).trim().split('\n');
+    expect(out[0]).toMatch(/^\d+$/);
+    expect(out[0]).toBe(startTimeOf(out[1]!));
+  });
+
+  it('goes into the gate\'s own volume as a bare busybox (no directory entry over the volume root)', async () => {
+    const { entries } = await readHeaders(Readable.from([await gateFileArchive(Buffer.from('x'))]), { maxEntries: 10 });
+    expect(entries.map((e) => [e.name, e.type, e.mode])).toEqual([['busybox', 'file', 0o755]]);
   });
 });
 

@@ -72,4 +72,17 @@ describe('verifyComposeFile', () => {
     expect(d.services.app.tmpfs).toEqual(['/run/app:rw,noexec,nosuid,nodev,size=64m,mode=0755,uid=1000,gid=1000']);
     expect(d).not.toHaveProperty('volumes');
   });
+
+  it('traced: puts the command behind the gate, escaped for compose, with the gate\'s volume external', () => {
+    const gate = { volume: 'ro-profile-verify-r1-gate', entrypoint: ['/.ro-profile/busybox', 'sh', '-c', 'echo "$1"; exec "$@"', 'ro-profile-gate'], cmd: ['nginx', '-g', 'daemon off;'] };
+    const d = parse(verifyComposeFile(result, options(result, { gate })).text);
+    const svc = d.services[service];
+    expect(svc.entrypoint).toEqual(['/.ro-profile/busybox', 'sh', '-c', 'echo "$$1"; exec "$$@"', 'ro-profile-gate']);
+    expect(svc.command).toEqual(['nginx', '-g', 'daemon off;']);
+    expect(svc.volumes).toContainEqual({ type: 'volume', source: gate.volume, target: '/.ro-profile', volume: { nocopy: true } });
+    expect(d.volumes[gate.volume]).toEqual({ name: gate.volume, external: true });
+    // Everything else is the untraced file.
+    expect(svc.tmpfs).toEqual(doc.services[service].tmpfs);
+    expect(svc.read_only).toBe(true);
+  });
 });

@@ -23,6 +23,17 @@ describe('repairEvents', () => {
     expect(repairEvents([log('open /data/x: read-only file system')], known)).toEqual([]);
   });
 
+  it('adds what a traced run was refused, unless the writable run was refused it too', () => {
+    const refused = [
+      { path: '/srv/uploads', realPath: '/srv/uploads', op: 'modify', source: 'strace', errno: 'EROFS' },
+      { path: '/etc/shadow', realPath: '/etc/shadow', op: 'failed-write', source: 'strace', errno: 'EACCES', type: 'file' },
+    ] as const;
+    const known = [{ path: '/etc/shadow', realPath: '/etc/shadow', op: 'failed-write', source: 'strace', errno: 'EACCES', type: 'file' }] as const;
+    expect(repairEvents([{ kind: 'state', message: 'it never became ready' }], known, [], refused)).toEqual([refused[0]]);
+    // Named by a log line and traced: once.
+    expect(repairEvents([log("can't create /data/x: Read-only file system")], [], [], [{ path: '/data/x', realPath: '/data/x', op: 'failed-write', source: 'strace', errno: 'EROFS' }])).toHaveLength(1);
+  });
+
   it('names nothing for a line without a path', () => {
     expect(repairEvents([log('sqlite3: unable to open database file')], [])).toEqual([]);
   });
