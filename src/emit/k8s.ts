@@ -92,8 +92,10 @@ export function emitK8s(result: Result, o: K8sOptions): string {
       claims.set(claimName, { name: vol, note: notes.length });
       notes.push({
         index: volumes.length - 1,
-        text: `${m.path} keeps data that must persist: provide a PersistentVolumeClaim named "${claimName}"${m.hides.length > 0 ? '\nDocker fills a new volume with what the image ships there; a claim starts empty: seed it once' : ''}`,
+        text: `${m.path} keeps data that must persist: provide a PersistentVolumeClaim named "${claimName}"${m.hides.length > 0 ? '\nDocker fills a new volume with what the image ships there and a claim starts empty: an init container copies it in while the claim is empty (its first start), never over data' : ''}`,
       });
+      // A claim starts empty; the app may need what the image ships there (a schema, a default config).
+      if (m.hides.length > 0) initContainers.push(seedContainer(result, m, vol, seedName(name, initContainers.length), true));
       continue;
     }
     const vol = uniqueName(base, taken);
@@ -135,7 +137,7 @@ export function emitK8s(result: Result, o: K8sOptions): string {
     });
   }
   if (!o.patch) comments.push(...envComments(result, specPath));
-  for (let i = 0; i < initContainers.length; i++) comments.push({ path: [...specPath, 'initContainers', i], text: initContainers[i]!.command ? 'copies what the image ships into the emptyDir before the app starts' : '' });
+  for (let i = 0; i < initContainers.length; i++) comments.push({ path: [...specPath, 'initContainers', i], text: initContainers[i]!.command?.[2] === SEED_IF_EMPTY_SCRIPT ? 'copies what the image ships into the claim before the app starts, while the claim is still empty' : initContainers[i]!.command ? 'copies what the image ships into the emptyDir before the app starts' : '' });
   return toYamlWithComments({ value: doc, comments: comments.filter((c) => c.text) });
 }
 
@@ -206,11 +208,17 @@ function envComments(result: Result, specPath: readonly string[]): YamlComment[]
 /** Copies every entry of "$0" (dotfiles included) into the emptyDir, failing on the first error. */
 export const SEED_SCRIPT = 'for f in "$0"/* "$0"/.[!.]* "$0"/..?*; do if [ -e "$f" ] || [ -L "$f" ]; then cp -a "$f" /ro-profile-seed/ || exit 1; fi; done';
 
-/** An init container from the same image that copies the directory's shipped content into the emptyDir. */
-function seedContainer(result: Result, m: Mount, volume: string, name: string): Container {
+/**
+ * The same for a claim, as Docker fills a new named volume: only while it is empty (a fresh
+ * filesystem's lost+found aside), so a restart or a rollout never copies over the app's data.
+ */
+export const SEED_IF_EMPTY_SCRIPT = `for f in /ro-profile-seed/* /ro-profile-seed/.[!.]* /ro-profile-seed/..?*; do if { [ -e "$f" ] || [ -L "$f" ]; } && [ "$f" != /ro-profile-seed/lost+found ]; then exit 0; fi; done; ${SEED_SCRIPT}`;
+
+/** An init container from the same image that copies the directory's shipped content into the emptyDir (or the empty claim). */
+function seedContainer(result: Result, m: Mount, volume: string, name: string, claim = false): Container {
   const tools = result.fs.tools;
   if (tools && (!tools.sh || !tools.cp)) {
-    throw new RoProfileError('EMIT_FAILED', `the emptyDir on ${m.path} must be seeded with what the image ships there, and "${result.run.image}" has no ${tools.sh ? 'cp' : 'shell'} to copy it`, {
+    throw new RoProfileError('EMIT_FAILED', `the ${claim ? 'claim' : 'emptyDir'} on ${m.path} must be seeded with what the image ships there, and "${result.run.image}" has no ${tools.sh ? 'cp' : 'shell'} to copy it`, {
       hint: 'Copy it with an init container from a small tool image that mounts this image as an image volume (Kubernetes 1.31+), or bake a copy into a ConfigMap.',
     });
   }
@@ -219,7 +227,7 @@ function seedContainer(result: Result, m: Mount, volume: string, name: string): 
     image: result.run.image,
     // Each entry, not the directory itself: copying "." would also set the emptyDir root's
     // times, owner and mode, which a non-root init container may not (GNU cp then fails).
-    command: ['sh', '-c', SEED_SCRIPT, noExpansion(m.path)],
+    command: ['sh', '-c', claim ? SEED_IF_EMPTY_SCRIPT : SEED_SCRIPT, noExpansion(m.path)],
     securityContext: HARDENED,
     volumeMounts: [{ name: volume, mountPath: '/ro-profile-seed' }],
   };

@@ -119,6 +119,12 @@ export const FIXTURE_CASES: readonly FixtureCase[] = [
     await http(8080)(c);
     await execOk(c, ['ls', '/srv/uploads/first-upload.txt']);
   }),
+  fixture('seeded-data', [], async (c) => {
+    await http(8080)(c);
+    // The schema the image ships in its data directory reached the mount, and the app applied it.
+    await execOk(c, ['test', '-s', '/var/lib/app/schema.sql']);
+    await execOk(c, ['sqlite3', '/var/lib/app/app.db', 'SELECT count(*) FROM starts']);
+  }),
   fixture('sqlite-app', [], async (c) => {
     await http(8080)(c);
     await execOk(c, ['sqlite3', '/var/lib/app/app.db', 'SELECT count(*) FROM starts']);

@@ -462,7 +462,9 @@ export async function emptyDirDockerRun(yamlText: string, session: string): Prom
     const app = await createContainer(containerOptions(appSpec, 'app'));
     await app.start();
     const handle = await attachContainer(app.id);
-    await waitForPorts(handle.ip, portsOf(appSpec), async () => (await app.inspect()).State.Running);
+    await waitForPorts(handle.ip, portsOf(appSpec), async () => (await app.inspect()).State.Running).catch(async (e: unknown) => {
+      throw new Error(`${e instanceof Error ? e.message : String(e)}; its logs:\n${await logsOf(app)}`, { cause: e });
+    });
     return {
       ...handle,
       logs: () => logsOf(app),

@@ -53,8 +53,13 @@ async function podRunsHardened(p: PodRun, fc: FixtureCase): Promise<void> {
   expect(await p.logs()).not.toMatch(READ_ONLY_ERRORS);
 }
 
-/** config-edit: the init container's copy of /etc/app arrived, and the entrypoint edited it. */
+/** config-edit: the init container's copy of /etc/app arrived, and the entrypoint edited it; seeded-data: the schema reached the claim. */
 async function seededContentArrived(p: PodRun, fc: FixtureCase): Promise<void> {
+  if (fc.fixture === 'seeded-data') {
+    expect(p.inits.map((i) => i.name)).toEqual(['seed-0']);
+    expect(await p.exec(['cat', '/var/lib/app/schema.sql'])).toMatchObject({ exitCode: 0, output: expect.stringContaining('CREATE TABLE IF NOT EXISTS starts') });
+    return;
+  }
   if (fc.fixture !== 'config-edit') return;
   expect(p.inits.map((i) => i.name)).toEqual(['seed-0']);
   const defaults = await p.exec(['cat', '/etc/app/defaults.env']);
@@ -142,6 +147,18 @@ describe.skipIf(!dockerAvailable() || !withPodman)('--k8s-kind deployment plays 
 describe.skipIf(!dockerAvailable())('the emptyDir-faithful Docker run catches what podman cannot', () => {
   // A negative control: the same redis Pod without its fsGroup. Podman would pass it (its claim
   // copies up /var/lib/redis with owner redis); a fresh root-owned claim does not let redis save.
+  it('seeded-data without its seeding init container: the claim starts empty, the schema is gone, the app exits', async () => {
+    const session = testSession('k8s-control-seed');
+    const r = await runCli(['emit', join(ROOT, 'test/fixtures/results/seeded-data.json'), '--format', 'k8s'], { session });
+    expect(r.code, r.stderr).toBe(0);
+    const doc = parse(r.stdout);
+    expect(doc.spec.initContainers.map((c: { name: string }) => c.name)).toEqual(['seed-0']);
+    delete doc.spec.initContainers;
+    // The runner removes what it made when the app does not come up.
+    await expect(emptyDirDockerRun(stringify(doc), session)).rejects.toThrow(/the app stopped before .*:8080 accepted a connection; its logs:\n.*cannot open schema\.sql/s);
+    expect(await leftovers(session)).toEqual([]);
+  });
+
   it('redis without fsGroup cannot SAVE into its fresh root-owned claim', async () => {
     const session = testSession('k8s-control');
     const r = await runCli(['emit', join(ROOT, 'test/fixtures/results/redis.json'), '--format', 'k8s'], { session });

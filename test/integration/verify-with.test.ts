@@ -57,6 +57,13 @@ describe.skipIf(!dockerAvailable())('--verify-with', () => {
     expect(r.verification[0]?.rounds[0]).toMatchObject({ result: 'fail', refused: ['EROFS /srv/uploads'], repaired: ['/srv/uploads'] });
   });
 
+  it('k8s: a claim over shipped content (seeded-data\'s schema) is seeded by an init container, and the Pod verifies', async () => {
+    const r = await verifyWith('k8s-seeded-data', 'ro-profile-fixture/seeded-data:latest', 'k8s');
+    expect(r.plan.mounts.map((m) => [m.path, m.kind])).toEqual([['/var/lib/app', 'volume']]);
+    expect(r.verification[0]).toMatchObject({ format: 'k8s', result: 'pass' });
+    expect(r.verification[0]?.rounds[0]).toMatchObject({ result: 'pass' });
+  });
+
   it('k8s: busybox-app verified as a kubelet would run its Pod, nothing left behind', async () => {
     const r = await verifyWith('k8s-busybox', FIXTURE.busybox, 'k8s');
     expect(r.verification).toHaveLength(1);

@@ -5,7 +5,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import YAML from 'yaml';
 import { buildRunSpec } from '../../../src/cli/passthrough.js';
-import { SEED_SCRIPT, dnsLabel, emitK8s, noExpansion, type K8sOptions } from '../../../src/emit/k8s.js';
+import { SEED_IF_EMPTY_SCRIPT, SEED_SCRIPT, dnsLabel, emitK8s, noExpansion, type K8sOptions } from '../../../src/emit/k8s.js';
 import type { ImageTools } from '../../../src/model/fs-facts.js';
 import type { ImageFacts } from '../../../src/model/image-facts.js';
 import type { Mount } from '../../../src/model/mount-plan.js';
@@ -147,12 +147,43 @@ describe('persistent mounts', () => {
     expect(commentAbove(text, '- name: "redis-var-lib-redis-a1b2c3"', 'volumes:')).toEqual(['/var/lib/redis keeps data that must persist: provide a PersistentVolumeClaim named "redis-var-lib-redis-a1b2c3"']);
   });
 
-  it('say that a claim starts empty where Docker would have filled the volume from the image', () => {
+  it('seed a claim where Docker would have filled the volume from the image, and say so', () => {
     const text = emit(result({ mounts: [sampleMount({ path: '/data', kind: 'volume', volumeName: 'app-data-123456', hides: ['seed.db'] })] }));
     expect(commentAbove(text, '- name: "app-data-123456"', 'volumes:')).toEqual([
       '/data keeps data that must persist: provide a PersistentVolumeClaim named "app-data-123456"',
-      'Docker fills a new volume with what the image ships there; a claim starts empty: seed it once',
+      'Docker fills a new volume with what the image ships there and a claim starts empty: an init container copies it in while the claim is empty (its first start), never over data',
     ]);
+    const spec = podSpec(text);
+    expect(spec['initContainers']).toEqual([
+      expect.objectContaining({ name: 'seed-0', command: ['sh', '-c', SEED_IF_EMPTY_SCRIPT, '/data'], volumeMounts: [{ name: 'app-data-123456', mountPath: '/ro-profile-seed' }] }),
+    ]);
+    expect(commentAbove(text, '- name: "seed-0"')).toEqual(['copies what the image ships into the claim before the app starts, while the claim is still empty']);
+  });
+
+  it('copy into a claim only while it is empty (a fresh filesystem\'s lost+found aside), never over data', () => {
+    using tmp = tmpDir();
+    const shipped = join(tmp.path, 'shipped');
+    mkdirSync(shipped);
+    writeFileSync(join(shipped, 'schema.sql'), 'create table t(x);\n');
+    const run = (claim: string) => {
+      const script = SEED_IF_EMPTY_SCRIPT.replaceAll('/ro-profile-seed', claim);
+      const r = spawnSync('sh', ['-c', script, shipped], { encoding: 'utf8' });
+      expect(r.stderr).toBe('');
+      expect(r.status).toBe(0);
+      return readdirSync(claim).sort();
+    };
+    const fresh = join(tmp.path, 'fresh');
+    mkdirSync(join(fresh, 'lost+found'), { recursive: true });
+    expect(run(fresh)).toEqual(['lost+found', 'schema.sql']);
+    // The app's data since: a second start copies nothing over it.
+    writeFileSync(join(fresh, 'schema.sql'), 'changed by the app');
+    writeFileSync(join(fresh, 'app.db'), 'data');
+    expect(run(fresh)).toEqual(['app.db', 'lost+found', 'schema.sql']);
+    expect(readFileSync(join(fresh, 'schema.sql'), 'utf8')).toBe('changed by the app');
+    const dotted = join(tmp.path, 'dotted');
+    mkdirSync(dotted);
+    writeFileSync(join(dotted, '.initialized'), '');
+    expect(run(dotted)).toEqual(['.initialized']);
   });
 
   it('cover the declared VOLUME the app wrote into (busybox-volume): an explicit claim on /data', () => {
