@@ -1,7 +1,7 @@
 # Sourced by make-results.sh and make-examples.sh: the fixture images (test/fixtures/images)
 # and the flags each one's exercise needs while it is profiled. The same list, with the checks
 # that prove a hardened container works, is test/helpers/fixture-exercises.ts.
-FIXTURES=(busybox-app busybox-health busybox-volume trace-app no-shell nginx redis postgres apache2 config-edit nonroot-dirs sqlite-app open-log edit-optional silent-default shutdown-writer stale-lock job-writer clock-page temp-churn tempdir-search write-check seeded-data)
+FIXTURES=(busybox-app busybox-health busybox-volume trace-app no-shell nginx redis postgres apache2 config-edit nonroot-dirs sqlite-app open-log edit-optional silent-default shutdown-writer stale-lock job-writer clock-page temp-churn tempdir-search write-check seeded-data metrics-store)
 
 # Sets ARGS to the profiling flags of fixture $1.
 fixture_args() {
@@ -13,7 +13,7 @@ fixture_args() {
     # built from the fixture base, which needs no registry.
     trace-app) ARGS=(--tracer strace --tracer-base ro-profile-fixture/base:latest --exec ': >> /var/lib/trace-app/state') ;;
     no-shell | temp-churn | write-check) ARGS=(--tracer strace --tracer-base ro-profile-fixture/base:latest) ;;
-    busybox-app | busybox-health | busybox-volume | nginx | apache2 | config-edit | nonroot-dirs | sqlite-app | seeded-data) ;;
+    busybox-app | busybox-health | busybox-volume | nginx | apache2 | config-edit | nonroot-dirs | sqlite-app | seeded-data | metrics-store) ;;
     # What verification catches and repairs (test/fixtures/images/VERIFY-FIXTURES.md).
     open-log | edit-optional | silent-default | shutdown-writer | stale-lock | job-writer | clock-page | tempdir-search) ;;
     *) echo "unknown fixture: $1 (one of: ${FIXTURES[*]})" >&2; return 2 ;;

@@ -50,7 +50,9 @@ export function mountFor(c: Chosen, f: DirFacts | undefined, ctx: MountContext):
   const ephemeral = (ctx.ephemeral ?? []).some((p) => isUnder(c.path, p));
   const persisted = (ctx.persist ?? []).some((p) => isUnder(p, c.path) && innermost(p, ctx.chosen) === c.path);
   const data = ephemeral ? [] : uniqueSorted(events.map(dataEvidence).filter((x): x is string => x !== undefined));
-  const persistent = !ephemeral && (persisted || data.length > 0);
+  // The restart check: the second start of the writable run took up what the first one left.
+  const carried = ephemeral ? [] : [...(ctx.state?.[c.path] ?? [])];
+  const persistent = !ephemeral && (persisted || data.length > 0 || carried.length > 0);
   // --ephemeral means a tmpfs, whatever the content: the finding below says what it hides.
   const kind: Mount['kind'] = ephemeral ? 'tmpfs' : persistent ? 'volume' : content.length > 0 ? 'seeded' : 'tmpfs';
   const exec = ctx.exec || events.some((e) => e.type === 'file' && e.op !== 'delete' && ((e.mode ?? 0) & 0o111) !== 0);
@@ -68,7 +70,7 @@ export function mountFor(c: Chosen, f: DirFacts | undefined, ctx: MountContext):
     covers: smallest(written, MAX_COVERS),
     coversCount: written.size,
     observedBytes: observed,
-    reasons: reasonsFor(c, events, observed, inImage, persisted, ctx.transient),
+    reasons: reasonsFor(c, events, observed, inImage, persisted, ctx.transient, carried.length > 0),
     hides: shipped.map((s) => s.name),
   };
 
@@ -81,13 +83,17 @@ export function mountFor(c: Chosen, f: DirFacts | undefined, ctx: MountContext):
       evidence: uniqueSorted(modifiedShipped.map((e) => e.realPath)),
     });
   }
-  if (data.length > 0) {
+  if (data.length > 0 || carried.length > 0) {
+    const why =
+      carried.length > 0
+        ? `state the app takes up again when it starts next (a restart of the writable run showed it)${data.length > 0 ? ' and what looks like data' : ''}, outside any VOLUME: it must outlive the container, so it`
+        : 'what looks like data that must outlive the container, outside any VOLUME: it';
     findings.push({
       kind: 'persistent-data',
       severity: 'warning',
       path: c.path,
-      message: `${c.path} holds what looks like data that must outlive the container, outside any VOLUME: it becomes the named volume "${mount.volumeName}", not a tmpfs (use --ephemeral ${c.path} if it is really a cache)`,
-      evidence: data.slice(0, 20),
+      message: `${c.path} holds ${why} becomes the named volume "${mount.volumeName}", not a tmpfs (use --ephemeral ${c.path} if it is really a cache)`,
+      evidence: [...data.slice(0, 20), ...carried].slice(0, 20),
     });
   }
   if (kind === 'seeded' || (kind === 'volume' && content.length > 0)) {
@@ -182,7 +188,7 @@ export function volumeMount(path: string, events: readonly WriteEvent[], f: DirF
   };
 }
 
-function reasonsFor(c: Chosen, events: readonly WriteEvent[], observed: number, inImage: boolean, persisted: boolean, transient: ReadonlySet<string>): string[] {
+function reasonsFor(c: Chosen, events: readonly WriteEvent[], observed: number, inImage: boolean, persisted: boolean, transient: ReadonlySet<string>, carried: boolean): string[] {
   const counts = new Map<string, number>();
   const sourceSet = new Set<string>();
   const removedHere = new Set<string>();
@@ -202,6 +208,7 @@ function reasonsFor(c: Chosen, events: readonly WriteEvent[], observed: number, 
   if (c.widenedFrom) out.push(`widened from ${c.widenedFrom.join(', ')}: ${c.path} ships nothing a mount could hide`);
   if (c.nestedIn) out.push(`${c.path} ships in the image inside the mount on ${c.nestedIn}, which would hide it; this mount keeps it`);
   if (persisted) out.push(`--persist ${c.path}: kept on a named volume`);
+  if (carried) out.push('the app takes up what it left here when it starts again (restart check): kept on a named volume');
   if (removedHere.size > 0) out.push(`created and removed during the run: ${smallest(removedHere, 10).join(', ')}`);
   const sources = [...sourceSet].sort(compareStrings);
   if (sources.length > 0) out.push(`seen by: ${sources.join(', ')}`);

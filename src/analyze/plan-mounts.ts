@@ -18,6 +18,8 @@ export interface AnalyzeInput {
   readonly persist?: readonly string[];
   /** --ephemeral: mounts at or below these are tmpfs, whatever their content looks like. */
   readonly ephemeral?: readonly string[];
+  /** What the restart check showed: mount paths whose files the app carries from one start to the next, with the evidence. */
+  readonly state?: Readonly<Record<string, readonly string[]>>;
 }
 
 export { MAX_COVERS, MIN_SIZE_BYTES, SIZE_FACTOR, canWrite, sizeFor, smallest } from './mount-for.js';

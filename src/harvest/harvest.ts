@@ -85,7 +85,7 @@ export async function takeSnapshot(
   return { changes, listings };
 }
 
-async function listDir(engine: Engine, id: string, dir: string): Promise<DirListing> {
+export async function listDir(engine: Engine, id: string, dir: string): Promise<DirListing> {
   const { entries, truncated } = await readHeaders(await engine.getArchive(id, dir), { maxEntries: MAX_ENTRIES_PER_DIR, headBytes: HEAD_BYTES });
   // Docker names entries after the directory's basename ("nginx/access.log" for /var/log/nginx).
   const base = parentOf(dir);

@@ -111,7 +111,12 @@ export interface Result {
   readonly fs: FsFacts;
   readonly events: readonly WriteEvent[];
   /** The analysis overrides given (--persist, --ephemeral), so a result can be analysed again. */
-  readonly analysis: { readonly persist: readonly string[]; readonly ephemeral: readonly string[] };
+  readonly analysis: {
+    readonly persist: readonly string[];
+    readonly ephemeral: readonly string[];
+    /** The restart check: mounts whose files the app took up again on a second start, with the evidence (they became named volumes). */
+    readonly state?: Readonly<Record<string, readonly string[]>>;
+  };
   readonly plan: MountPlan;
   readonly findings: readonly Finding[];
   readonly verification: readonly VerificationRecord[];

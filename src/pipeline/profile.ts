@@ -18,12 +18,15 @@ import { mergeFsFacts } from '../harvest/merge-fs-facts.js';
 import { GATE_DIR } from '../trace/gate.js';
 import { createCapture, gatedSpec, installGate, prepareTracing, tracedStepRunner, type TracerOptions } from '../trace/live-trace.js';
 import type { TraceCapture } from '../trace/tracer.js';
+import type { TracerImage } from '../trace/tracer-image.js';
 import { linesOf, type Observation, type RunContext } from '../verify/observe.js';
 import { readStoppedLogFiles, redactVerification } from '../verify/evidence.js';
 import { verifyResult } from '../verify/verify.js';
 import type { Launcher } from '../verify/launcher.js';
 import type { Reporter } from './reporter.js';
 import { resolveImage, withProbePorts } from './resolve.js';
+import { entriesOf, restartCheck, type RetraceStart } from './restart-check.js';
+import { restartCandidates } from '../harvest/restart-state.js';
 import { redactError, redactor } from './redact.js';
 import { createUserVolumes, mountPointFilter } from './user-volumes.js';
 
@@ -148,11 +151,13 @@ async function profileUnredacted(o: ProfileOptions, redact: (t: string) => strin
     clock('trace', `${traced.stats.lines} strace lines, ${t.events.length} write events`);
   }
 
-  const analysis = planMounts({ image, events, fs, userMounts: userMountTargets(run), persist: o.persist, ephemeral: o.ephemeral });
+  let analysis = planMounts({ image, events, fs, userMounts: userMountTargets(run), persist: o.persist, ephemeral: o.ephemeral });
+  // Files the app kept outside the scratch trees, planned as tmpfs: does it take them up again when it starts next?
+  const candidates = ready.readiness === 'job-exit' ? new Map<string, string[]>() : restartCandidates(analysis.plan.mounts, events, entriesOf(stopped), o.ephemeral);
   clock('analyze', `${analysis.plan.mounts.length} mount${analysis.plan.mounts.length === 1 ? '' : 's'}, ${analysis.findings.length} finding${analysis.findings.length === 1 ? '' : 's'}`);
 
   const savedRun: RunSpec = { ...run, exercise: { ...run.exercise, execs: run.exercise.execs.map(redact) } };
-  const result: Result = {
+  let result: Result = {
     schemaVersion: SCHEMA_VERSION,
     tool: { name: 'ro-profile', version: o.toolVersion },
     image,
@@ -174,11 +179,32 @@ async function profileUnredacted(o: ProfileOptions, redact: (t: string) => strin
     findings: analysis.findings,
     verification: [],
   };
+  // The writable run, as the hardened runs will be compared with it: read before the restart check starts it again.
+  const logs = o.verify !== undefined ? await engine.logs(id) : { stdout: '', stderr: '' };
+  const fileLogLines = o.verify !== undefined ? await readStoppedLogFiles(engine, id, result) : [];
+
+  const retraceWith = (method: TracerOptions['method'], tracer: TracerImage): RetraceStart => async (target) => {
+    const c = createCapture({ method, engine, scope, targetId: target, tracer, labels: createLabels(o.identity, 'tracer'), workingDir: image.workingDir });
+    await c.attachMain();
+    return c;
+  };
+  if (candidates.size > 0) {
+    const state = await restartCheck({
+      engine, engineInfo, id, image, run, signal, scope, stopTimeoutSec: o.stopTimeoutSec, candidates, running, stopped,
+      // The gate holds the second start too, until a tracer of its own attaches (its events are not the profile's).
+      ...(tracerImage && o.tracer ? { retrace: retraceWith(o.tracer.method, tracerImage) } : {}),
+    });
+    clock('restart', state.size > 0 ? `second start of the writable run: ${[...state.keys()].join(', ')} carr${state.size === 1 ? 'ies' : 'y'} state from one start to the next` : `second start of the writable run: nothing in ${[...candidates.keys()].join(', ')} taken up again`);
+    if (state.size > 0) {
+      const analysisOpts = { persist: [...o.persist], ephemeral: [...o.ephemeral], state: Object.fromEntries(state) };
+      analysis = planMounts({ image, events, fs, userMounts: userMountTargets(run), ...analysisOpts });
+      result = { ...result, analysis: analysisOpts, plan: analysis.plan, findings: analysis.findings };
+    }
+  }
+
   // A required write into a system tree cannot be mounted (exit 8): nothing to verify.
   if (o.verify === undefined || result.findings.some((f) => f.kind === 'system-write' && f.severity === 'error')) return result;
 
-  // The writable run, as the hardened runs will be compared with it.
-  const logs = await engine.logs(id);
   const baseline: Observation = {
     ready: true,
     ...(ready.jobExitCode !== undefined ? { jobExitCode: ready.jobExitCode } : {}),
@@ -186,7 +212,7 @@ async function profileUnredacted(o: ProfileOptions, redact: (t: string) => strin
     probes,
     execs: rawExecs,
     logLines: [...linesOf(logs.stdout), ...linesOf(logs.stderr)],
-    fileLogLines: await readStoppedLogFiles(engine, id, result),
+    fileLogLines,
     bodyStability,
   };
   const ctx: RunContext = { engine, engineInfo, image, run, secrets: o.secrets, limits: o.limits, cwd: o.cwd, labels: createLabels(o.identity, 'verify'), stopTimeoutSec: o.stopTimeoutSec, signal, scope,

@@ -255,7 +255,7 @@ async function replan(r: Result, repairs: readonly WriteEvent[], o: VerifyOption
   const t = await traceFacts(o.ctx.engine, view, repairs, () => false);
   const events = [...r.events, ...t.events];
   const fs = mergeFsFacts(r.fs, t.fs);
-  const analysis = planMounts({ image: r.image, events, fs, userMounts: userMountTargets(r.run), persist: r.analysis.persist, ephemeral: r.analysis.ephemeral });
+  const analysis = planMounts({ image: r.image, events, fs, userMounts: userMountTargets(r.run), persist: r.analysis.persist, ephemeral: r.analysis.ephemeral, ...(r.analysis.state ? { state: r.analysis.state } : {}) });
   return { ...r, events, fs, plan: analysis.plan, findings: analysis.findings };
 }
 

@@ -125,6 +125,11 @@ export const FIXTURE_CASES: readonly FixtureCase[] = [
     await execOk(c, ['test', '-s', '/var/lib/app/schema.sql']);
     await execOk(c, ['sqlite3', '/var/lib/app/app.db', 'SELECT count(*) FROM starts']);
   }),
+  fixture('metrics-store', [], async (c) => {
+    // It appends samples to its segment and still runs.
+    await new Promise((r) => setTimeout(r, 1000));
+    await execOk(c, ['sh', '-c', 'kill -0 1 && test -s /srv/metrics/segment-000001.dat']);
+  }),
   fixture('sqlite-app', [], async (c) => {
     await http(8080)(c);
     await execOk(c, ['sqlite3', '/var/lib/app/app.db', 'SELECT count(*) FROM starts']);

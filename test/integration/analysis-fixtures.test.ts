@@ -129,6 +129,31 @@ describe.skipIf(!dockerAvailable())('analysis on images that reproduce the known
     expect(mounts).toEqual([expect.objectContaining({ path: '/var/lib/app', kind: 'tmpfs', uid: 999, gid: 999, mode: 0o750 })]);
   });
 
+  it('a store whose files carry no database name or header: the restart check sees it take them up again, so a named volume', async () => {
+    const { result, session, mounts } = await profile('metrics-store', 'ro-profile-fixture/metrics-store:latest');
+    expect(mounts).toEqual([expect.objectContaining({ path: '/srv/metrics', kind: 'volume', uid: 1000, gid: 1000 })]);
+    const finding = result.findings.find((f: { kind: string }) => f.kind === 'persistent-data');
+    expect(finding?.message).toContain('holds state the app takes up again when it starts next (a restart of the writable run showed it)');
+    expect(finding?.evidence.join('\n')).toMatch(/\/srv\/metrics\/segment-000001\.dat was appended to on the second start \(\d+ → \d+ bytes, its first bytes unchanged\)/);
+    expect(Object.keys(result.analysis.state)).toEqual(['/srv/metrics']);
+    expect(result.verification.at(-1).result).toBe('pass');
+    // The printed line keeps the samples across a restart of the hardened container.
+    const c = await start(result, session);
+    await new Promise((r) => setTimeout(r, 800));
+    await docker.getContainer(c.id).restart({ t: 2 });
+    await eventually(async () => /replayed \d+ samples/.test(await c.logs()));
+    await cleanLogs(c);
+  });
+
+  it('--ephemeral has the last word over the restart check (which then does not run)', async () => {
+    const session = testSession('metrics-store-ephemeral');
+    const r = await runCli(['ro-profile-fixture/metrics-store:latest', '--ephemeral', '/srv/metrics', '--no-verify', '--format', 'json'], { session });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).not.toContain('second start of the writable run');
+    expect(JSON.parse(r.stdout).plan.mounts).toEqual([expect.objectContaining({ path: '/srv/metrics', kind: 'tmpfs' })]);
+    expect(await leftovers(session)).toEqual([]);
+  });
+
   it('--format report documents each mount, the findings and the raw changes', async () => {
     const session = testSession('report');
     const r = await runCli(['ro-profile-fixture/apache2:latest', '--format', 'report', '-q'], { session });

@@ -18,7 +18,7 @@ import {
 
 const MiB = 1024 * 1024;
 
-function input(o: { events: WriteEvent[]; dirs?: DirFacts[]; userMounts?: string[]; volumes?: string[]; persist?: string[]; ephemeral?: string[] }): AnalyzeInput {
+function input(o: { events: WriteEvent[]; dirs?: DirFacts[]; userMounts?: string[]; volumes?: string[]; persist?: string[]; ephemeral?: string[]; state?: Record<string, string[]> }): AnalyzeInput {
   return {
     image: sampleImage({ volumes: o.volumes ?? [] }),
     events: o.events,
@@ -26,6 +26,7 @@ function input(o: { events: WriteEvent[]; dirs?: DirFacts[]; userMounts?: string
     userMounts: o.userMounts ?? [],
     ...(o.persist ? { persist: o.persist } : {}),
     ...(o.ephemeral ? { ephemeral: o.ephemeral } : {}),
+    ...(o.state ? { state: o.state } : {}),
   };
 }
 
@@ -295,11 +296,27 @@ describe('planMounts kinds', () => {
     ['a tmpfs over a log file the app appends to', [ev('modify', '/srv/app/app.log', { type: 'file', size: 300 })], { shipped: [shipped('app.log', 'file', { size: 280 })] }, 'tmpfs'],
     ['a volume for --persist, even with nothing that looks like data', [ev('add', '/srv/app/x', { type: 'file' })], {}, 'volume', { persist: ['/srv/app'] }],
     ['a tmpfs for --ephemeral, even for a database', [ev('add', '/srv/app/app.db', { type: 'file', format: 'sqlite' })], {}, 'tmpfs', { ephemeral: ['/srv'] }],
+    ['a volume where the restart check saw state taken up again', [ev('add', '/srv/app/seg-1.dat', { type: 'file' })], {}, 'volume', { state: { '/srv/app': ['/srv/app/seg-1.dat was appended to on the second start'] } }],
+    ['a tmpfs for --ephemeral, even where the restart check saw state', [ev('add', '/srv/app/seg-1.dat', { type: 'file' })], {}, 'tmpfs', { ephemeral: ['/srv/app'], state: { '/srv/app': ['x'] } }],
     ['a tmpfs for --ephemeral, even over content', [ev('add', '/srv/app/x', { type: 'file' })], { shipped: [shipped('app.conf', 'file', { size: 300 })] }, 'tmpfs', { ephemeral: ['/srv/app'] }],
   ])('chooses %s', (_name, events, facts, kind, more = {}) => {
     const { plan } = planMounts({ ...input({ events, dirs: [dir(facts)] }), ...more });
     expect(plan.mounts.map((m) => [m.path, m.kind])).toEqual([['/srv/app', kind]]);
     expect(plan.mounts[0]?.volumeName !== undefined).toBe(kind !== 'tmpfs');
+  });
+
+  it('says why state taken up again across a restart is a named volume, with the check\'s evidence', () => {
+    const evidence = ['/srv/app/seg-1.dat was appended to on the second start (10 → 20 bytes, its first bytes unchanged), not rewritten'];
+    const { plan, findings } = planMounts(input({ events: [ev('add', '/srv/app/seg-1.dat', { type: 'file' })], dirs: [dir()], state: { '/srv/app': evidence } }));
+    expect(plan.mounts[0]?.reasons).toContain('the app takes up what it left here when it starts again (restart check): kept on a named volume');
+    expect(findings).toEqual([
+      expect.objectContaining({
+        kind: 'persistent-data',
+        path: '/srv/app',
+        message: expect.stringMatching(/^\/srv\/app holds state the app takes up again when it starts next \(a restart of the writable run showed it\), outside any VOLUME: .*--ephemeral \/srv\/app/),
+        evidence,
+      }),
+    ]);
   });
 
   it('makes a named volume of --persist even where nothing was written', () => {
