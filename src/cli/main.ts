@@ -7,6 +7,7 @@ import { gcCommand } from './commands/gc.js';
 import { profileCommand } from './commands/profile.js';
 import { verifyCommand } from './commands/verify.js';
 import { EXIT } from './exit-codes.js';
+import { usageEnvelope } from './output.js';
 import { toolVersion } from './version.js';
 
 await yargs(hideBin(process.argv))
@@ -22,9 +23,13 @@ await yargs(hideBin(process.argv))
   .recommendCommands()
   .version(toolVersion())
   .wrap(Math.min(120, process.stdout.columns || 100))
-  .fail((msg, err, y) => {
+  .fail((msg, err) => {
     if (err) throw err;
-    process.stderr.write(`${y.help() ? '' : ''}ro-profile: ${msg}\nhint: run "ro-profile --help" for the flags\n`);
+    const hint = 'run "ro-profile --help" for the flags';
+    // --json promises the envelope on every path: a flag our own (before any "--" of the container's command).
+    const own = process.argv.slice(2, process.argv.includes('--') ? process.argv.indexOf('--') : undefined);
+    if (own.includes('--json')) process.stdout.write(usageEnvelope(msg, hint));
+    process.stderr.write(`ro-profile: ${msg}\nhint: ${hint}\n`);
     process.exit(EXIT.usage);
   })
   .parseAsync();

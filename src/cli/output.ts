@@ -16,10 +16,6 @@ export interface OutputOptions {
 
 /** Artifacts go to stdout (or files under --out); --json wraps the result in one envelope object. */
 export function writeResult(result: Result, o: OutputOptions): void {
-  if (o.json) {
-    process.stdout.write(`${JSON.stringify({ outcome: 'success', result })}\n`);
-    return;
-  }
   const formats: Format[] = o.format === 'all' ? [...FORMATS] : [o.format];
   if (o.out !== undefined) {
     mkdirSync(o.out, { recursive: true });
@@ -28,18 +24,25 @@ export function writeResult(result: Result, o: OutputOptions): void {
         f === 'compose' && o.emit?.compose.override ? 'compose.override.yaml' : f === 'k8s' && o.emit?.k8s.patch ? 'k8s-patch.yaml' : FILE_NAMES[f];
       writeFileSync(join(o.out, file), emitFormat(result, f, o.emit));
     }
-    return;
   }
-  process.stdout.write(emitFormat(result, formats[0] ?? 'run', o.emit));
+  // --json: stdout is the envelope, with the files written all the same when --out is given.
+  if (o.json) process.stdout.write(`${JSON.stringify({ outcome: 'success', result })}\n`);
+  else if (o.out === undefined) process.stdout.write(emitFormat(result, formats[0] ?? 'run', o.emit));
+}
+
+/** The usage-error envelope, for --json, before any command ran (yargs refused the flags). */
+export function usageEnvelope(message: string, hint: string): string {
+  return `${JSON.stringify({ outcome: 'error', error: { code: 'USAGE', message, hint } })}\n`;
 }
 
 /** Prints an error as the contract says and returns the exit status. */
-export function reportError(e: unknown, o: { readonly json: boolean; readonly debug: boolean }): number {
+export function reportError(e: unknown, o: { readonly json: boolean; readonly debug: boolean; readonly redact?: (text: string) => string }): number {
   const err = isRoProfileError(e)
     ? e
     : new RoProfileError('INTERNAL', `internal error: ${messageOf(e)}`, { hint: 'Please report this with the output of --debug.', cause: e });
   if (o.json) {
-    process.stdout.write(`${JSON.stringify({ outcome: 'error', error: { code: err.code, message: err.message, hint: err.hint ?? null } })}\n`);
+    const r = o.redact ?? ((t: string) => t);
+    process.stdout.write(`${JSON.stringify({ outcome: 'error', error: { code: err.code, message: r(err.message), hint: err.hint !== undefined ? r(err.hint) : null } })}\n`);
   }
   process.stderr.write(`ro-profile: ${err.message}\n`);
   if (err.hint) process.stderr.write(`hint: ${err.hint}\n`);

@@ -41,6 +41,11 @@ export function emitFormat(result: Result, format: Format, options: EmitOptions 
  * config tried), under a comment that says so; shell and YAML both read `#` as a comment.
  */
 export function unverifiedHeader(result: Result): string {
+  // Exit 8: not run at all, since a required write lands in a system tree no mount may cover.
+  const blocking = result.findings.filter((f) => f.kind === 'system-write' && f.severity === 'error');
+  if (blocking.length > 0) {
+    return `# UNVERIFIED: this config cannot run read-only as is: the app writes straight into ${blocking.map((f) => f.path).join(', ')}, which no mount may cover (see the findings in the report); it was not run\n`;
+  }
   const last = result.verification.at(-1);
   if (last?.result !== 'fail') return '';
   const failed = last.rounds.at(-1);

@@ -44,7 +44,8 @@ export async function reverify(o: ReverifyOptions): Promise<{ result: Result; pa
   const labels = createLabels(o.identity, 'verify');
   const ctx = { engine, engineInfo, image, run: o.result.run, secrets: o.secrets, limits: o.limits, cwd: o.cwd, labels, stopTimeoutSec: o.stopTimeoutSec, signal, scope };
   const baseline = await observeWritable(ctx, logFilesOf(o.result));
-  if (!baseline.ready && baseline.jobExitCode === undefined) {
+  // Not ready is a failure whatever the exit code: a finished job is ready (exit 0), and a non-zero exit before ready is exit 5.
+  if (!baseline.ready) {
     throw new RoProfileError('CONTAINER_FAILED', `"${image.ref}" does not run even with a writable root: ${baseline.failure ?? 'not ready'}`, {
       hint: 'Profile the image again; the saved exercise no longer fits it.',
     });

@@ -44,6 +44,29 @@ export function pullError(ref: string, e: unknown): RoProfileError {
   });
 }
 
+/**
+ * Why the engine refused to create or start a container, in the terms of the flags that caused
+ * it: a network or user that does not exist is a usage error (exit 2); a command the image
+ * cannot run, or any other refusal at start, is a container failure (exit 5). Both with a hint.
+ */
+export function containerRefusal(op: 'create' | 'start', e: unknown): RoProfileError {
+  const msg = apiMessage(e);
+  const words = `the engine refused to ${op} the container: ${msg}`;
+  if (/network [^ ]+ not found|no such network/i.test(msg)) {
+    return new RoProfileError('USAGE', words, { hint: 'Create the network first (docker network create NAME), or leave --network out.', cause: e });
+  }
+  if (/unable to find (user|group)|no matching entries in (passwd|group) file/i.test(msg)) {
+    return new RoProfileError('USAGE', words, { hint: '--user takes a user (or group) the image\'s /etc/passwd (/etc/group) has, or numeric UID[:GID].', cause: e });
+  }
+  if (/exec[: ].*(executable file not found|no such file or directory|permission denied|exec format error)/i.test(msg)) {
+    return new RoProfileError('CONTAINER_FAILED', words, { hint: 'The entrypoint or command is not in the image, or not executable there: check --entrypoint and the command after "--" (the image\'s own ENTRYPOINT and CMD otherwise).', cause: e });
+  }
+  if (op === 'create' && statusOf(e) === 400) {
+    return new RoProfileError('USAGE', words, { hint: 'A flag passed through to the container (-v, --mount, -p, -e, --user, --entrypoint) is not valid for the engine: the message above names it.', cause: e });
+  }
+  return new RoProfileError('CONTAINER_FAILED', words, { hint: 'The engine\'s own words are above: the container could not run as given (its mounts, network or command).', cause: e });
+}
+
 /** Splits Docker's multiplexed log format (8-byte frame headers) into stdout and stderr. */
 export function demuxBuffer(buf: Buffer): { stdout: string; stderr: string } {
   const out: Buffer[] = [];

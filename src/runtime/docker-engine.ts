@@ -15,8 +15,14 @@ import type {
   PathStat,
   PullProgress,
 } from './engine.js';
-import { apiMessage, demuxBuffer, describeEndpoint, pullError, statusOf, UNREACHABLE_CODES, type DockerApiError } from './docker-api.js';
+import { apiMessage, containerRefusal, demuxBuffer, describeEndpoint, pullError, statusOf, UNREACHABLE_CODES, type DockerApiError } from './docker-api.js';
 import { mapChanges, mapContainer, mapImage, mapManagedContainer, mapManagedVolume, mapManagedNetwork, mapPathStat } from './map-docker.js';
+
+/** An engine that cannot be reached stays that (call() says so); any other refusal is the container's. */
+function refused(op: 'create' | 'start', e: unknown): unknown {
+  const code = (e as DockerApiError)?.code;
+  return code && UNREACHABLE_CODES.has(code) ? e : containerRefusal(op, e);
+}
 
 /** The only dockerode user: each call goes through `call`, which turns failures into RoProfileError. */
 export class DockerEngine implements Engine {
@@ -150,13 +156,19 @@ export class DockerEngine implements Engine {
           ...(spec.groupAdd ? { GroupAdd: [...spec.groupAdd] } : {}),
           AutoRemove: false,
         },
+      }).catch((e: unknown) => {
+        throw refused('create', e);
       });
       return c.id;
     });
   }
 
   async startContainer(id: string): Promise<void> {
-    await this.call('start', () => this.docker.getContainer(id).start());
+    await this.call('start', async () => {
+      await this.docker.getContainer(id).start().catch((e: unknown) => {
+        throw refused('start', e);
+      });
+    });
   }
 
   async inspectContainer(id: string): Promise<ContainerState> {

@@ -92,7 +92,13 @@ export async function observeContainer(ctx: RunContext, launched: { readonly id:
 
 async function oneStart(ctx: RunContext, id: string, logFiles: readonly string[], skipLines: number, withExecs: boolean, repeatProbes: boolean, tracing: VerifyTracing | undefined): Promise<Observation> {
   const { engine } = ctx;
-  await engine.startContainer(id);
+  try {
+    await engine.startContainer(id);
+  } catch (e) {
+    // The engine refused to start it under this config (a mount it cannot make): a difference, not a crash.
+    if (isRoProfileError(e) && e.code === 'CONTAINER_FAILED') return { ready: false, failure: e.message, runningAtEnd: false, probes: [], execs: [], logLines: [], fileLogLines: [] };
+    throw e;
+  }
   const traced: TracedStart | undefined = tracing ? await traceStart({ engine, scope: ctx.scope, id, tracing, workingDir: ctx.image.workingDir }) : undefined;
   let ready = false;
   let failure: string | undefined;

@@ -54,7 +54,9 @@ export const analyzeStraceCommand: CommandModule<object, Args> = {
         reporter.warn(`${trace.stats.malformed} line(s) could not be read, for example:\n  ${trace.stats.examples.join('\n  ')}`);
       }
       if (argv.image === undefined) {
-        process.stdout.write(`${JSON.stringify({ events: trace.events, stats: trace.stats }, null, 2)}\n`);
+        // No image, no Result: the events themselves (in the envelope with --json).
+        const events = { events: trace.events, stats: trace.stats };
+        process.stdout.write(argv.json ? `${JSON.stringify({ outcome: 'success', result: events })}\n` : `${JSON.stringify(events, null, 2)}\n`);
         process.exitCode = 0;
         return;
       }

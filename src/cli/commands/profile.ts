@@ -9,6 +9,8 @@ import type { CleanupScope } from '../../pipeline/cleanup-scope.js';
 import { parseBytes, parseDuration } from '../durations.js';
 import { EXIT } from '../exit-codes.js';
 import { ANALYSIS_FLAGS, EMIT_FLAGS, absolutePaths, emitOptionsOf } from '../shared-flags.js';
+import { redactStderr } from '../redacted-stderr.js';
+import { redactor } from '../../pipeline/redact.js';
 import { reportError, writeResult } from '../output.js';
 import { buildRunSpec } from '../passthrough.js';
 import { installRunSignals } from '../signals.js';
@@ -71,7 +73,8 @@ export const profileCommand: CommandModule<object, ProfileArgs> = {
 };
 
 async function runProfile(argv: ProfileArgs): Promise<number> {
-  const out = { json: argv.json, debug: argv.debug };
+  const out: { json: boolean; debug: boolean; redact?: (t: string) => string } = { json: argv.json, debug: argv.debug };
+  let restoreStderr = () => {};
   const controller = new AbortController();
   let scope: CleanupScope | undefined;
   const identity = currentIdentity();
@@ -106,6 +109,9 @@ async function runProfile(argv: ProfileArgs): Promise<number> {
       exercise,
       process.env,
     );
+    // From here on, no value of -e or --env-file reaches stderr, whoever prints.
+    out.redact = redactor(secrets);
+    restoreStderr = redactStderr(out.redact);
     const result = await profileImage({
       engine: new DockerEngine(),
       reporter: stderrReporter({ quiet: argv.quiet }),
@@ -134,6 +140,7 @@ async function runProfile(argv: ProfileArgs): Promise<number> {
     return reportError(e, out);
   } finally {
     uninstall();
+    restoreStderr();
   }
 }
 

@@ -8,6 +8,8 @@ import { reverify } from '../../pipeline/reverify.js';
 import { DockerEngine } from '../../runtime/docker-engine.js';
 import { currentIdentity } from '../../runtime/labels.js';
 import { parseBytes, parseDuration } from '../durations.js';
+import { redactStderr } from '../redacted-stderr.js';
+import { redactor } from '../../pipeline/redact.js';
 import { reportError, writeResult } from '../output.js';
 import { buildRunSpec } from '../passthrough.js';
 import { EMIT_FLAGS, emitOptionsOf } from '../shared-flags.js';
@@ -42,6 +44,8 @@ export const verifyCommand: CommandModule<object, VerifyArgs> = {
 };
 
 async function runVerify(argv: VerifyArgs): Promise<number> {
+  const out: { json: boolean; debug: boolean; redact?: (t: string) => string } = { json: argv.json, debug: argv.debug };
+  let restoreStderr = () => {};
   const controller = new AbortController();
   let scope: CleanupScope | undefined;
   const identity = currentIdentity();
@@ -65,7 +69,10 @@ async function runVerify(argv: VerifyArgs): Promise<number> {
       r.exercise,
       process.env,
     );
-    const out = await reverify({
+    // From here on, no value of the saved variables reaches stderr, whoever prints (container output in errors included).
+    out.redact = redactor(secrets);
+    restoreStderr = redactStderr(out.redact);
+    const verified = await reverify({
       engine: new DockerEngine(),
       reporter: stderrReporter({ quiet: argv.quiet }),
       signal: controller.signal,
@@ -79,18 +86,19 @@ async function runVerify(argv: VerifyArgs): Promise<number> {
       onScope: (s) => (scope = s),
     });
     if (controller.signal.aborted) throw new RoProfileError('INTERRUPTED', 'Interrupted; everything the run created was removed');
-    if (argv.json && !out.passed) {
-      const err = verificationError(out.result);
-      process.stdout.write(`${JSON.stringify({ outcome: 'error', result: out.result, error: { code: err.code, message: err.message, hint: err.hint } })}\n`);
+    if (argv.json && !verified.passed) {
+      const err = verificationError(verified.result);
+      process.stdout.write(`${JSON.stringify({ outcome: 'error', result: verified.result, error: { code: err.code, message: out.redact(err.message), hint: err.hint } })}\n`);
       process.stderr.write(`ro-profile: ${err.message}\nhint: ${err.hint}\n`);
       return 7;
     }
-    writeResult(out.result, { format: argv.format, out: argv.out, json: argv.json, emit: emitOptionsOf(argv) });
-    return verificationExit(out.result);
+    writeResult(verified.result, { format: argv.format, out: argv.out, json: argv.json, emit: emitOptionsOf(argv) });
+    return verificationExit(verified.result);
   } catch (e) {
-    if (controller.signal.aborted) return reportError(new RoProfileError('INTERRUPTED', 'Interrupted; everything the run created was removed'), { json: argv.json, debug: argv.debug });
-    return reportError(e, { json: argv.json, debug: argv.debug });
+    if (controller.signal.aborted) return reportError(new RoProfileError('INTERRUPTED', 'Interrupted; everything the run created was removed'), out);
+    return reportError(e, out);
   } finally {
     uninstall();
+    restoreStderr();
   }
 }

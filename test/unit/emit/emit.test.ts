@@ -35,6 +35,18 @@ describe('emitFormat', () => {
     expect(emitFormat(second, 'report')).toBe(emitFormat(first, 'report'));
   });
 
+  it('marks a config that cannot run read-only as is (exit 8) with the same UNVERIFIED header as a failed one (exit 7)', () => {
+    const result = parseResult(readNginx(), 'nginx.json');
+    const blocked = { ...result, findings: [...result.findings, { kind: 'system-write' as const, severity: 'error' as const, path: '/etc', message: 'writes /etc/x', evidence: ['/etc/x'] }] };
+    for (const f of ['run', 'compose', 'k8s'] as const) {
+      const first = emitFormat(blocked, f).split('\n')[0];
+      expect(first).toBe('# UNVERIFIED: this config cannot run read-only as is: the app writes straight into /etc, which no mount may cover (see the findings in the report); it was not run');
+    }
+    const failed = { ...result, verification: [{ format: 'run', runtime: 'docker', version: '1', result: 'fail' as const, rounds: [{ kind: 'verify' as const, mounts: [], result: 'fail' as const, differences: [{ kind: 'state' as const, message: 'it never became ready' }] }] }] };
+    expect(emitFormat(failed, 'run').split('\n')[0]).toMatch(/^# UNVERIFIED: under this config it never became ready/);
+    expect(emitFormat(result, 'run').startsWith('#')).toBe(false);
+  });
+
   it('refuses an unknown format with a usage error', () => {
     const result = parseResult(readNginx(), 'nginx.json');
     expect(() => emitFormat(result, 'yaml' as never)).toThrow(expect.objectContaining({ code: 'USAGE', message: 'unknown format "yaml"' }));

@@ -8,13 +8,19 @@ describe('redactor', () => {
       ['TOKEN', 'abcd1234'],
       ['LONGER', 'abcd1234-and-more'],
       ['SHORT', 'ab'],
+      ['PIN', '42'],
+      ['SIGN', 'a.b'],
     ]),
   );
 
   it.each([
     ['masks every occurrence of a value', 'x=abcd1234 y=abcd1234', 'x=*** y=***'],
     ['masks the longer value first, so no tail of it survives', 'v=abcd1234-and-more', 'v=***'],
-    ['leaves values under four characters alone', 'ab cd', 'ab cd'],
+    ['masks a short value as a word of its own', 'login ab cd, abc stays, lab stays', 'login *** cd, abc stays, lab stays'],
+    ['masks a short value as its variable\'s value, in every notation', 'SHORT=ab SHORT: ab "SHORT":"ab" PIN=42 PIN: 42', 'SHORT=*** SHORT: *** "SHORT":"***" PIN=*** PIN: ***'],
+    ['leaves a short value of digits alone elsewhere (exit code 42 is no secret)', 'exit code 42 after 42 s', 'exit code 42 after 42 s'],
+    ['takes a short value literally, not as a pattern', 'SIGN=a.b axb a.b', 'SIGN=*** axb ***'],
+    ['masks in a quoted --exec command', "psql -c 'select 1' -W ab", "psql -c 'select 1' -W ***"],
     ['leaves text without secrets unchanged', 'nothing here', 'nothing here'],
   ])('%s', (_name, input, output) => {
     expect(redact(input)).toBe(output);
