@@ -15,6 +15,8 @@ export interface ExerciseSpec {
   readonly timeoutMs: number;
   /** Time to wait when the image has neither port nor healthcheck, in ms. */
   readonly settleMs: number;
+  /** --exec-timeout: how long one exec step may take, in ms (DEFAULT_EXEC_TIMEOUT_MS when absent). */
+  readonly execTimeoutMs?: number;
   /** Ports probed (exposed by the image plus the container side of --publish). */
   readonly probePorts: readonly number[];
   /** false (--no-probe): no request is sent; readiness by healthcheck or settle time. */
@@ -41,3 +43,6 @@ export interface RunSpec {
 
 /** Values of variables given with -e NAME=VALUE or --env-file; used for the profiling run only. */
 export type LaunchSecrets = ReadonlyMap<string, string>;
+
+/** How long one exec step may take when --exec-timeout is not given. */
+export const DEFAULT_EXEC_TIMEOUT_MS = 300_000;

@@ -1,6 +1,6 @@
-import { RoProfileError } from '../errors.js';
+import { RoProfileError, isRoProfileError } from '../errors.js';
 import type { ExecResult, ProbeResult } from '../model/result.js';
-import type { RunSpec } from '../model/run-spec.js';
+import { DEFAULT_EXEC_TIMEOUT_MS, type RunSpec } from '../model/run-spec.js';
 import type { Engine, EngineInfo, ExecOutcome } from '../runtime/engine.js';
 import { sleep, throwIfAborted } from './abort.js';
 import { endpointFor } from './endpoints.js';
@@ -18,8 +18,8 @@ export async function exercise(options: {
   readonly run: RunSpec;
   readonly reporter: Reporter;
   readonly signal: AbortSignal;
-  /** Runs one --exec command (`sh -c COMMAND` in the container); a traced run gates it. */
-  readonly runStep?: (command: string) => Promise<ExecOutcome>;
+  /** Runs one --exec command (`sh -c COMMAND` in the container) within timeoutMs; a traced run gates it. */
+  readonly runStep?: (command: string, timeoutMs: number) => Promise<ExecOutcome>;
   /** Record a failing step instead of stopping there (a hardened run is compared, not judged). */
   readonly tolerant?: boolean;
 }): Promise<{ probes: ProbeResult[]; execs: ExecResult[] }> {
@@ -28,7 +28,13 @@ export async function exercise(options: {
   const execs: ExecResult[] = [];
   for (const command of run.exercise.execs) {
     throwIfAborted(signal);
-    const r = options.runStep ? await options.runStep(command) : await engine.exec(id, ['sh', '-c', command], {});
+    const timeoutMs = run.exercise.execTimeoutMs ?? DEFAULT_EXEC_TIMEOUT_MS;
+    const r = await step(() => (options.runStep ? options.runStep(command, timeoutMs) : engine.exec(id, ['sh', '-c', command], { timeoutMs })), timeoutMs);
+    if (r.exitCode === TIMED_OUT && options.tolerant !== true) {
+      throw new RoProfileError('CONTAINER_FAILED', `--exec "${command}" did not end within ${Math.round(timeoutMs / 1000)} s in the writable run`, {
+        hint: 'Raise --exec-timeout, or make the step end on its own (a server started in it belongs in the background: "cmd &").',
+      });
+    }
     const output = `${r.stdout}${r.stderr}`;
     if ((r.exitCode === 126 || r.exitCode === 127 || r.exitCode === -1) && /executable file not found|no such file or directory/i.test(output) && /\bsh\b/.test(output)) {
       throw new RoProfileError('USAGE', `--exec needs a shell, and "${options.imageRef}" has no /bin/sh`, {
@@ -47,6 +53,21 @@ export async function exercise(options: {
     await sleep(run.exercise.durationMs, signal);
   }
   return { probes, execs };
+}
+
+/** The exit code recorded for a step that ran past --exec-timeout (as coreutils' timeout(1) has it). */
+export const TIMED_OUT = 124;
+
+/** One step, a timeout of its own turned into a recorded outcome: in a hardened run it is a difference, not a hang. */
+async function step(run: () => Promise<ExecOutcome>, timeoutMs: number): Promise<ExecOutcome> {
+  try {
+    return await run();
+  } catch (e) {
+    if (isRoProfileError(e) && e.details['timedOut'] === 'true' && e.code === 'CONTAINER_FAILED') {
+      return { exitCode: TIMED_OUT, stdout: '', stderr: `ro-profile: the step did not end within ${Math.round(timeoutMs / 1000)} s (--exec-timeout)` };
+    }
+    throw e;
+  }
 }
 
 /** One probe per port: HTTP where it answers HTTP, TCP otherwise. */

@@ -14,7 +14,9 @@ import type {
   ManagedObject,
   PathStat,
   PullProgress,
+  WaitOptions,
 } from './engine.js';
+import { DEFAULT_WAIT_MS, deadline } from './deadline.js';
 import { apiMessage, containerRefusal, demuxBuffer, describeEndpoint, pullError, statusOf, UNREACHABLE_CODES, type DockerApiError } from './docker-api.js';
 import { mapChanges, mapContainer, mapImage, mapManagedContainer, mapManagedVolume, mapManagedNetwork, mapPathStat } from './map-docker.js';
 
@@ -29,9 +31,26 @@ export class DockerEngine implements Engine {
   private readonly docker: Docker;
   private readonly endpoint: string;
 
-  constructor(docker: Docker = new Docker()) {
+  /** The run's signal: every wait on the engine ends with it (cleanup calls do not take it). */
+  private readonly runSignal: AbortSignal | undefined;
+
+  constructor(docker: Docker = new Docker(), o: { readonly signal?: AbortSignal } = {}) {
     this.docker = docker;
     this.endpoint = describeEndpoint(docker);
+    this.runSignal = o.signal;
+  }
+
+  /** `fn` with a signal that aborts on interrupt or past the bound; either ends it with the error that says which. */
+  private async bounded<T>(op: string, o: WaitOptions | undefined, fn: (signal: AbortSignal) => Promise<T>): Promise<T> {
+    const d = deadline(op, this.runSignal, o?.timeoutMs);
+    try {
+      if (d.signal.aborted) throw d.why();
+      return await this.call(op, () => fn(d.signal));
+    } catch (e) {
+      throw d.signal.aborted ? d.why(e) : e;
+    } finally {
+      d.done();
+    }
   }
 
   private async call<T>(op: string, fn: () => Promise<T>): Promise<T> {
@@ -206,8 +225,8 @@ export class DockerEngine implements Engine {
     });
   }
 
-  async waitExit(id: string): Promise<number> {
-    return this.call('wait', async () => ((await this.docker.getContainer(id).wait()) as { StatusCode?: number }).StatusCode ?? -1);
+  async waitExit(id: string, o?: WaitOptions): Promise<number> {
+    return this.bounded('wait', o, async (abortSignal) => ((await this.docker.getContainer(id).wait({ abortSignal })) as { StatusCode?: number }).StatusCode ?? -1);
   }
 
   async attachOutput(id: string, onChunk: (stream: 'stdout' | 'stderr', chunk: Buffer) => void): Promise<{ ended: Promise<void> }> {
@@ -229,8 +248,8 @@ export class DockerEngine implements Engine {
     });
   }
 
-  async putArchive(id: string, dir: string, tar: Buffer): Promise<void> {
-    await this.call('archive put', () => this.docker.getContainer(id).putArchive(tar, { path: dir }));
+  async putArchive(id: string, dir: string, tar: Buffer, o?: WaitOptions): Promise<void> {
+    await this.bounded('archive put', o, (abortSignal) => this.docker.getContainer(id).putArchive(tar, { path: dir, abortSignal }));
   }
 
   async buildImage(context: Buffer, tag: string, labels: Readonly<Record<string, string>>, onLine: (line: string) => void, signal: AbortSignal): Promise<void> {
@@ -253,24 +272,42 @@ export class DockerEngine implements Engine {
     });
   }
 
-  async diff(id: string): Promise<FsChange[]> {
-    return this.call('diff', async () => {
+  async diff(id: string, o?: WaitOptions): Promise<FsChange[]> {
+    return this.bounded('diff', o, async (abortSignal) => {
       // With no changes the engine answers `null`, which dockerode hands back as a raw Buffer.
-      const raw: unknown = await this.docker.getContainer(id).changes();
+      const raw: unknown = await this.docker.getContainer(id).changes({ abortSignal });
       const parsed: unknown = Buffer.isBuffer(raw) ? JSON.parse(raw.toString('utf8') || 'null') : raw;
       return mapChanges(Array.isArray(parsed) ? (parsed as { Path: string; Kind: number }[]) : null);
     });
   }
 
-  async exec(id: string, cmd: readonly string[], options: { readonly user?: string }): Promise<ExecOutcome> {
-    return this.call('exec', async () => {
+  async exec(id: string, cmd: readonly string[], options: { readonly user?: string } & WaitOptions): Promise<ExecOutcome> {
+    const d = deadline(`exec of ${JSON.stringify(cmd.join(' ').slice(0, 80))}`, this.runSignal, options.timeoutMs);
+    try {
+      return await this.call('exec', () => this.execUntil(id, cmd, options.user, d.signal));
+    } catch (e) {
+      if (!d.signal.aborted) throw e;
+      const why = d.why(e);
+      // A step that runs past its bound is the container's doing, not the engine's.
+      throw why.code === 'INTERRUPTED' ? why : new RoProfileError('CONTAINER_FAILED', `the command did not end within ${Math.round((options.timeoutMs ?? DEFAULT_WAIT_MS) / 1000)} s: ${cmd.join(' ').slice(0, 200)}`, { details: { timedOut: 'true' }, cause: e });
+    } finally {
+      d.done();
+    }
+  }
+
+  private async execUntil(id: string, cmd: readonly string[], user: string | undefined, abortSignal: AbortSignal): Promise<ExecOutcome> {
+    {
       const ex = await this.docker.getContainer(id).exec({
         Cmd: [...cmd],
         AttachStdout: true,
         AttachStderr: true,
-        ...(options.user ? { User: options.user } : {}),
+        ...(user ? { User: user } : {}),
+        abortSignal,
       });
-      const stream = await ex.start({ hijack: true, stdin: false });
+      const stream = await ex.start({ hijack: true, stdin: false, abortSignal });
+      // The hijacked stream outlives the request: end it ourselves on abort.
+      const onAbort = () => (stream as unknown as Readable).destroy(new Error('aborted'));
+      abortSignal.addEventListener('abort', onAbort, { once: true });
       const out = new PassThrough();
       const err = new PassThrough();
       const chunks = { out: [] as Buffer[], err: [] as Buffer[] };
@@ -278,30 +315,34 @@ export class DockerEngine implements Engine {
       err.on('data', (b: Buffer) => chunks.err.push(b));
       this.docker.modem.demuxStream(stream, out, err);
       await finished(stream).catch(() => undefined);
+      abortSignal.removeEventListener('abort', onAbort);
+      if (abortSignal.aborted) throw new Error('aborted');
       out.end();
       err.end();
       // Wait for both sides to flush before reading (the truncation race testcontainers fixed).
       await Promise.all([finished(out), finished(err)]);
-      const st = await ex.inspect();
+      const st = await ex.inspect({ abortSignal });
       return {
         exitCode: st.ExitCode ?? -1,
         stdout: Buffer.concat(chunks.out).toString('utf8'),
         stderr: Buffer.concat(chunks.err).toString('utf8'),
       };
-    });
+    }
   }
 
-  async logs(id: string): Promise<{ stdout: string; stderr: string }> {
-    return this.call('logs', async () => {
-      const buf = (await this.docker.getContainer(id).logs({ stdout: true, stderr: true, follow: false })) as unknown as Buffer;
+  async logs(id: string, o?: WaitOptions & { readonly sinceMs?: number }): Promise<{ stdout: string; stderr: string }> {
+    return this.bounded('logs', o, async (abortSignal) => {
+      // `since` takes seconds with a fraction: a restart's own lines, whatever the first start printed.
+      const since = o?.sinceMs !== undefined ? { since: (o.sinceMs / 1000).toFixed(3) } : {};
+      const buf = (await this.docker.getContainer(id).logs({ stdout: true, stderr: true, follow: false, abortSignal, ...since } as never)) as unknown as Buffer;
       return demuxBuffer(buf);
     });
   }
 
-  async statPath(id: string, path: string): Promise<PathStat | undefined> {
-    return this.call('archive stat', async () => {
+  async statPath(id: string, path: string, o?: WaitOptions): Promise<PathStat | undefined> {
+    return this.bounded('archive stat', o, async (abortSignal) => {
       try {
-        const res = (await this.docker.getContainer(id).infoArchive({ path })) as unknown as IncomingMessage;
+        const res = (await this.docker.getContainer(id).infoArchive({ path, abortSignal })) as unknown as IncomingMessage;
         res.resume();
         const header = res.headers['x-docker-container-path-stat'];
         return typeof header === 'string' ? mapPathStat(header) : undefined;
@@ -312,8 +353,20 @@ export class DockerEngine implements Engine {
     });
   }
 
-  async getArchive(id: string, path: string): Promise<Readable> {
-    return this.call('archive', async () => (await this.docker.getContainer(id).getArchive({ path })) as unknown as Readable);
+  async getArchive(id: string, path: string, o?: WaitOptions): Promise<Readable> {
+    // The bound covers the whole read, not only the answer: the stream is destroyed past it.
+    const d = deadline('archive', this.runSignal, o?.timeoutMs);
+    const stream = await this.call('archive', async () => (await this.docker.getContainer(id).getArchive({ path, abortSignal: d.signal })) as unknown as Readable).catch((e: unknown) => {
+      d.done();
+      throw d.signal.aborted ? d.why(e) : e;
+    });
+    const onAbort = () => stream.destroy(d.why());
+    d.signal.addEventListener('abort', onAbort, { once: true });
+    stream.once('close', () => {
+      d.signal.removeEventListener('abort', onAbort);
+      d.done();
+    });
+    return stream;
   }
 
   async createVolume(name: string, labels: Readonly<Record<string, string>>): Promise<void> {

@@ -101,6 +101,15 @@ export interface PullProgress {
   readonly total?: number;
 }
 
+/**
+ * A wait on the engine: bounded by `timeoutMs` (the engine's default for that call otherwise)
+ * and cancelled with the run (the engine's own signal). Cleanup calls (stop, remove) take none:
+ * they must finish after an interrupt.
+ */
+export interface WaitOptions {
+  readonly timeoutMs?: number;
+}
+
 export interface Engine {
   info(): Promise<EngineInfo>;
   /** Undefined when the image is not present locally. */
@@ -114,23 +123,25 @@ export interface Engine {
   /** Force-removes with anonymous volumes; a missing container counts as removed. */
   removeContainer(id: string): Promise<void>;
   /** Waits until the container exits; its exit code. */
-  waitExit(id: string): Promise<number>;
+  waitExit(id: string, o?: WaitOptions): Promise<number>;
   /**
    * Streams the container's stdout/stderr to `onChunk` from before it starts; the promise
    * settles once attached, and `ended` when the output ends (the container exited).
    */
   attachOutput(id: string, onChunk: (stream: 'stdout' | 'stderr', chunk: Buffer) => void): Promise<{ readonly ended: Promise<void> }>;
   /** Extracts a tar archive into directory `dir` of the container (created or running). */
-  putArchive(id: string, dir: string, tar: Buffer): Promise<void>;
+  putArchive(id: string, dir: string, tar: Buffer, o?: WaitOptions): Promise<void>;
   /** Builds an image from a tar build context; `onLine` gets the build output. */
   buildImage(context: Buffer, tag: string, labels: Readonly<Record<string, string>>, onLine: (line: string) => void, signal: AbortSignal): Promise<void>;
-  diff(id: string): Promise<FsChange[]>;
-  exec(id: string, cmd: readonly string[], options: { readonly user?: string }): Promise<ExecOutcome>;
-  logs(id: string): Promise<{ readonly stdout: string; readonly stderr: string }>;
+  diff(id: string, o?: WaitOptions): Promise<FsChange[]>;
+  /** Runs a command in the container; past `timeoutMs` it is a CONTAINER_FAILED error with details.timedOut. */
+  exec(id: string, cmd: readonly string[], options: { readonly user?: string } & WaitOptions): Promise<ExecOutcome>;
+  /** stdout and stderr; `sinceMs` keeps only what was written from then on (a restart's own output). */
+  logs(id: string, o?: WaitOptions & { readonly sinceMs?: number }): Promise<{ readonly stdout: string; readonly stderr: string }>;
   /** Type, mode and link target of a path in the container, without reading it; undefined when absent. */
-  statPath(id: string, path: string): Promise<PathStat | undefined>;
+  statPath(id: string, path: string, o?: WaitOptions): Promise<PathStat | undefined>;
   /** A tar stream of a path in the container (works on a stopped container). */
-  getArchive(id: string, path: string): Promise<Readable>;
+  getArchive(id: string, path: string, o?: WaitOptions): Promise<Readable>;
   createVolume(name: string, labels: Readonly<Record<string, string>>): Promise<void>;
   volumeExists(name: string): Promise<boolean>;
   removeVolume(name: string): Promise<void>;

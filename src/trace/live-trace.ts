@@ -89,10 +89,10 @@ export function createCapture(o: {
 }
 
 /** Runs `sh -c COMMAND` as an exec step behind the gate, traced from its first instruction. */
-export function tracedStepRunner(engine: Engine, id: string, capture: TraceCapture): (command: string) => Promise<ExecOutcome> {
-  return async (command) => {
+export function tracedStepRunner(engine: Engine, id: string, capture: TraceCapture): (command: string, timeoutMs: number) => Promise<ExecOutcome> {
+  return async (command, timeoutMs) => {
     const token = `ro-profile-step-${randomBytes(6).toString('hex')}`;
-    const step = engine.exec(id, gatedStep(token, ['sh', '-c', command]), {});
+    const step = engine.exec(id, gatedStep(token, ['sh', '-c', command]), { timeoutMs });
     const traced = capture.traceStep(token);
     traced.catch(() => undefined);
     const r = await step;

@@ -115,7 +115,7 @@ async function openProject(ctx: RunContext, result: Result, mounts: readonly Mou
     dir,
     run,
     async container() {
-      const ps = await run(['ps', '-q', service]);
+      const ps = await run(['ps', '-q', service], ctx.signal);
       failed('ps', ps);
       const ids = ps.stdout.split('\n').map((l) => l.trim()).filter(Boolean);
       if (ids.length !== 1) throw new RoProfileError('INTERNAL', `docker-compose created ${ids.length} containers for the service "${service}", expected one`);

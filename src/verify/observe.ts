@@ -79,18 +79,18 @@ export async function observeContainer(ctx: RunContext, launched: { readonly id:
   ctx.scope.add(`container ${id.slice(0, 12)}`, remove);
   try {
     const traced = launched.gated === true ? ctx.tracing : undefined;
-    const first = await oneStart(ctx, id, options.logFiles, 0, true, options.repeatProbes === true, traced);
+    const first = await oneStart(ctx, id, options.logFiles, false, true, options.repeatProbes === true, traced);
     if (!options.restart || !first.ready || first.jobExitCode !== undefined) return first;
     // A second boot on the same mounts: readiness and probes; exec steps are not repeated
     // (they need not be idempotent: a second `create table` fails on the data of the first).
-    const restart = await oneStart(ctx, id, options.logFiles, first.logLines.length, false, false, traced);
+    const restart = await oneStart(ctx, id, options.logFiles, true, false, false, traced);
     return { ...first, restart };
   } finally {
     await remove();
   }
 }
 
-async function oneStart(ctx: RunContext, id: string, logFiles: readonly string[], skipLines: number, withExecs: boolean, repeatProbes: boolean, tracing: VerifyTracing | undefined): Promise<Observation> {
+async function oneStart(ctx: RunContext, id: string, logFiles: readonly string[], again: boolean, withExecs: boolean, repeatProbes: boolean, tracing: VerifyTracing | undefined): Promise<Observation> {
   const { engine } = ctx;
   try {
     await engine.startContainer(id);
@@ -99,6 +99,8 @@ async function oneStart(ctx: RunContext, id: string, logFiles: readonly string[]
     if (isRoProfileError(e) && e.code === 'CONTAINER_FAILED') return { ready: false, failure: e.message, runningAtEnd: false, probes: [], execs: [], logLines: [], fileLogLines: [] };
     throw e;
   }
+  // A restart's own output is what it printed since it started (the engine's clock), whatever the first start printed.
+  const sinceMs = again ? (await engine.inspectContainer(id)).startedAtMs : undefined;
   const traced: TracedStart | undefined = tracing ? await traceStart({ engine, scope: ctx.scope, id, tracing, workingDir: ctx.image.workingDir }) : undefined;
   let ready = false;
   let failure: string | undefined;
@@ -129,9 +131,8 @@ async function oneStart(ctx: RunContext, id: string, logFiles: readonly string[]
     await engine.stopContainer(id, ctx.stopTimeoutSec);
   }
   const refused = traced ? await traced.refused() : undefined;
-  const logs = await engine.logs(id);
-  // Docker keeps the logs of every start: the lines of earlier starts are skipped.
-  const logLines = linesOf(`${logs.stdout}${logs.stdout.endsWith('\n') || logs.stdout === '' ? '' : '\n'}${logs.stderr}`).slice(skipLines);
+  const logs = await engine.logs(id, sinceMs !== undefined ? { sinceMs } : {});
+  const logLines = linesOf(`${logs.stdout}${logs.stdout.endsWith('\n') || logs.stdout === '' ? '' : '\n'}${logs.stderr}`);
   return {
     ready,
     ...(failure !== undefined ? { failure } : {}),

@@ -40,7 +40,7 @@ export async function installVerifyGate(engine: Engine, id: string, t: VerifyTra
 
 /** One start of a gated container, traced from its first instruction. */
 export interface TracedStart {
-  readonly runStep: (command: string) => Promise<ExecOutcome>;
+  readonly runStep: (command: string, timeoutMs: number) => Promise<ExecOutcome>;
   /** After the container stopped: the writes it was refused, as strace saw them. */
   refused(): Promise<WriteEvent[]>;
 }

@@ -61,7 +61,7 @@ export const analyzeStraceCommand: CommandModule<object, Args> = {
         return;
       }
       const result = await analyzeTrace({
-        engine: new DockerEngine(),
+        engine: new DockerEngine(undefined, { signal: controller.signal }),
         reporter,
         signal: controller.signal,
         identity,

@@ -34,6 +34,7 @@ const options = {
   probe: { type: 'boolean', default: true, describe: 'Probe the ports (HTTP GET, else TCP); --no-probe sends no request and waits --settle (or the healthcheck)', group: 'Exercise:' },
   duration: { type: 'string', default: '0', describe: 'Keep it running this long after the exercise (e.g. 30s)', group: 'Exercise:' },
   timeout: { type: 'string', default: '60s', describe: 'Give up when it is not ready after this long', group: 'Exercise:' },
+  'exec-timeout': { type: 'string', default: '5m', describe: 'Longest one --exec step may take (past it: exit 5 in the writable run, a difference in a hardened one)', group: 'Exercise:' },
   settle: { type: 'string', default: '2s', describe: 'Wait this long for an image with no port and no healthcheck', group: 'Exercise:' },
   'stop-timeout': { type: 'string', default: '10s', describe: 'Time between the stop signal and SIGKILL', group: 'Exercise:' },
   memory: { type: 'string', default: '1g', describe: 'Memory limit of the profiling container', group: 'Exercise:' },
@@ -91,6 +92,7 @@ async function runProfile(argv: ProfileArgs): Promise<number> {
       ...(argv.probe ? {} : { probe: false as const }),
       durationMs: parseDuration('duration', argv.duration),
       timeoutMs: parseDuration('timeout', argv.timeout),
+      execTimeoutMs: parseDuration('exec-timeout', argv.execTimeout),
       settleMs: parseDuration('settle', argv.settle),
     };
     const { run, secrets } = buildRunSpec(
@@ -113,7 +115,7 @@ async function runProfile(argv: ProfileArgs): Promise<number> {
     out.redact = redactor(secrets);
     restoreStderr = redactStderr(out.redact);
     const result = await profileImage({
-      engine: new DockerEngine(),
+      engine: new DockerEngine(undefined, { signal: controller.signal }),
       reporter: stderrReporter({ quiet: argv.quiet }),
       signal: controller.signal,
       identity,

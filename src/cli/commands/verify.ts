@@ -73,7 +73,7 @@ async function runVerify(argv: VerifyArgs): Promise<number> {
     out.redact = redactor(secrets);
     restoreStderr = redactStderr(out.redact);
     const verified = await reverify({
-      engine: new DockerEngine(),
+      engine: new DockerEngine(undefined, { signal: controller.signal }),
       reporter: stderrReporter({ quiet: argv.quiet }),
       signal: controller.signal,
       identity,

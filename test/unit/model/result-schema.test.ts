@@ -180,7 +180,7 @@ describe('docs/result.schema.json', () => {
         exercise: true,
       } satisfies Shape<RunSpec>,
       EnvRef: { name: true } satisfies Shape<EnvRef>,
-      ExerciseSpec: { execs: true, durationMs: true, timeoutMs: true, settleMs: true, probePorts: true, probe: false } satisfies Shape<ExerciseSpec>,
+      ExerciseSpec: { execs: true, durationMs: true, timeoutMs: true, settleMs: true, probePorts: true, probe: false, execTimeoutMs: false } satisfies Shape<ExerciseSpec>,
       ExerciseReport: { readiness: true, readyAfterMs: true, probes: true, execs: true, jobExitCode: false, trace: false } satisfies Shape<ExerciseReport>,
       TraceReport: { tracer: true, method: true, image: true, steps: true, lines: true, events: true } satisfies Shape<TraceReport>,
       ProbeResult: { port: true, kind: true, ok: true, status: false, bodySha256: false, bodyShapeSha256: false, contentType: false, error: false } satisfies Shape<ProbeResult>,

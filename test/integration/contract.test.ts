@@ -1,0 +1,98 @@
+import { readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { FIXTURE, dockerAvailable, leftovers, runCli, spawnCli, testSession } from '../helpers/cli.js';
+
+/**
+ * DESIGN's contract with scripts, driven through the real CLI on a real engine: flags × formats ×
+ * failure points, one row each. A row says what it runs, the exit code, what stdout must be (the
+ * artifact, or the --json envelope), what stderr must say, and that nothing is left behind.
+ */
+interface Row {
+  readonly name: string;
+  readonly args: readonly string[];
+  readonly code: number;
+  /** stdout: 'envelope' (the --json object with this outcome and error code), 'artifact' (starts with this), or empty. */
+  readonly stdout: { readonly envelope: 'success' | 'error'; readonly error?: string } | { readonly startsWith: string } | 'empty';
+  readonly stderr?: RegExp;
+  /** Files --out must have written (the directory is removed after). */
+  readonly files?: { readonly dir: string; readonly names: readonly string[] };
+}
+
+const OUT = join(tmpdir(), `ro-profile-contract-out-${process.pid}`);
+
+/** Fails only under a read-only root (the mountinfo of / says ro), whatever the mounts: no repair can fix it. */
+const HANGS_READ_ONLY = "if grep -q ' / / ro' /proc/self/mountinfo; then sleep 120; fi";
+
+const ROWS: readonly Row[] = [
+  // Exit codes of the engine's refusals, with and without the envelope.
+  { name: 'an entrypoint the image lacks', args: [FIXTURE.busybox, '--entrypoint', '/nope', '--no-verify'], code: 5, stdout: 'empty', stderr: /refused to start the container: .*\/nope.*\nhint: The entrypoint or command is not in the image/s },
+  { name: 'an entrypoint the image lacks, --json', args: [FIXTURE.busybox, '--entrypoint', '/nope', '--no-verify', '--json'], code: 5, stdout: { envelope: 'error', error: 'CONTAINER_FAILED' } },
+  { name: 'a network the engine does not know', args: [FIXTURE.busybox, '--network', 'ro-profile-no-such-net', '--no-verify', '--json'], code: 2, stdout: { envelope: 'error', error: 'USAGE' }, stderr: /docker network create/ },
+  { name: 'a user the image does not have', args: [FIXTURE.busybox, '--user', 'nosuchuser', '--no-verify'], code: 2, stdout: 'empty', stderr: /--user takes/ },
+  // Usage errors before anything runs.
+  { name: 'a usage error, --json', args: ['--json'], code: 2, stdout: { envelope: 'error', error: 'USAGE' } },
+  { name: 'an unknown flag, --json', args: [FIXTURE.busybox, '--no-such-flag', '--json'], code: 2, stdout: { envelope: 'error', error: 'USAGE' } },
+  // Nothing waits forever: a step past --exec-timeout.
+  { name: 'an exec step past --exec-timeout in the writable run', args: [FIXTURE.busybox, '--exec', 'sleep 120', '--exec-timeout', '2s', '--no-verify'], code: 5, stdout: 'empty', stderr: /did not end within 2 s in the writable run\nhint: Raise --exec-timeout/ },
+  {
+    name: 'an exec step that hangs only in the hardened run: a difference, exit 7, the config printed UNVERIFIED',
+    args: [FIXTURE.busybox, '--exec', HANGS_READ_ONLY, '--exec-timeout', '3s', '--leave-one-out', '0'],
+    code: 7,
+    stdout: { startsWith: '# UNVERIFIED: ' },
+    stderr: /exited 124, in the writable run 0/,
+  },
+  // --json with --out: the files and the envelope.
+  {
+    name: '--json with --out',
+    args: [FIXTURE.busybox, '--no-verify', '--json', '--format', 'all', '--out', OUT],
+    code: 0,
+    stdout: { envelope: 'success' },
+    files: { dir: OUT, names: ['compose.yaml', 'docker-run.sh', 'k8s.yaml', 'report.md', 'result.json'] },
+  },
+];
+
+describe.skipIf(!dockerAvailable())('the contract, row by row', () => {
+  it.each(ROWS)('$name: exit $code', async (row) => {
+    const session = testSession('contract');
+    const started = Date.now();
+    const r = await runCli([...row.args], { session });
+    expect(r.code, r.stderr).toBe(row.code);
+    if (row.stdout === 'empty') expect(r.stdout).toBe('');
+    else if ('startsWith' in row.stdout) expect(r.stdout.startsWith(row.stdout.startsWith), r.stdout).toBe(true);
+    else {
+      const env = JSON.parse(r.stdout);
+      expect(env.outcome).toBe(row.stdout.envelope);
+      if (row.stdout.error) expect(env.error).toMatchObject({ code: row.stdout.error, message: expect.any(String), hint: expect.any(String) });
+      expect(r.stdout.trim().split('\n')).toHaveLength(1);
+    }
+    if (row.stderr) expect(r.stderr).toMatch(row.stderr);
+    if (row.files) {
+      try {
+        expect(readdirSync(row.files.dir).sort()).toEqual([...row.files.names]);
+      } finally {
+        rmSync(row.files.dir, { recursive: true, force: true });
+      }
+    }
+    // Bounded: no row waits out a 120 s sleep.
+    expect(Date.now() - started).toBeLessThan(90_000);
+    expect(await leftovers(session)).toEqual([]);
+  });
+
+  it('the first Ctrl-C ends a run blocked in an exec step at once, and nothing is left', async () => {
+    const session = testSession('contract-interrupt-exec');
+    const child = spawnCli([FIXTURE.busybox, '--exec', 'sleep 120', '--no-verify'], { session });
+    let stderr = '';
+    child.stderr!.on('data', (b: Buffer) => (stderr += b.toString()));
+    const exited = new Promise<number | null>((r) => child.on('exit', (c) => r(c)));
+    const deadline = Date.now() + 60_000;
+    while (!stderr.includes('ro-profile: ready') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    await new Promise((r) => setTimeout(r, 500));
+    const sent = Date.now();
+    child.kill('SIGINT');
+    expect(await exited, stderr).toBe(130);
+    expect(Date.now() - sent).toBeLessThan(20_000);
+    expect(await leftovers(session)).toEqual([]);
+  });
+});
