@@ -2,6 +2,8 @@ import { RoProfileError } from '../errors.js';
 
 /** What an engine wait takes when the caller names no bound. */
 export const DEFAULT_WAIT_MS = 60_000;
+/** The same for reads that grow with what the app wrote (a diff, a directory's archive): a million entries take a while. */
+export const BULK_WAIT_MS = 300_000;
 
 /**
  * A wait of the engine: its signal aborts when the run is interrupted or `timeoutMs` passes, and

@@ -16,7 +16,7 @@ import type {
   PullProgress,
   WaitOptions,
 } from './engine.js';
-import { DEFAULT_WAIT_MS, deadline } from './deadline.js';
+import { BULK_WAIT_MS, DEFAULT_WAIT_MS, deadline } from './deadline.js';
 import { apiMessage, containerRefusal, demuxBuffer, describeEndpoint, pullError, statusOf, UNREACHABLE_CODES, type DockerApiError } from './docker-api.js';
 import { mapChanges, mapContainer, mapImage, mapManagedContainer, mapManagedVolume, mapManagedNetwork, mapPathStat } from './map-docker.js';
 
@@ -273,7 +273,7 @@ export class DockerEngine implements Engine {
   }
 
   async diff(id: string, o?: WaitOptions): Promise<FsChange[]> {
-    return this.bounded('diff', o, async (abortSignal) => {
+    return this.bounded('diff', { timeoutMs: o?.timeoutMs ?? BULK_WAIT_MS }, async (abortSignal) => {
       // With no changes the engine answers `null`, which dockerode hands back as a raw Buffer.
       const raw: unknown = await this.docker.getContainer(id).changes({ abortSignal });
       const parsed: unknown = Buffer.isBuffer(raw) ? JSON.parse(raw.toString('utf8') || 'null') : raw;
@@ -355,7 +355,7 @@ export class DockerEngine implements Engine {
 
   async getArchive(id: string, path: string, o?: WaitOptions): Promise<Readable> {
     // The bound covers the whole read, not only the answer: the stream is destroyed past it.
-    const d = deadline('archive', this.runSignal, o?.timeoutMs);
+    const d = deadline('archive', this.runSignal, o?.timeoutMs ?? BULK_WAIT_MS);
     const stream = await this.call('archive', async () => (await this.docker.getContainer(id).getArchive({ path, abortSignal: d.signal })) as unknown as Readable).catch((e: unknown) => {
       d.done();
       throw d.signal.aborted ? d.why(e) : e;
