@@ -3,7 +3,7 @@ import type { DirFacts, FsFacts } from '../model/fs-facts.js';
 import type { Finding, Mount, MountPlan } from '../model/mount-plan.js';
 import type { WriteEvent } from '../model/write-event.js';
 import { indexEvents, neededDir } from './needed-dirs.js';
-import { compareStrings, isUnder } from './paths.js';
+import { compareStrings, isUnder, resolveLinks } from './paths.js';
 import { selectMounts, type Chosen } from './select-mounts.js';
 import { symlinkFindings } from './symlink-findings.js';
 import { innermost, mountFor, uniqueSorted, volumeMount } from './mount-for.js';
@@ -42,14 +42,18 @@ export function planMounts(input: AnalyzeInput): Analysis {
   const writes: WriteEvent[] = [];
   const execs: WriteEvent[] = [];
   const noMounts = input.userMounts.length === 0 && input.image.volumes.length === 0;
+  // A user's mount or a VOLUME named through a link covers the writes where the link leads.
+  const real = (p: string) => resolveLinks(p, input.fs.symlinks);
+  const userMounts = input.userMounts.map((m) => ({ m, real: real(m) }));
+  const volumes = input.image.volumes.map((v) => ({ v, real: real(v) }));
   for (const e of input.events) {
     if (noMounts) {
       if (e.op === 'exec') execs.push(e);
       else writes.push(e);
       continue;
     }
-    const user = input.userMounts.find((m) => isUnder(e.realPath, m));
-    const volume = input.image.volumes.find((v) => isUnder(e.realPath, v));
+    const user = userMounts.find((u) => isUnder(e.realPath, u.m) || isUnder(e.realPath, u.real))?.m;
+    const volume = volumes.find((x) => isUnder(e.realPath, x.v) || isUnder(e.realPath, x.real))?.v;
     if (user !== undefined) push(byUser, user, e);
     else if (e.op === 'exec') execs.push(e);
     else if (volume !== undefined) push(byVolume, volume, e);
@@ -69,7 +73,7 @@ export function planMounts(input: AnalyzeInput): Analysis {
   findings.push(...planned.findings);
   for (const v of [...input.image.volumes].sort(compareStrings)) {
     const events = byVolume.get(v) ?? [];
-    const f = facts.get(v);
+    const f = facts.get(v) ?? facts.get(real(v));
     if (events.length > 0) mounts.push(volumeMount(v, events, f, input.image.ref));
     findings.push({
       kind: 'declared-volume',
@@ -88,7 +92,7 @@ export function planMounts(input: AnalyzeInput): Analysis {
       kind: 'user-mount',
       severity: 'info',
       path: m,
-      message: `${events.length} write${events.length === 1 ? '' : 's'} under your own mount ${m}: covered by it`,
+      message: `${events.length} write${events.length === 1 ? '' : 's'} under your own mount ${m}${real(m) !== m ? ` (${real(m)} in the image: ${m} leads there through a symlink)` : ''}: covered by it`,
       evidence: uniqueSorted(events.map((e) => e.realPath)).slice(0, 20),
     });
   }

@@ -21,6 +21,36 @@ export async function readCompatLinks(engine: Engine, id: string): Promise<Symli
   return out;
 }
 
+/**
+ * Every symlink met on the way to each of `paths` (a user's mount target, a VOLUME path), as
+ * the engine sees the container: a link's target is followed on, so a chain is read whole.
+ * One stat per component, never a read of the filesystem.
+ */
+export async function readLinksAlong(engine: Engine, id: string, paths: readonly string[]): Promise<Symlink[]> {
+  const found = new Map<string, string>();
+  for (const start of paths) {
+    let parts = start.split('/').filter(Boolean);
+    let done = '';
+    for (let i = 0, hops = 0; i < parts.length && hops < 40; ) {
+      const next = `${done}/${parts[i]!}`;
+      const st = await engine.statPath(id, next);
+      if (st?.type === 'symlink' && st.linkTarget) {
+        const target = absoluteTarget(next, st.linkTarget);
+        found.set(next, target);
+        parts = [...target.split('/').filter(Boolean), ...parts.slice(i + 1)];
+        done = '';
+        i = 0;
+        hops++;
+        continue;
+      }
+      if (!st) break; // Not in the image: the runtime creates the rest as directories.
+      done = next;
+      i++;
+    }
+  }
+  return [...found].map(([path, target]) => ({ path, target }));
+}
+
 /** Whether the image has a shell and cp where an init container's PATH finds them. */
 export async function readTools(engine: Engine, id: string): Promise<ImageTools> {
   const exists = async (paths: readonly string[]) => {

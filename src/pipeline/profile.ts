@@ -1,6 +1,7 @@
 import { planMounts } from '../analyze/plan-mounts.js';
 import { harvest, takeSnapshot, type Snapshot } from '../harvest/harvest.js';
-import { listVolume, readCompatLinks, readTools } from '../harvest/image-links.js';
+import { listVolume, readCompatLinks, readLinksAlong, readTools } from '../harvest/image-links.js';
+import { resolveLinks } from '../analyze/paths.js';
 import type { Result, TraceReport } from '../model/result.js';
 import { SCHEMA_VERSION } from '../model/result.js';
 import type { LaunchSecrets, RunSpec } from '../model/run-spec.js';
@@ -107,7 +108,10 @@ async function profileUnredacted(o: ProfileOptions, redact: (t: string) => strin
   const ready = await waitReady({ engine, engineInfo, id, image, run, signal });
   clock('ready', ready.readiness === 'job-exit' ? 'finished job (exit 0)' : `by ${ready.readiness}`);
 
-  const ignore = mountPointFilter([...userMountTargets(run), ...image.volumes, ...(capture ? [GATE_DIR] : [])]);
+  // Mount targets named through the image's links (-v x:/var/run/app, /var/run -> /run) appear in the diff where the links lead.
+  const targets = [...userMountTargets(run), ...image.volumes];
+  const targetLinks = await readLinksAlong(engine, id, targets);
+  const ignore = mountPointFilter([...targets, ...targets.map((t) => resolveLinks(t, targetLinks)), ...(capture ? [GATE_DIR] : [])]);
   let probes: Result['exercise']['probes'] = [];
   let execs: Result['exercise']['execs'] = [];
   let running = EMPTY;
@@ -133,7 +137,8 @@ async function profileUnredacted(o: ProfileOptions, redact: (t: string) => strin
   const declared = volumes.filter((v) => image.volumes.includes(v.destination));
   const volumeListings = [];
   for (const v of declared) volumeListings.push(await listVolume(engine, id, v.destination, 5000));
-  const symlinks = await readCompatLinks(engine, id);
+  const compat = await readCompatLinks(engine, id);
+  const symlinks = [...compat, ...targetLinks.filter((l) => !compat.some((c) => c.path === l.path))];
   const tools = await readTools(engine, id);
   const h = harvest({ running, stopped, ignore, volumes: volumeListings, startedAtMs: final.startedAtMs, symlinks, tools });
   clock('harvest', `${h.changes.length} changes, ${h.events.length} write events`);

@@ -80,6 +80,19 @@ describe.skipIf(!dockerAvailable())('the contract, row by row', () => {
     expect(await leftovers(session)).toEqual([]);
   });
 
+  it('a user mount named through a link (-v VOL:/var/run/app, /var/run -> /run) covers the writes at /run/app: no second mount there', async () => {
+    const session = testSession('contract-link-mount');
+    const volume = `ro-profile-contract-${process.pid}`;
+    const r = await runCli([FIXTURE.busybox, '-v', `${volume}:/var/run/app`, '--tracer', 'strace', '--tracer-base', FIXTURE.base, '--exec', 'echo hi > /run/app/state', '--format', 'json'], { session });
+    expect(r.code, r.stderr).toBe(0);
+    const result = JSON.parse(r.stdout);
+    expect(result.plan.mounts.map((m: { path: string }) => m.path)).not.toContain('/run/app');
+    expect(result.fs.symlinks).toContainEqual({ path: '/var/run', target: '/run' });
+    expect(result.verification.at(-1).result).toBe('pass');
+    // The volume the run had to create is removed with it.
+    expect(await leftovers(session)).toEqual([]);
+  });
+
   it('the first Ctrl-C ends a run blocked in an exec step at once, and nothing is left', async () => {
     const session = testSession('contract-interrupt-exec');
     const child = spawnCli([FIXTURE.busybox, '--exec', 'sleep 120', '--no-verify'], { session });

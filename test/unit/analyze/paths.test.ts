@@ -1,5 +1,30 @@
 import { describe, expect, it } from 'vitest';
-import { compareStrings, isSystemTree, isUnder, parentOf } from '../../../src/analyze/paths.js';
+import { compareStrings, isSystemTree, isUnder, parentOf, resolveLinks } from '../../../src/analyze/paths.js';
+
+describe('resolveLinks', () => {
+  const links = [
+    { path: '/var/run', target: '/run' },
+    { path: '/srv/current', target: '/srv/releases/v2' },
+    { path: '/srv/releases/v2', target: '/opt/app' },
+    { path: '/loop/a', target: '/loop/b' },
+    { path: '/loop/b', target: '/loop/a' },
+  ];
+  it.each([
+    ['/var/run/app', '/run/app'],
+    ['/var/run', '/run'],
+    ['/var/runner', '/var/runner'],
+    ['/srv/current/data', '/opt/app/data'],
+    ['/data', '/data'],
+  ])('%s is %s in the image', (path, real) => {
+    expect(resolveLinks(path, links)).toBe(real);
+  });
+  it('stops after 40 hops on a loop, as the kernel does', () => {
+    expect(['/loop/a/x', '/loop/b/x']).toContain(resolveLinks('/loop/a/x', links));
+  });
+  it('is the path itself with no links', () => {
+    expect(resolveLinks('/var/run/app', [])).toBe('/var/run/app');
+  });
+});
 
 describe('parentOf', () => {
   it.each([

@@ -277,6 +277,23 @@ describe('planMounts ownership', () => {
   });
 });
 
+describe('planMounts: mounts named through the image\'s links', () => {
+  const links = { dirs: [sampleDir('/run', {})], symlinks: [{ path: '/var/run', target: '/run' }] };
+  it('a user mount on /var/run/app covers the writes under /run/app, and no second mount is planned there', () => {
+    const { plan, findings } = planMounts({
+      ...input({ events: [ev('add', '/run/app/state', { type: 'file' })], userMounts: ['/var/run/app'] }),
+      fs: links,
+    });
+    expect(plan.mounts).toEqual([]);
+    expect(findings).toContainEqual(expect.objectContaining({ kind: 'user-mount', path: '/var/run/app', message: '1 write under your own mount /var/run/app (/run/app in the image: /var/run/app leads there through a symlink): covered by it' }));
+  });
+
+  it('a VOLUME declared through a link covers the writes where it leads', () => {
+    const { plan } = planMounts({ ...input({ events: [ev('add', '/run/app/state', { type: 'file' })], volumes: ['/var/run/app'] }), fs: links });
+    expect(plan.mounts.map((m) => [m.path, m.kind])).toEqual([['/var/run/app', 'volume']]);
+  });
+});
+
 describe('planMounts kinds', () => {
   const dir = (more: Partial<DirFacts> = {}) => sampleDir('/srv/app', more);
   it.each<[string, WriteEvent[], Partial<DirFacts>, Mount['kind'], Partial<AnalyzeInput>?]>([
