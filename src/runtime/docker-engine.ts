@@ -405,6 +405,25 @@ export class DockerEngine implements Engine {
     });
   }
 
+  async listImages(labelFilter: readonly string[]): Promise<{ id: string; tags: string[]; createdAt: Date }[]> {
+    return this.call('image list', async () =>
+      (await this.docker.listImages({ filters: { label: [...labelFilter] } })).map((i) => ({ id: i.Id, tags: (i.RepoTags ?? []).filter((t) => t !== '<none>:<none>'), createdAt: new Date(i.Created * 1000) })),
+    );
+  }
+
+  async removeImage(id: string): Promise<'removed' | 'in-use'> {
+    return this.call('image remove', async () => {
+      try {
+        await this.docker.getImage(id).remove({ force: false });
+        return 'removed' as const;
+      } catch (e) {
+        if (statusOf(e) === 404) return 'removed' as const;
+        if (statusOf(e) === 409) return 'in-use' as const;
+        throw e;
+      }
+    });
+  }
+
   async listManaged(labelFilter: readonly string[]): Promise<ManagedObject[]> {
     return this.call('list', async () => {
       const filters = { label: [...labelFilter] };

@@ -148,4 +148,8 @@ export interface Engine {
   /** Removes a network by id (a verification compose project's); gone already is fine. */
   removeNetwork(id: string): Promise<void>;
   listManaged(labelFilter: readonly string[]): Promise<ManagedObject[]>;
+  /** Images carrying every label of the filter (the tracer images the tool builds), with their tags. */
+  listImages(labelFilter: readonly string[]): Promise<{ readonly id: string; readonly tags: readonly string[]; readonly createdAt: Date }[]>;
+  /** Removes an image; one a container still uses is refused (409), and gone already is fine. */
+  removeImage(id: string): Promise<'removed' | 'in-use'>;
 }

@@ -12,7 +12,8 @@ import { tarOf } from './tar.js';
 
 /** The base the tool builds its tracer image from when the user names none. */
 export const DEFAULT_TRACER_BASE = 'debian:bookworm-slim';
-const BUILD_LABEL = 'io.ro-profile.tracer';
+/** On every tracer image the tool builds: `ro-profile gc --images` finds them by it. */
+export const BUILD_LABEL = 'io.ro-profile.tracer';
 const BUSYBOX = '/bin/busybox';
 
 export interface TracerImage {

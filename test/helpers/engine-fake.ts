@@ -194,4 +194,14 @@ export class EngineFake implements Engine {
     this.record('listManaged', labelFilter);
     return notScripted('listManaged');
   }
+
+  async listImages(labelFilter: readonly string[]): Promise<{ id: string; tags: string[]; createdAt: Date }[]> {
+    this.record('listImages', labelFilter);
+    return notScripted('listImages');
+  }
+
+  async removeImage(id: string): Promise<'removed' | 'in-use'> {
+    this.record('removeImage', id);
+    return notScripted('removeImage');
+  }
 }

@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { FIXTURE, docker, dockerAvailable, leftovers, runCli, spawnCli, testSession } from '../helpers/cli.js';
 import { LABEL_HOST, LABEL_MANAGED, LABEL_PID, LABEL_ROLE, LABEL_SESSION } from '../../src/runtime/labels.js';
 import { hostname } from 'node:os';
+import { execFileSync } from 'node:child_process';
+import { BUILD_LABEL } from '../../src/trace/tracer-image.js';
 
 /** gc removes what no live ro-profile process owns, and never what a running profile owns. */
 describe.skipIf(!dockerAvailable())('ro-profile gc', () => {
@@ -35,5 +37,23 @@ describe.skipIf(!dockerAvailable())('ro-profile gc', () => {
       await orphan.remove({ force: true }).catch(() => undefined);
     }
     expect(await leftovers(`${session}-live`)).toEqual([]);
+  });
+
+  it('knows the tracer images it built: kept as a cache and said so, listed for removal with --images', async () => {
+    const session = testSession('gc-images');
+    const tag = `ro-profile-tracer:gc-test-${process.pid}`;
+    // A stand-in tracer image, labelled as the tool labels the ones it builds.
+    execFileSync('docker', ['build', '-q', '--label', `${BUILD_LABEL}=true`, '-t', tag, '-'], { input: `FROM ${FIXTURE.base}\n` });
+    try {
+      const plain = await runCli(['gc'], { session });
+      expect(plain.code, plain.stderr).toBe(0);
+      expect(plain.stderr).toMatch(new RegExp(`tracer images? kept \\(.*${tag.replace(/[.:]/g, '\\$&')}.*\\): a cache for --tracer strace; remove with "ro-profile gc --images"`));
+      const dry = await runCli(['gc', '--images', '--dry-run', '--json'], { session });
+      expect(dry.code, dry.stderr).toBe(0);
+      expect(JSON.parse(dry.stdout).result.images.removed).toContain(tag);
+      expect(execFileSync('docker', ['images', '-q', tag], { encoding: 'utf8' }).trim()).not.toBe('');
+    } finally {
+      execFileSync('docker', ['rmi', '-f', tag], { stdio: 'ignore' });
+    }
   });
 });

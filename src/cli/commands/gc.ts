@@ -6,11 +6,13 @@ import { describeObject } from '../signals.js';
 import { ownerAlive } from '../../runtime/owner.js';
 import { parseDuration } from '../durations.js';
 import { reportError } from '../output.js';
+import { BUILD_LABEL } from '../../trace/tracer-image.js';
 
 const options = {
   session: { type: 'string', describe: 'Remove everything of this one session (as a second Ctrl-C prints it), whether or not its process still runs' },
   'older-than': { type: 'string', describe: 'Also remove what live runs own, once older than this (e.g. 2h)' },
   'dry-run': { type: 'boolean', default: false, describe: 'List what would be removed, remove nothing' },
+  images: { type: 'boolean', default: false, describe: 'Also remove the tracer images ro-profile built (a cache: the next --tracer strace builds them again)' },
   json: { type: 'boolean', default: false, describe: 'Print one JSON object' },
   debug: { type: 'boolean', default: false },
 } as const;
@@ -19,7 +21,7 @@ type GcArgs = ArgumentsCamelCase<InferredOptionTypes<typeof options>>;
 
 export const gcCommand: CommandModule<object, GcArgs> = {
   command: 'gc',
-  describe: 'Remove containers and volumes left by ro-profile runs that are no longer alive',
+  describe: 'Remove containers, volumes and networks left by ro-profile runs that are no longer alive (and with --images the tracer images it built)',
   builder: (y: Argv) => y.options(options) as unknown as Argv<GcArgs>,
   handler: async (argv) => {
     try {
@@ -41,10 +43,24 @@ export const gcCommand: CommandModule<object, GcArgs> = {
         if (!argv.json) process.stderr.write(`ro-profile: ${argv.dryRun ? 'would remove' : 'removed'} ${describeObject(o)}\n`);
       }
       const kept = all.length - doomed.length;
+      // The tracer images are a cache, not a run's: kept unless asked, and said either way.
+      const images = await engine.listImages([`${BUILD_LABEL}=true`]);
+      const removedImages: string[] = [];
+      const inUse: string[] = [];
+      if (argv.images) {
+        for (const i of images) {
+          const name = i.tags[0] ?? i.id.slice(7, 19);
+          if (!argv.dryRun && (await engine.removeImage(i.id)) === 'in-use') inUse.push(name);
+          else removedImages.push(name);
+          if (!argv.json) process.stderr.write(`ro-profile: ${argv.dryRun ? 'would remove' : inUse.includes(name) ? 'kept (a container uses it)' : 'removed'} tracer image ${name}\n`);
+        }
+      }
       if (argv.json) {
-        process.stdout.write(`${JSON.stringify({ outcome: 'success', result: { removed: doomed.map((o) => ({ kind: o.kind, id: o.id })), kept, dryRun: argv.dryRun } })}\n`);
+        const imageReport = { images: argv.images ? { removed: removedImages, inUse } : { kept: images.map((i) => i.tags[0] ?? i.id) } };
+        process.stdout.write(`${JSON.stringify({ outcome: 'success', result: { removed: doomed.map((o) => ({ kind: o.kind, id: o.id })), kept, dryRun: argv.dryRun, ...imageReport } })}\n`);
       } else {
         process.stderr.write(`ro-profile: ${doomed.length} ${argv.dryRun ? 'to remove' : 'removed'}, ${kept} kept${argv.session !== undefined ? '' : ' (owned by live runs)'}\n`);
+        if (!argv.images && images.length > 0) process.stderr.write(`ro-profile: ${images.length} tracer image${images.length === 1 ? '' : 's'} kept (${images.map((i) => i.tags[0] ?? i.id.slice(7, 19)).join(', ')}): a cache for --tracer strace; remove with "ro-profile gc --images"\n`);
       }
       process.exitCode = 0;
     } catch (e) {
