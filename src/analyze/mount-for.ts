@@ -60,7 +60,7 @@ export function mountFor(c: Chosen, f: DirFacts | undefined, ctx: MountContext):
   const mount: Mount = {
     path: c.path,
     kind,
-    ...(kind !== 'tmpfs' ? { volumeName: volumeName(ctx.image.ref, c.path) } : {}),
+    ...(kind !== 'tmpfs' ? { volumeName: volumeName(ctx.image.ref, c.path, ctx.volumePrefix) } : {}),
     ...(!inImage ? { created: true } : {}),
     uid,
     gid,
@@ -168,13 +168,13 @@ function ownership(events: readonly WriteEvent[], f: DirFacts | undefined, inIma
   return { uid: writer.uid, gid: writer.gid, mode: dir.mode };
 }
 
-export function volumeMount(path: string, events: readonly WriteEvent[], f: DirFacts | undefined, imageRef: string): Mount {
+export function volumeMount(path: string, events: readonly WriteEvent[], f: DirFacts | undefined, imageRef: string, prefix?: string): Mount {
   const paths = new Set(events.map((e) => e.realPath));
   const observed = events.filter((e) => e.type === 'file').reduce((n, e) => n + (e.size ?? 0), 0);
   return {
     path,
     kind: 'volume',
-    volumeName: volumeName(imageRef, path),
+    volumeName: volumeName(imageRef, path, prefix),
     uid: f?.uid ?? 0,
     gid: f?.gid ?? 0,
     mode: f?.mode ?? 0o755,

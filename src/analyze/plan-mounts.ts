@@ -20,6 +20,8 @@ export interface AnalyzeInput {
   readonly ephemeral?: readonly string[];
   /** What the restart check showed: mount paths whose files the app carries from one start to the next, with the evidence. */
   readonly state?: Readonly<Record<string, readonly string[]>>;
+  /** --volume-prefix: the first part of every named volume's name (a project name). */
+  readonly volumePrefix?: string;
 }
 
 export { MAX_COVERS, MIN_SIZE_BYTES, SIZE_FACTOR, canWrite, sizeFor, smallest } from './mount-for.js';
@@ -74,7 +76,7 @@ export function planMounts(input: AnalyzeInput): Analysis {
   for (const v of [...input.image.volumes].sort(compareStrings)) {
     const events = byVolume.get(v) ?? [];
     const f = facts.get(v) ?? facts.get(real(v));
-    if (events.length > 0) mounts.push(volumeMount(v, events, f, input.image.ref));
+    if (events.length > 0) mounts.push(volumeMount(v, events, f, input.image.ref, input.volumePrefix));
     findings.push({
       kind: 'declared-volume',
       severity: 'info',

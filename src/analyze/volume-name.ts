@@ -3,15 +3,20 @@
  * ([a-zA-Z0-9][a-zA-Z0-9_.-]*) and Kubernetes claim names, and distinct for distinct paths even
  * when their readable parts agree (/a-b and /a/b), thanks to a short hash of the path.
  */
-export function volumeName(imageRef: string, path: string): string {
+export function volumeName(imageRef: string, path: string, prefix?: string): string {
   const repo = imageRef.replace(/@.*$/, '').replace(/:[^/:]*$/, '').split('/').pop() ?? 'image';
-  const slug = (s: string) =>
-    s
-      .toLowerCase()
-      .replace(/[^a-z0-9]+/g, '-')
-      .replace(/^-+|-+$/g, '');
-  const base = [slug(repo) || 'image', slug(path) || 'root'].join('-').slice(0, 48).replace(/-+$/, '');
+  // --volume-prefix (a project name) goes first: two services of one image keep their data apart.
+  const head = prefix !== undefined ? [slug(prefix)] : [];
+  const base = [...head, slug(repo) || 'image', slug(path) || 'root'].join('-').slice(0, 48).replace(/-+$/, '');
   return `${base}-${fnv1a(path).toString(16).padStart(8, '0').slice(0, 6)}`;
+}
+
+/** Lower case, runs of anything else than [a-z0-9] as one dash, none at the ends. */
+export function slug(s: string): string {
+  return s
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '');
 }
 
 /** 32-bit FNV-1a over UTF-16 code units: a stable, dependency-free hash. */

@@ -28,7 +28,19 @@ export function emitOptionsOf(argv: {
 export const ANALYSIS_FLAGS = {
   persist: { type: 'string', array: true, default: [] as string[], describe: 'Make this directory a named volume (data that must persist)', group: 'Analysis:' },
   ephemeral: { type: 'string', array: true, default: [] as string[], describe: 'Keep mounts at or below this directory on tmpfs, even if they look like data', group: 'Analysis:' },
+  'volume-prefix': { type: 'string', describe: 'Start every named volume\'s name with this (a project name), so two services of one image keep their data apart', group: 'Analysis:' },
 } as const;
+
+/** --volume-prefix as a volume name (Docker) and a claim name (Kubernetes) can start: [a-z0-9-], no dash at the ends. */
+export function volumePrefixOf(prefix: string | undefined): { volumePrefix?: string } {
+  if (prefix === undefined) return {};
+  if (!/^[a-z0-9]([a-z0-9-]{0,28}[a-z0-9])?$/.test(prefix)) {
+    throw new RoProfileError('USAGE', `--volume-prefix "${prefix}" is not a valid start of a volume name`, {
+      hint: 'Use 1 to 30 lower-case letters, digits and dashes, starting and ending with a letter or digit (e.g. --volume-prefix shop).',
+    });
+  }
+  return { volumePrefix: prefix };
+}
 
 export function absolutePaths(flag: string, paths: readonly string[]): string[] {
   for (const p of paths) {

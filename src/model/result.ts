@@ -116,6 +116,8 @@ export interface Result {
     readonly ephemeral: readonly string[];
     /** The restart check: mounts whose files the app took up again on a second start, with the evidence (they became named volumes). */
     readonly state?: Readonly<Record<string, readonly string[]>>;
+    /** --volume-prefix: the first part of every named volume's name. */
+    readonly volumePrefix?: string;
   };
   readonly plan: MountPlan;
   readonly findings: readonly Finding[];

@@ -23,6 +23,7 @@ export interface AnalyzeTraceOptions {
   readonly events: readonly WriteEvent[];
   readonly persist: readonly string[];
   readonly ephemeral: readonly string[];
+  readonly volumePrefix?: string;
   readonly toolVersion: string;
   readonly onScope?: (scope: CleanupScope) => void;
 }
@@ -43,7 +44,8 @@ export async function analyzeTrace(o: AnalyzeTraceOptions): Promise<Result> {
   const id = await openImageView(engine, image.id, createLabels(o.identity, 'image-view'), scope);
 
   const { events, changes, fs } = await traceFacts(engine, id, o.events, () => false);
-  const analysis = planMounts({ image, events, fs, userMounts: [], persist: o.persist, ephemeral: o.ephemeral });
+  const overrides = { persist: [...o.persist], ephemeral: [...o.ephemeral], ...(o.volumePrefix !== undefined ? { volumePrefix: o.volumePrefix } : {}) };
+  const analysis = planMounts({ image, events, fs, userMounts: [], ...overrides });
   reporter.stage('analyze', `${events.length} write events from the trace, ${analysis.plan.mounts.length} mounts, ${analysis.findings.length} findings`);
   const run: RunSpec = {
     image: o.imageRef,
@@ -65,7 +67,7 @@ export async function analyzeTrace(o: AnalyzeTraceOptions): Promise<Result> {
     volumes: [],
     fs,
     events,
-    analysis: { persist: [...o.persist], ephemeral: [...o.ephemeral] },
+    analysis: overrides,
     plan: analysis.plan,
     findings: analysis.findings,
     verification: [],

@@ -44,6 +44,8 @@ export interface ProfileOptions {
   /** --persist / --ephemeral overrides of the analysis. */
   readonly persist: readonly string[];
   readonly ephemeral: readonly string[];
+  /** --volume-prefix. */
+  readonly volumePrefix?: string;
   /** Seconds between the stop signal and SIGKILL. */
   readonly stopTimeoutSec: number;
   /** Verify the config by running it (undefined: --no-verify). */
@@ -156,7 +158,8 @@ async function profileUnredacted(o: ProfileOptions, redact: (t: string) => strin
     clock('trace', `${traced.stats.lines} strace lines, ${t.events.length} write events`);
   }
 
-  let analysis = planMounts({ image, events, fs, userMounts: userMountTargets(run), persist: o.persist, ephemeral: o.ephemeral });
+  const overrides = { persist: [...o.persist], ephemeral: [...o.ephemeral], ...(o.volumePrefix !== undefined ? { volumePrefix: o.volumePrefix } : {}) };
+  let analysis = planMounts({ image, events, fs, userMounts: userMountTargets(run), ...overrides });
   // Files the app kept outside the scratch trees, planned as tmpfs: does it take them up again when it starts next?
   const candidates = ready.readiness === 'job-exit' ? new Map<string, string[]>() : restartCandidates(analysis.plan.mounts, events, entriesOf(stopped), o.ephemeral);
   clock('analyze', `${analysis.plan.mounts.length} mount${analysis.plan.mounts.length === 1 ? '' : 's'}, ${analysis.findings.length} finding${analysis.findings.length === 1 ? '' : 's'}`);
@@ -179,7 +182,7 @@ async function profileUnredacted(o: ProfileOptions, redact: (t: string) => strin
     volumes,
     fs,
     events,
-    analysis: { persist: [...o.persist], ephemeral: [...o.ephemeral] },
+    analysis: overrides,
     plan: analysis.plan,
     findings: analysis.findings,
     verification: [],
@@ -201,7 +204,7 @@ async function profileUnredacted(o: ProfileOptions, redact: (t: string) => strin
     });
     clock('restart', state.size > 0 ? `second start of the writable run: ${[...state.keys()].join(', ')} carr${state.size === 1 ? 'ies' : 'y'} state from one start to the next` : `second start of the writable run: nothing in ${[...candidates.keys()].join(', ')} taken up again`);
     if (state.size > 0) {
-      const analysisOpts = { persist: [...o.persist], ephemeral: [...o.ephemeral], state: Object.fromEntries(state) };
+      const analysisOpts = { ...overrides, state: Object.fromEntries(state) };
       analysis = planMounts({ image, events, fs, userMounts: userMountTargets(run), ...analysisOpts });
       result = { ...result, analysis: analysisOpts, plan: analysis.plan, findings: analysis.findings };
     }

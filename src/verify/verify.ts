@@ -47,6 +47,11 @@ export interface Verified {
  * (fresh tmpfs, same volumes). Every run is recorded in `verification`.
  */
 export async function verifyResult(result: Result, o: VerifyOptions): Promise<Verified> {
+  // Verification's own mounts are fresh volumes; the user's -v/--mount are theirs, and mounted as given.
+  const own = [...result.run.volumes, ...result.run.mounts];
+  if (own.length > 0) {
+    o.reporter.warn(`verification starts the image again under each config it tries with your own mounts (${own.join('; ')}), as the profile did: what those runs write there lands in them (use scratch volumes for profiling, or --no-verify)`);
+  }
   const rounds: VerifyRound[] = [];
   let current = result;
   let view: string | undefined;
@@ -255,7 +260,7 @@ async function replan(r: Result, repairs: readonly WriteEvent[], o: VerifyOption
   const t = await traceFacts(o.ctx.engine, view, repairs, () => false);
   const events = [...r.events, ...t.events];
   const fs = mergeFsFacts(r.fs, t.fs);
-  const analysis = planMounts({ image: r.image, events, fs, userMounts: userMountTargets(r.run), persist: r.analysis.persist, ephemeral: r.analysis.ephemeral, ...(r.analysis.state ? { state: r.analysis.state } : {}) });
+  const analysis = planMounts({ image: r.image, events, fs, userMounts: userMountTargets(r.run), persist: r.analysis.persist, ephemeral: r.analysis.ephemeral, ...(r.analysis.state ? { state: r.analysis.state } : {}), ...(r.analysis.volumePrefix !== undefined ? { volumePrefix: r.analysis.volumePrefix } : {}) });
   return { ...r, events, fs, plan: analysis.plan, findings: analysis.findings };
 }
 

@@ -34,6 +34,7 @@ const ROWS: readonly Row[] = [
   // Usage errors before anything runs.
   { name: 'a usage error, --json', args: ['--json'], code: 2, stdout: { envelope: 'error', error: 'USAGE' } },
   { name: 'an unknown flag, --json', args: [FIXTURE.busybox, '--no-such-flag', '--json'], code: 2, stdout: { envelope: 'error', error: 'USAGE' } },
+  { name: 'a --volume-prefix that cannot start a volume name', args: [FIXTURE.busybox, '--volume-prefix', 'Bad_One', '--json'], code: 2, stdout: { envelope: 'error', error: 'USAGE' } },
   // Nothing waits forever: a step past --exec-timeout.
   { name: 'an exec step past --exec-timeout in the writable run', args: [FIXTURE.busybox, '--exec', 'sleep 120', '--exec-timeout', '2s', '--no-verify'], code: 5, stdout: 'empty', stderr: /did not end within 2 s in the writable run\nhint: Raise --exec-timeout/ },
   {
@@ -90,6 +91,27 @@ describe.skipIf(!dockerAvailable())('the contract, row by row', () => {
     expect(result.fs.symlinks).toContainEqual({ path: '/var/run', target: '/run' });
     expect(result.verification.at(-1).result).toBe('pass');
     // The volume the run had to create is removed with it.
+    expect(await leftovers(session)).toEqual([]);
+  });
+
+  it('--volume-prefix keeps two services of one image apart: their named volumes differ, and verification says it uses the user\'s own mounts', async () => {
+    const names: string[][] = [];
+    for (const prefix of ['shop', 'billing']) {
+      const session = testSession(`contract-prefix-${prefix}`);
+      const r = await runCli(['ro-profile-fixture/sqlite-app:latest', '--volume-prefix', prefix, '--format', 'json'], { session });
+      expect(r.code, r.stderr).toBe(0);
+      const result = JSON.parse(r.stdout);
+      expect(result.analysis.volumePrefix).toBe(prefix);
+      names.push(result.plan.mounts.map((m: { volumeName?: string }) => m.volumeName).filter(Boolean));
+      expect(await leftovers(session)).toEqual([]);
+    }
+    expect(names[0]).toEqual([expect.stringMatching(/^shop-sqlite-app-var-lib-app-/)]);
+    expect(names[1]).toEqual([expect.stringMatching(/^billing-sqlite-app-var-lib-app-/)]);
+    const session = testSession('contract-own-mounts');
+    const volume = `ro-profile-contract-own-${process.pid}`;
+    const r = await runCli([FIXTURE.busybox, '-v', `${volume}:/srv/scratch`], { session });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain(`warning: verification starts the image again under each config it tries with your own mounts (${volume}:/srv/scratch)`);
     expect(await leftovers(session)).toEqual([]);
   });
 

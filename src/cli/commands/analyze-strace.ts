@@ -6,7 +6,7 @@ import type { CleanupScope } from '../../pipeline/cleanup-scope.js';
 import { DockerEngine } from '../../runtime/docker-engine.js';
 import { currentIdentity } from '../../runtime/labels.js';
 import { readStraceFiles } from '../../strace/read-strace.js';
-import { ANALYSIS_FLAGS, EMIT_FLAGS, absolutePaths, emitOptionsOf } from '../shared-flags.js';
+import { ANALYSIS_FLAGS, EMIT_FLAGS, absolutePaths, emitOptionsOf, volumePrefixOf } from '../shared-flags.js';
 import { reportError, writeResult } from '../output.js';
 import { installRunSignals } from '../signals.js';
 import { stderrReporter } from '../stderr-reporter.js';
@@ -69,6 +69,7 @@ export const analyzeStraceCommand: CommandModule<object, Args> = {
         events: trace.events,
         persist: absolutePaths('persist', argv.persist),
         ephemeral: absolutePaths('ephemeral', argv.ephemeral),
+        ...volumePrefixOf(argv.volumePrefix),
         toolVersion: toolVersion(),
         onScope: (s) => (scope = s),
       });

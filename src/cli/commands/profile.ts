@@ -8,7 +8,7 @@ import { profileImage } from '../../pipeline/profile.js';
 import type { CleanupScope } from '../../pipeline/cleanup-scope.js';
 import { parseBytes, parseDuration } from '../durations.js';
 import { EXIT } from '../exit-codes.js';
-import { ANALYSIS_FLAGS, EMIT_FLAGS, absolutePaths, emitOptionsOf } from '../shared-flags.js';
+import { ANALYSIS_FLAGS, EMIT_FLAGS, absolutePaths, emitOptionsOf, volumePrefixOf } from '../shared-flags.js';
 import { redactStderr } from '../redacted-stderr.js';
 import { redactor } from '../../pipeline/redact.js';
 import { reportError, writeResult } from '../output.js';
@@ -126,6 +126,7 @@ async function runProfile(argv: ProfileArgs): Promise<number> {
       toolVersion: toolVersion(),
       persist: absolutePaths('persist', argv.persist),
       ephemeral: absolutePaths('ephemeral', argv.ephemeral),
+      ...volumePrefixOf(argv.volumePrefix),
       stopTimeoutSec: Math.ceil(parseDuration('stop-timeout', argv.stopTimeout) / 1000),
       ...(argv.verify ? { verify: { maxRounds: positive('max-rounds', argv.maxRounds), leaveOneOutBudget: Math.max(0, Math.floor(argv.leaveOneOut)), launcher: launcherFor(argv.verifyWith) } } : {}),
       ...(argv.tracer === 'strace'

@@ -33,6 +33,16 @@ describe('volumeName', () => {
     expect(name).toMatch(K8S_NAME);
   });
 
+  it('starts with --volume-prefix, so two services of one image keep their data apart', () => {
+    expect(volumeName('postgres:16', '/var/lib/postgresql/data', 'shop')).toMatch(/^shop-postgres-var-lib-postgresql-data-[0-9a-f]{6}$/);
+    expect(volumeName('postgres:16', '/var/lib/postgresql/data', 'shop')).not.toBe(volumeName('postgres:16', '/var/lib/postgresql/data', 'billing'));
+    // The same path hash: only the prefix tells them apart, and without one the name is as before.
+    expect(volumeName('postgres:16', '/var/lib/postgresql/data', 'shop').slice(-6)).toBe(volumeName('postgres:16', '/var/lib/postgresql/data').slice(-6));
+    const long = volumeName('app', '/srv/data', 'a'.repeat(30));
+    expect(long).toMatch(DOCKER_NAME);
+    expect(long).toMatch(K8S_NAME);
+  });
+
   it('gives distinct names to paths whose readable parts agree', () => {
     const paths = ['/a-b', '/a/b', '/a_b', '/a.b', '/A/b', '/a b', '/a--b', '/a/b/'];
     const names = paths.map((p) => volumeName('app:1', p));

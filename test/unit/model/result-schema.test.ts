@@ -216,7 +216,7 @@ describe('docs/result.schema.json', () => {
         errno: false,
         format: false,
       } satisfies Shape<WriteEvent>,
-      Analysis: { persist: true, ephemeral: true, state: false } satisfies Shape<Result['analysis']>,
+      Analysis: { persist: true, ephemeral: true, state: false, volumePrefix: false } satisfies Shape<Result['analysis']>,
       MountPlan: { mounts: true } satisfies Shape<MountPlan>,
       Mount: {
         path: true,
