@@ -157,10 +157,13 @@ describe('the strategic merge used here', () => {
 describe('--k8s-patch applied to a plain Deployment', () => {
   const cases: [string, Result, string | undefined][] = [...fixtureResults.map(([n, r]): [string, Result, undefined] => [n, r, undefined]), ['sample', sampleResult(), undefined], ['sample --service web', sampleResult(), 'web']];
 
+  // Every patch read back by the YAML 1.1 reader in one go (one process for all, not one per case).
+  const texts = cases.flatMap(([label, result, service]) => [false, true].map((memory) => ({ label: `${label} memory=${memory}`, text: emitK8s(result, { kind: 'pod', patch: true, memory, name: service }) })));
+  const readBack = new Map(readBackAll(texts).map((r, i) => [texts[i]!.label, r.doc as Obj]));
+
   it.each(cases)('%s: a valid Deployment that keeps every field of the original and has the hardening', (label, result, service) => {
     for (const memory of [false, true]) {
-      const text = emitK8s(result, { kind: 'pod', patch: true, memory, name: service });
-      const patch = readBackAll([{ label, text }])[0]!.doc as Obj;
+      const patch = readBack.get(`${label} memory=${memory}`)!;
       const container = patch['spec']['template']['spec']['containers'][0]['name'] as string;
       // The patch names the container as the complete manifest names it.
       expect(container).toBe(YAML.parse(emitK8s(result, { kind: 'pod', patch: false, memory, name: service })).spec.containers[0].name);
