@@ -77,7 +77,6 @@ spec:
 `);
 }
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- documents read back from YAML, walked by known paths
 type Obj = Record<string, any>;
 
 /** The hardening the patch promises, checked on the merged Deployment. */

@@ -21,7 +21,6 @@ import { tmpDir } from '../../helpers/tmp.js';
 const MiB = 1024 * 1024;
 const NGINX = new URL('../../fixtures/results/nginx.json', import.meta.url);
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- documents read back from YAML, walked by known paths
 type Obj = Record<string, any>;
 
 /** A result of `example/app:1` (image user root unless told) with only the given run options and mounts. */
