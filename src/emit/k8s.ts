@@ -5,6 +5,7 @@ import { containerPortOfPublish } from '../syntax/publish.js';
 import { volumeName } from '../analyze/volume-name.js';
 import { serviceName } from './compose.js';
 import { formatMode } from './tmpfs-options.js';
+import { envFromOf, networkOf, passedVolumes } from './k8s-passthrough.js';
 import { toYamlWithComments, type YamlComment } from './yaml.js';
 
 export const K8S_KINDS = ['pod', 'deployment'] as const;
@@ -23,11 +24,13 @@ export interface K8sOptions {
 interface VolumeMount {
   name: string;
   mountPath: string;
+  readOnly?: boolean;
 }
 interface Volume {
   name: string;
   emptyDir?: { medium?: 'Memory'; sizeLimit?: string };
-  persistentVolumeClaim?: { claimName: string };
+  persistentVolumeClaim?: { claimName: string; readOnly?: boolean };
+  hostPath?: { path: string };
 }
 interface SecurityContext {
   readOnlyRootFilesystem: true;
@@ -41,11 +44,13 @@ interface Container {
   command?: string[];
   args?: string[];
   env?: { name: string }[];
+  envFrom?: { secretRef: { name: string } }[];
   ports?: { containerPort: number }[];
   securityContext: SecurityContext;
   volumeMounts?: VolumeMount[];
 }
 interface PodSpec {
+  hostNetwork?: true;
   securityContext?: { fsGroup: number };
   initContainers?: Container[];
   containers: Container[];
@@ -110,8 +115,16 @@ export function emitK8s(result: Result, o: K8sOptions): string {
     notes.push({ index: volumes.length - 1, text: lines.join('\n') });
     if (m.kind === 'seeded') initContainers.push(seedContainer(result, m, vol, seedName(name, initContainers.length)));
   }
+  // The user's own -v/--mount as volumes they name (not in a patch: their manifest has its own).
+  const passed = o.patch ? { volumes: [], notes: [] } : passedVolumes(result.run, (b) => uniqueName(b, taken), dnsLabel);
+  for (const p of passed.volumes) {
+    volumes.push(p.volume);
+    volumeMounts.push(p.mount);
+    notes.push({ index: volumes.length - 1, text: p.note });
+  }
   const fsGroup = fsGroupFor(mounts, result.image.user);
   const container: Container = { name, ...(o.patch ? {} : containerBody(result)), securityContext: { ...HARDENED, ...runAs(result.run.user) } };
+  const network = o.patch ? {} : networkOf(result.run);
   if (result.run.user !== undefined && Object.keys(runAs(result.run.user)).length === 0) {
     comments.push({
       path: [...(o.kind === 'deployment' || o.patch ? ['spec', 'template', 'spec'] : ['spec']), 'containers', 0, 'securityContext'],
@@ -120,6 +133,7 @@ export function emitK8s(result: Result, o: K8sOptions): string {
   }
   if (volumeMounts.length > 0) container.volumeMounts = volumeMounts;
   const spec: PodSpec = {
+    ...(network.hostNetwork ? { hostNetwork: true as const } : {}),
     ...(fsGroup !== undefined ? { securityContext: { fsGroup } } : {}),
     ...(initContainers.length > 0 ? { initContainers } : {}),
     containers: [container],
@@ -136,7 +150,7 @@ export function emitK8s(result: Result, o: K8sOptions): string {
       text: `the app runs as ${result.image.user} and must write mounts owned by group ${fsGroup}: fsGroup gives it that group on every volume${uid !== undefined ? `. If your platform does not run the image as its own user, set runAsUser: ${uid} too` : ''}`,
     });
   }
-  if (!o.patch) comments.push(...envComments(result, specPath));
+  if (!o.patch) comments.push(...envComments(result, specPath, [...passed.notes, ...(network.note ? [network.note] : [])]));
   for (let i = 0; i < initContainers.length; i++) comments.push({ path: [...specPath, 'initContainers', i], text: initContainers[i]!.command?.[2] === SEED_IF_EMPTY_SCRIPT ? 'copies what the image ships into the claim before the app starts, while the claim is still empty' : initContainers[i]!.command ? 'copies what the image ships into the emptyDir before the app starts' : '' });
   return toYamlWithComments({ value: doc, comments: comments.filter((c) => c.text) });
 }
@@ -181,6 +195,8 @@ function containerBody(result: Result): Partial<Container> {
   }
   // Once each: Docker's last -e NAME wins, and a list that repeats a name is refused by server-side apply.
   if (run.env.length > 0) body.env = [...new Set(run.env.map((e) => e.name))].map((n) => ({ name: n }));
+  const from = envFromOf(run, dnsLabel);
+  if (from.envFrom.length > 0) body.envFrom = from.envFrom;
   const ports = new Set<number>(result.image.exposedPorts.filter((p) => p.protocol === 'tcp').map((p) => p.port));
   for (const p of run.publish) {
     const port = containerPortOfPublish(p);
@@ -190,18 +206,15 @@ function containerBody(result: Result): Partial<Container> {
   return body;
 }
 
-function envComments(result: Result, specPath: readonly string[]): YamlComment[] {
+function envComments(result: Result, specPath: readonly string[], more: readonly string[]): YamlComment[] {
   const out: YamlComment[] = [];
   const containerPath = [...specPath, 'containers', 0];
   if (result.run.env.length > 0) {
     out.push({ path: [...containerPath, 'env'], text: 'names only: give each a value or valueFrom (a Secret for secrets); ro-profile never writes values' });
   }
-  if (result.run.envFiles.length > 0) {
-    out.push({ path: [...containerPath, 'securityContext'], text: `--env-file ${result.run.envFiles.join(', ')}: create a Secret or ConfigMap from it and add it with envFrom` });
-  }
-  if (result.run.volumes.length > 0 || result.run.mounts.length > 0) {
-    out.push({ path: [...containerPath, 'securityContext'], text: `your own mounts (${[...result.run.volumes, ...result.run.mounts].join('; ')}) are not translated: add them as volumes` });
-  }
+  const from = envFromOf(result.run, dnsLabel);
+  if (from.notes.length > 0) out.push({ path: [...containerPath, 'envFrom'], text: `a Secret per --env-file, which you create from the file (its values never leave it):\n${from.notes.join('\n')}` });
+  if (more.length > 0) out.push({ path: [...containerPath, 'securityContext'], text: more.join('\n') });
   return out;
 }
 

@@ -2,12 +2,12 @@ import { parse } from 'yaml';
 import { emitK8s } from '../emit/k8s.js';
 import { RoProfileError, messageOf } from '../errors.js';
 import type { ContainerCreateSpec, Engine } from '../runtime/engine.js';
-import { WRITABLE, buildCreateSpec } from '../pipeline/launch-spec.js';
+import { WRITABLE, buildCreateSpec, userMountTargets } from '../pipeline/launch-spec.js';
 import { verifyVolumeName, type Launcher } from './launcher.js';
 import type { RunContext } from './observe.js';
 import { once } from './once.js';
 import { gateVolumeName, installVerifyGate, withGate } from './traced-runs.js';
-import { containerSpecOf, kubeletVolumeCommand, podSpecOf, type PodSpec } from './pod.js';
+import { containerSpecOf, kubeletVolumeCommand, podSpecOf, withoutPassThrough, type PodSpec } from './pod.js';
 
 /**
  * The printed Kubernetes Pod, run by Docker the way a kubelet would: each Pod volume a fresh,
@@ -29,7 +29,7 @@ export const k8sLauncher: Launcher = {
     return '';
   },
   async launch(ctx, result, mounts, tag) {
-    const spec = podSpecOf(parse(emitK8s({ ...result, plan: { mounts } }, { kind: 'pod', patch: false, memory: false })));
+    const spec = withoutPassThrough(podSpecOf(parse(emitK8s({ ...result, plan: { mounts } }, { kind: 'pod', patch: false, memory: false }))), userMountTargets(result.run));
     const app = buildCreateSpec({ image: ctx.image, run: result.run, secrets: ctx.secrets, labels: ctx.labels, limits: ctx.limits, hardening: WRITABLE, cwd: ctx.cwd });
     const pod = podResources(ctx.engine);
     ctx.scope.add(`kubelet-like pod (${tag})`, pod.dispose);

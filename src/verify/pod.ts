@@ -14,6 +14,7 @@ export interface PodContainer {
   command?: string[];
   args?: string[];
   env?: { name: string; value?: string }[];
+  envFrom?: { secretRef?: { name: string } }[];
   ports?: { containerPort: number }[];
   securityContext?: { readOnlyRootFilesystem?: boolean; allowPrivilegeEscalation?: boolean; runAsUser?: number; runAsGroup?: number };
   volumeMounts?: { name: string; mountPath: string; readOnly?: boolean }[];
@@ -21,9 +22,11 @@ export interface PodContainer {
 export interface PodVolume {
   name: string;
   emptyDir?: { medium?: string; sizeLimit?: string };
-  persistentVolumeClaim?: { claimName: string };
+  persistentVolumeClaim?: { claimName: string; readOnly?: boolean };
+  hostPath?: { path: string };
 }
 export interface PodSpec {
+  hostNetwork?: boolean;
   securityContext?: { fsGroup?: number; runAsUser?: number; runAsGroup?: number };
   initContainers?: PodContainer[];
   containers: PodContainer[];
@@ -31,13 +34,13 @@ export interface PodSpec {
 }
 
 const KNOWN = {
-  spec: ['securityContext', 'initContainers', 'containers', 'volumes'],
+  spec: ['hostNetwork', 'securityContext', 'initContainers', 'containers', 'volumes'],
   podSecurity: ['fsGroup', 'runAsUser', 'runAsGroup'],
-  container: ['name', 'image', 'command', 'args', 'env', 'ports', 'securityContext', 'volumeMounts'],
+  container: ['name', 'image', 'command', 'args', 'env', 'envFrom', 'ports', 'securityContext', 'volumeMounts'],
   containerSecurity: ['readOnlyRootFilesystem', 'allowPrivilegeEscalation', 'runAsUser', 'runAsGroup'],
   env: ['name', 'value'],
   volumeMount: ['name', 'mountPath', 'readOnly'],
-  volume: ['name', 'emptyDir', 'persistentVolumeClaim'],
+  volume: ['name', 'emptyDir', 'persistentVolumeClaim', 'hostPath'],
 } as const;
 
 function unsupported(what: string): RoProfileError {
@@ -63,7 +66,7 @@ export function podSpecOf(doc: unknown): PodSpec {
   }
   for (const v of spec.volumes ?? []) {
     onlyKnown(`volume ${v.name}`, v, KNOWN.volume);
-    if (!v.emptyDir && !v.persistentVolumeClaim) throw unsupported(`volume ${v.name}, neither an emptyDir nor a claim`);
+    if (!v.emptyDir && !v.persistentVolumeClaim && !v.hostPath) throw unsupported(`volume ${v.name}, neither an emptyDir, a claim nor a hostPath`);
   }
   if (spec.containers.length !== 1) throw unsupported(`${spec.containers.length} app containers (one expected)`);
   return spec;
@@ -153,5 +156,27 @@ export function containerSpecOf(
     mounts: [...o.base.mounts, ...mounts],
     readOnlyRoot: c.securityContext?.readOnlyRootFilesystem === true,
     ...(fsGroup !== undefined ? { groupAdd: [String(fsGroup)] } : {}),
+  };
+}
+
+/**
+ * The Pod without what the run passes through itself: the user's own mounts (volumes mounted on
+ * their -v/--mount targets), envFrom (the --env-file variables) and hostNetwork (--network). A
+ * kubelet-like run gives the app those the way `docker run` does (the user's real volume by its
+ * name, the bind, the variables, the network), which is what the Pod's volumes and Secrets stand
+ * for on a cluster; verification's own volumes are for the plan's mounts only.
+ */
+export function withoutPassThrough(spec: PodSpec, userTargets: readonly string[]): PodSpec {
+  const targets = new Set(userTargets);
+  const app = spec.containers[0]!;
+  const theirs = new Set((app.volumeMounts ?? []).filter((m) => targets.has(m.mountPath)).map((m) => m.name));
+  const { envFrom: _envFrom, volumeMounts: _mounts, ...rest } = app;
+  const volumeMounts = (app.volumeMounts ?? []).filter((m) => !theirs.has(m.name));
+  const volumes = (spec.volumes ?? []).filter((v) => !theirs.has(v.name));
+  const { hostNetwork: _host, volumes: _volumes, ...pod } = spec;
+  return {
+    ...pod,
+    containers: [{ ...rest, ...(volumeMounts.length > 0 ? { volumeMounts } : {}) }, ...spec.containers.slice(1)],
+    ...(volumes.length > 0 ? { volumes } : {}),
   };
 }

@@ -1,4 +1,9 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { emitK8s } from '../../src/emit/k8s.js';
 import type { Result } from '../../src/model/result.js';
 import { LABEL_SESSION } from '../../src/runtime/labels.js';
 import { FIXTURE, docker, dockerAvailable, leftovers, runCli, testSession } from '../helpers/cli.js';
@@ -62,6 +67,22 @@ describe.skipIf(!dockerAvailable())('--verify-with', () => {
     expect(r.plan.mounts.map((m) => [m.path, m.kind])).toEqual([['/var/lib/app', 'volume']]);
     expect(r.verification[0]).toMatchObject({ format: 'k8s', result: 'pass' });
     expect(r.verification[0]?.rounds[0]).toMatchObject({ result: 'pass' });
+  });
+
+  it('k8s: the Pod carries the run\'s own -v (a claim of that name) and --env-file (an envFrom Secret), and verifies', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ro-profile-passthrough-'));
+    try {
+      writeFileSync(join(dir, 'app.env'), 'APP_MODE=blue\n');
+      const volume = `ro-profile-pt-${process.pid}`;
+      const r = await verifyWith('k8s-passthrough', FIXTURE.busybox, 'k8s', ['-v', `${volume}:/srv/data`, '--env-file', join(dir, 'app.env'), '--exec', 'test "$APP_MODE" = blue && test -d /srv/data']);
+      expect(r.verification[0]).toMatchObject({ format: 'k8s', result: 'pass' });
+      const pod = parse(emitK8s(r, { kind: 'pod', patch: false, memory: false }));
+      expect(pod.spec.volumes).toContainEqual({ name: `user-${volume}`, persistentVolumeClaim: { claimName: volume } });
+      expect(pod.spec.containers[0].volumeMounts).toContainEqual({ name: `user-${volume}`, mountPath: '/srv/data' });
+      expect(pod.spec.containers[0].envFrom).toEqual([{ secretRef: { name: 'app-env' } }]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('k8s: busybox-app verified as a kubelet would run its Pod, nothing left behind', async () => {

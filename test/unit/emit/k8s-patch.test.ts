@@ -7,6 +7,7 @@ import { parseResult } from '../../../src/model/parse-result.js';
 import type { Result } from '../../../src/model/result.js';
 import { emitCaseArb } from '../../helpers/emit-arbitraries.js';
 import { k8sProblems, readBackAll, unknownFields } from '../../helpers/k8s-api.js';
+import { userMountTargets } from '../../../src/pipeline/launch-spec.js';
 import { sampleResult } from '../../helpers/sample-result.js';
 import { sampleMount } from '../../helpers/samples.js';
 import { lostFields, strategicMerge } from '../../helpers/strategic-merge.js';
@@ -134,8 +135,18 @@ describe('the --k8s-patch document', () => {
       const patch = YAML.parse(emitK8s(result, { kind: 'pod', patch: true, memory: false })) as Obj;
       const full = YAML.parse(emitK8s(result, { kind: 'deployment', patch: false, memory: false })) as Obj;
       const fullSpec = full['spec']['template']['spec'] as Obj;
-      const { image: _i, command: _c, args: _a, env: _e, ports: _p, ...hardening } = fullSpec['containers'][0] as Obj;
-      expect(patch['spec']['template']['spec'], label).toEqual({ ...fullSpec, containers: [hardening] });
+      // What the team's manifest has already: the image, its command and env, ports, and the run's own pass-through.
+      const own = new Set(userMountTargets(result.run));
+      const { image: _i, command: _c, args: _a, env: _e, envFrom: _f, ports: _p, volumeMounts, ...hardening } = fullSpec['containers'][0] as Obj;
+      const kept = ((volumeMounts ?? []) as Obj[]).filter((m) => !own.has(m['mountPath']));
+      const ownVolumes = new Set(((volumeMounts ?? []) as Obj[]).filter((m) => own.has(m['mountPath'])).map((m) => m['name']));
+      const { hostNetwork: _h, volumes, ...rest } = fullSpec;
+      const planVolumes = ((volumes ?? []) as Obj[]).filter((v) => !ownVolumes.has(v['name']));
+      expect(patch['spec']['template']['spec'], label).toEqual({
+        ...rest,
+        ...(planVolumes.length > 0 ? { volumes: planVolumes } : {}),
+        containers: [{ ...hardening, ...(kept.length > 0 ? { volumeMounts: kept } : {}) }],
+      });
     }
   });
 });

@@ -388,20 +388,50 @@ describe('environment', () => {
     );
   });
 
-  it('points --env-file to a Secret or ConfigMap with envFrom', () => {
+  it('carries --env-file as an envFrom of a Secret the user creates from the file', () => {
     const text = emit(result({ run: { envFiles: ['./app.env', 'prod.env'] } }));
-    expect(commentAbove(text, 'securityContext:')).toEqual(['--env-file ./app.env, prod.env: create a Secret or ConfigMap from it and add it with envFrom']);
+    expect(podSpec(text)['containers'][0]['envFrom']).toEqual([{ secretRef: { name: 'app-env' } }, { secretRef: { name: 'prod-env' } }]);
+    expect(commentAbove(text, 'envFrom:')).toEqual([
+      'a Secret per --env-file, which you create from the file (its values never leave it):',
+      '--env-file ./app.env: kubectl create secret generic app-env --from-env-file=./app.env',
+      '--env-file prod.env: kubectl create secret generic prod-env --from-env-file=prod.env',
+    ]);
   });
 
-  it('names the user’s own -v and --mount, which it does not translate', () => {
-    const text = emit(result({ run: { volumes: ['./config:/etc/app:ro'], mounts: ['type=volume,src=cache,dst=/cache'] } }));
-    expect(commentAbove(text, 'securityContext:')).toEqual(['your own mounts (./config:/etc/app:ro; type=volume,src=cache,dst=/cache) are not translated: add them as volumes']);
-    expect(podSpec(text)['containers'][0]['volumeMounts']).toBeUndefined();
+  it('carries the user\'s own -v and --mount as volumes they name: a claim per named volume, a hostPath, emptyDirs', () => {
+    const text = emit(result({ run: { volumes: ['data:/srv/data', '/etc/ssl/certs:/certs:ro', '/scratch'], mounts: ['type=volume,src=cache,dst=/cache', 'type=tmpfs,dst=/fast,tmpfs-size=16m'] } }));
+    const spec = podSpec(text);
+    expect(spec['volumes']).toEqual([
+      { name: 'user-data', persistentVolumeClaim: { claimName: 'data' } },
+      { name: 'user-etc-ssl-certs', hostPath: { path: '/etc/ssl/certs' } },
+      { name: 'user-scratch', emptyDir: {} },
+      { name: 'user-cache', persistentVolumeClaim: { claimName: 'cache' } },
+      { name: 'user-fast', emptyDir: { medium: 'Memory', sizeLimit: '16Mi' } },
+    ]);
+    expect(spec['containers'][0]['volumeMounts']).toEqual([
+      { name: 'user-data', mountPath: '/srv/data' },
+      { name: 'user-etc-ssl-certs', mountPath: '/certs', readOnly: true },
+      { name: 'user-scratch', mountPath: '/scratch' },
+      { name: 'user-cache', mountPath: '/cache' },
+      { name: 'user-fast', mountPath: '/fast' },
+    ]);
+    expect(commentAbove(text, '- name: "user-data"', 'volumes:')).toEqual(['your -v data:/srv/data: provide a PersistentVolumeClaim named "data" (Docker\'s volume of that name holds the data today)']);
+    expect(commentAbove(text, '- name: "user-etc-ssl-certs"', 'volumes:')[0]).toMatch(/hostPath is this node's directory only/);
+  });
+
+  it('says what it cannot carry: a relative host path, a Docker network; --network host is hostNetwork', () => {
+    const text = emit(result({ run: { volumes: ['./config:/etc/app:ro'], network: 'backend' } }));
+    expect(podSpec(text)['volumes']).toBeUndefined();
+    expect(commentAbove(text, 'securityContext:')).toEqual([
+      'your -v ./config:/etc/app:ro names a host path relative to where docker runs; a kubelet has no such place: mount it from a ConfigMap, Secret or claim',
+      '--network backend: a Pod has the cluster network, not Docker\'s; reach the other services by their Service names',
+    ]);
+    expect(podSpec(emit(result({ run: { network: 'host' } })))['hostNetwork']).toBe(true);
   });
 
   it('leaves the pass-through comments out of the patch, which does not touch env', () => {
     const text = emit(sampleResult(), { patch: true });
-    expect(text).not.toMatch(/env-file|never writes values|your own mounts/);
+    expect(text).not.toMatch(/env-file|never writes values|your -v|your --mount|envFrom|hostNetwork/);
   });
 });
 

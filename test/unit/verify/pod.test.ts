@@ -3,7 +3,8 @@ import { parse } from 'yaml';
 import { emitK8s } from '../../../src/emit/k8s.js';
 import { isRoProfileError } from '../../../src/errors.js';
 import type { ContainerCreateSpec } from '../../../src/runtime/engine.js';
-import { containerSpecOf, expandK8s, kubeletVolumeCommand, podSpecOf, processOf, userOf, type PodContainer, type PodSpec } from '../../../src/verify/pod.js';
+import { containerSpecOf, expandK8s, kubeletVolumeCommand, podSpecOf, processOf, userOf, withoutPassThrough, type PodContainer, type PodSpec } from '../../../src/verify/pod.js';
+import { userMountTargets } from '../../../src/pipeline/launch-spec.js';
 import { sampleResult } from '../../helpers/sample-result.js';
 
 const container = (over: Partial<PodContainer> = {}): PodContainer => ({ name: 'app', image: 'example/app:1', ...over });
@@ -30,18 +31,24 @@ describe('podSpecOf', () => {
     for (const kind of ['pod', 'deployment'] as const) {
       const spec = podSpecOf(parse(emitK8s(result, { kind, patch: false, memory: false })));
       expect(spec.containers).toHaveLength(1);
+      // The plan's claim and emptyDir, then the user's own --mount of the volume "cache" (its claim).
       expect(spec.volumes?.map((v) => Object.keys(v).sort())).toEqual([
         ['name', 'persistentVolumeClaim'],
         ['emptyDir', 'name'],
+        ['name', 'persistentVolumeClaim'],
       ]);
+      // What the run passes through itself is left to the kubelet-like run, as docker run gives it.
+      const own = withoutPassThrough(spec, userMountTargets(result.run));
+      expect(own.volumes).toHaveLength(2);
+      expect(own.containers[0]!.volumeMounts?.map((m) => m.mountPath)).not.toContain('/srv/app/cache');
     }
   });
 
   it.each([
-    ['a field of the spec it does not know', { spec: { hostNetwork: true, containers: [container()] } }, /spec\.hostNetwork/],
+    ['a field of the spec it does not know', { spec: { hostPID: true, containers: [container()] } }, /spec\.hostPID/],
     ['a field of a container', { spec: { containers: [container({ lifecycle: {} } as Partial<PodContainer>)] } }, /container app\.lifecycle/],
     ['a privileged container', { spec: { containers: [container({ securityContext: { privileged: true } as NonNullable<PodContainer['securityContext']> })] } }, /securityContext\.privileged/],
-    ['a volume of another type', { spec: { containers: [container()], volumes: [{ name: 'h', hostPath: { path: '/' } }] } }, /volume h\.hostPath/],
+    ['a volume of another type', { spec: { containers: [container()], volumes: [{ name: 'h', configMap: { name: 'x' } }] } }, /volume h\.configMap/],
     ['two app containers', { spec: { containers: [container(), container({ name: 'b' })] } }, /2 app containers/],
     ['another kind', { kind: 'Service', spec: {} }, /kind Service/],
   ])('refuses %s, never drops it', (_what, doc, message) => {
