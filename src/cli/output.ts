@@ -1,8 +1,8 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, relative, resolve, sep } from 'node:path';
 import { RoProfileError, isRoProfileError, messageOf } from '../errors.js';
 import type { Result } from '../model/result.js';
-import { FORMATS, emitFormat, type EmitOptions, type Format } from '../emit/emit.js';
+import { DEFAULT_EMIT, FORMATS, emitFormat, type EmitOptions, type Format } from '../emit/emit.js';
 import { exitCodeFor, EXIT } from './exit-codes.js';
 
 export const FILE_NAMES: Record<Format, string> = { run: 'docker-run.sh', compose: 'compose.yaml', k8s: 'k8s.yaml', json: 'result.json', report: 'report.md' };
@@ -19,10 +19,13 @@ export function writeResult(result: Result, o: OutputOptions): void {
   const formats: Format[] = o.format === 'all' ? [...FORMATS] : [o.format];
   if (o.out !== undefined) {
     mkdirSync(o.out, { recursive: true });
+    // The compose file is run from --out DIR: its relative paths must name the same files from there.
+    const from = relative(resolve(o.out), process.cwd()).split(sep).join('/') || '.';
+    const emit = { ...(o.emit ?? DEFAULT_EMIT), compose: { ...(o.emit ?? DEFAULT_EMIT).compose, from } };
     for (const f of formats) {
       const file =
         f === 'compose' && o.emit?.compose.override ? 'compose.override.yaml' : f === 'k8s' && o.emit?.k8s.patch ? 'k8s-patch.yaml' : FILE_NAMES[f];
-      writeFileSync(join(o.out, file), emitFormat(result, f, o.emit));
+      writeFileSync(join(o.out, file), emitFormat(result, f, emit));
     }
   }
   // --json: stdout is the envelope, with the files written all the same when --out is given.

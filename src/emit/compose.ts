@@ -1,3 +1,4 @@
+import { posix } from 'node:path';
 import { RoProfileError } from '../errors.js';
 import type { Mount } from '../model/mount-plan.js';
 import type { Result } from '../model/result.js';
@@ -41,6 +42,12 @@ export interface ComposeOptions {
   readonly override: boolean;
   /** The service's name; by default the image's repository name. */
   readonly service?: string | undefined;
+  /**
+   * Where the user ran ro-profile, relative to the directory the file is written to (`..` for
+   * `--out deploy`): compose resolves a relative env_file or bind source against the file's own
+   * directory, so each is rewritten to name the same file from there. Undefined: as given.
+   */
+  readonly from?: string | undefined;
 }
 
 /**
@@ -55,7 +62,7 @@ export function emitCompose(result: Result, o: ComposeOptions): string {
     throw new RoProfileError('USAGE', `"--service ${name}" is not a valid compose service name`, { hint: 'Use letters, digits, ".", "_" and "-".' });
   }
   const { tmpfs, volumes, named } = hardening(result.plan.mounts);
-  const run = result.run;
+  const run = o.from ? relocated(result.run, o.from) : result.run;
   const service: ComposeService = {
     ...(o.override ? {} : { image: run.image }),
     read_only: true,
@@ -74,6 +81,21 @@ export function emitCompose(result: Result, o: ComposeOptions): string {
   const topVolumes = { ...named, ...(o.override ? {} : userNamedVolumes(run)) };
   if (Object.keys(topVolumes).length > 0) file.volumes = topVolumes;
   return toYaml(escapeInterpolation(file));
+}
+
+/** The run's relative env files and bind sources, named from `from` (a relative directory). */
+export function relocated(run: RunSpec, from: string): RunSpec {
+  const move = (p: string) => (p.startsWith('/') || p.startsWith('~') ? p : ((j) => (j.startsWith('.') ? j : `./${j}`))(posix.join(from, p)));
+  const isRelativeBind = (src: string) => src.startsWith('.');
+  return {
+    ...run,
+    envFiles: run.envFiles.map(move),
+    volumes: run.volumes.map((v) => {
+      const i = v.indexOf(':');
+      return i > 0 && isRelativeBind(v.slice(0, i)) ? `${move(v.slice(0, i))}${v.slice(i)}` : v;
+    }),
+    mounts: run.mounts.map((m) => (/(^|,)type=bind(,|$)/.test(m) ? m.replace(/(^|,)(source|src)=(\.[^,]*)/, (_all, lead: string, key: string, src: string) => `${lead}${key}=${move(src)}`) : m)),
+  };
 }
 
 /** The service name for an image: its repository's last path part, made valid. */

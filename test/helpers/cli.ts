@@ -38,7 +38,7 @@ function requireBuild(): void {
 }
 
 /** Runs the built CLI as a user would. */
-export function runCli(args: readonly string[], options: { session: string; env?: NodeJS.ProcessEnv; timeoutMs?: number }): Promise<CliRun> {
+export function runCli(args: readonly string[], options: { session: string; env?: NodeJS.ProcessEnv; timeoutMs?: number; cwd?: string }): Promise<CliRun> {
   requireBuild();
   return new Promise((resolve) => {
     execFile(
@@ -48,6 +48,7 @@ export function runCli(args: readonly string[], options: { session: string; env?
         env: { ...process.env, RO_PROFILE_SESSION: options.session, ...options.env },
         timeout: options.timeoutMs ?? 170_000,
         maxBuffer: 64 * 1024 * 1024,
+        ...(options.cwd !== undefined ? { cwd: options.cwd } : {}),
       },
       (err, stdout, stderr) => {
         const e = err as (NodeJS.ErrnoException & { code?: number | string; signal?: NodeJS.Signals }) | null;

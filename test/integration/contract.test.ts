@@ -1,4 +1,6 @@
-import { readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { runCompose, withoutComposeEnv } from '../../src/runtime/compose-cli.js';
+import { composeAvailable } from '../helpers/compose.js';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -113,6 +115,24 @@ describe.skipIf(!dockerAvailable())('the contract, row by row', () => {
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toContain(`warning: verification starts the image again under each config it tries with your own mounts (${volume}:/srv/scratch)`);
     expect(await leftovers(session)).toEqual([]);
+  });
+
+  it.skipIf(!composeAvailable() && process.env['CI'] !== 'true')('--out DIR: the compose file names the env file relative to where it is written, so docker-compose reads it from there', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ro-profile-contract-cwd-'));
+    try {
+      writeFileSync(join(dir, 'app.env'), 'APP_MODE=blue\n');
+      const session = testSession('contract-out-compose');
+      const r = await runCli([FIXTURE.busybox, '--env-file', './app.env', '--no-verify', '--format', 'all', '--out', 'deploy'], { session, cwd: dir });
+      expect(r.code, r.stderr).toBe(0);
+      expect(readFileSync(join(dir, 'deploy', 'compose.yaml'), 'utf8')).toContain('- "../app.env"');
+      // docker-compose resolves env_file against the file's own directory, from anywhere.
+      const config = await runCompose(['-f', join(dir, 'deploy', 'compose.yaml'), 'config'], { env: withoutComposeEnv(process.env) });
+      expect(config.code, config.stderr).toBe(0);
+      expect(config.stdout).toMatch(/APP_MODE: blue/);
+      expect(await leftovers(session)).toEqual([]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('the first Ctrl-C ends a run blocked in an exec step at once, and nothing is left', async () => {

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
+import YAML from 'yaml';
 import { emitCompose, serviceName } from '../../../src/emit/compose.js';
 import { DEFAULT_EMIT, emitFormat } from '../../../src/emit/emit.js';
 import type { Mount } from '../../../src/model/mount-plan.js';
@@ -132,6 +133,21 @@ describe('emitCompose pass-through', () => {
     const service = text.slice(0, text.indexOf('\nvolumes:'));
     const keys = service.split('\n').flatMap((l) => (/^ {4}[a-z_]+:/.test(l) ? [l.trim().split(':')[0]] : []));
     expect(keys).toEqual(['image', 'read_only', 'security_opt', 'user', 'entrypoint', 'command', 'environment', 'env_file', 'tmpfs', 'volumes', 'ports', 'network_mode']);
+  });
+});
+
+describe('emitCompose from --out DIR', () => {
+  it('names the same env files and bind sources from the directory it is written to', () => {
+    const r = result({ envFiles: ['./app.env', 'prod.env', '/etc/app.env'], volumes: ['./config:/etc/app:ro', 'data:/srv/data', '/abs:/abs', '~/x:/x'], mounts: ['type=bind,source=./certs,target=/certs,readonly', 'type=volume,src=cache,dst=/cache'] });
+    const doc = YAML.parse(emitCompose(r, { override: false, from: '..' })) as ComposeDoc;
+    const svc = doc.services['app']!;
+    expect(svc['env_file']).toEqual(['../app.env', '../prod.env', '/etc/app.env']);
+    expect(svc['volumes']).toEqual(expect.arrayContaining(['../config:/etc/app:ro', 'data:/srv/data', '/abs:/abs', '~/x:/x', expect.objectContaining({ type: 'bind', source: '../certs', target: '/certs' })]));
+    // Written where the user ran it (--out .), or printed: as given.
+    expect(YAML.parse(emitCompose(r, { override: false, from: '.' })).services.app.env_file).toEqual(['./app.env', './prod.env', '/etc/app.env']);
+    expect(YAML.parse(emitCompose(r, { override: false })).services.app.env_file).toEqual(['./app.env', 'prod.env', '/etc/app.env']);
+    // A deeper directory: back up each level.
+    expect(YAML.parse(emitCompose(r, { override: false, from: '../..' })).services.app.env_file[0]).toBe('../../app.env');
   });
 });
 
