@@ -40,6 +40,8 @@ export interface ProfileOptions {
   readonly secrets: LaunchSecrets;
   readonly limits: LaunchLimits;
   readonly cwd: string;
+  /** --out DIR (absolute), where the compose file will be written: verification runs it from there. */
+  readonly outDir?: string;
   readonly toolVersion: string;
   /** --persist / --ephemeral overrides of the analysis. */
   readonly persist: readonly string[];
@@ -226,6 +228,7 @@ async function profileUnredacted(o: ProfileOptions, redact: (t: string) => strin
   const ctx: RunContext = { engine, engineInfo, image, run, secrets: o.secrets, limits: o.limits, cwd: o.cwd, labels: createLabels(o.identity, 'verify'), stopTimeoutSec: o.stopTimeoutSec, signal, scope,
     // Traced like the writable run: what a hardened run is refused names its path exactly.
     ...(tracerImage && o.tracer ? { tracing: { method: o.tracer.method, tracer: tracerImage, labels: createLabels(o.identity, 'tracer') } } : {}),
+    ...(o.outDir !== undefined ? { composeDir: o.outDir } : {}),
   };
   const launcher = o.verify.launcher;
   const verified = await verifyResult(result, { ctx, reporter, baseline, maxRounds: o.verify.maxRounds, leaveOneOutBudget: o.verify.leaveOneOutBudget, viewLabels: createLabels(o.identity, 'verify'), launcher, runtimeVersion });

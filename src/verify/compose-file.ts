@@ -19,6 +19,8 @@ export interface VerifyComposeOptions {
   readonly hostname?: string;
   readonly memoryBytes: number;
   readonly pidsLimit: number;
+  /** Where the user ran ro-profile, relative to the compose file's directory (see ComposeOptions.from). */
+  readonly from?: string;
   /** A traced run: the command behind the tracer's gate, whose busybox is in a volume of its own. */
   readonly gate?: { readonly volume: string; readonly entrypoint: readonly string[]; readonly cmd: readonly string[] };
 }
@@ -51,7 +53,7 @@ export function verifyComposeFile(result: Result, o: VerifyComposeOptions): { re
     return { ...m, volumeName };
   });
   const run = { ...result.run, image: o.image, publish: o.loopbackPorts.map((p) => `127.0.0.1::${p}`) };
-  const doc = parse(emitCompose({ ...result, run, plan: { mounts } }, { override: false, service })) as ComposeDoc;
+  const doc = parse(emitCompose({ ...result, run, plan: { mounts } }, { override: false, service, ...(o.from !== undefined ? { from: o.from } : {}) })) as ComposeDoc;
   const svc = doc.services[service]!;
   const labels = Object.fromEntries(Object.entries(o.labels).map(([k, v]) => [k, escapeInterpolation(v)]));
   Object.assign(svc, { labels, mem_limit: o.memoryBytes, pids_limit: o.pidsLimit, ...(o.hostname !== undefined && svc['network_mode'] === undefined ? { hostname: o.hostname } : {}) });

@@ -1,6 +1,6 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative, sep } from 'node:path';
 import { RoProfileError } from '../errors.js';
 import type { Mount } from '../model/mount-plan.js';
 import type { Result } from '../model/result.js';
@@ -92,6 +92,8 @@ async function openProject(ctx: RunContext, result: Result, mounts: readonly Mou
     ...(base.hostname !== undefined ? { hostname: base.hostname } : {}),
     memoryBytes: base.memoryBytes,
     pidsLimit: base.pidsLimit,
+    // From --out DIR, as the user will run it: its relative paths named from there.
+    ...(ctx.composeDir !== undefined ? { from: relative(ctx.composeDir, ctx.cwd).split(sep).join('/') || '.' } : {}),
     ...(gateVolume !== undefined && gated ? { gate: { volume: gateVolume, entrypoint: gated.entrypoint ?? [], cmd: gated.cmd ?? [] } } : {}),
   });
   const env = composeEnv(process.env, result.run, ctx.secrets);
@@ -109,7 +111,7 @@ async function openProject(ctx: RunContext, result: Result, mounts: readonly Mou
   }
   // --project-directory: the user's relative -v sources and env_file paths are relative to where they run us.
   const run = (args: readonly string[], signal?: AbortSignal) =>
-    runCompose(['-p', name, '-f', file, '--project-directory', ctx.cwd, '--env-file', envFile, ...args], { env, ...(signal ? { signal } : {}) });
+    runCompose(['-p', name, '-f', file, '--project-directory', ctx.composeDir ?? ctx.cwd, '--env-file', envFile, ...args], { env, ...(signal ? { signal } : {}) });
   return {
     name,
     dir,

@@ -54,6 +54,8 @@ export interface RunContext {
   readonly scope: CleanupScope;
   /** --tracer strace: the hardened runs are traced too (launchers put the gate in). */
   readonly tracing?: VerifyTracing;
+  /** --out DIR (absolute): the compose file is verified as the user will run it, from there. */
+  readonly composeDir?: string;
 }
 
 /** The writable run: the image with the profile's pass-through and no hardening. */

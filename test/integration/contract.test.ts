@@ -122,9 +122,11 @@ describe.skipIf(!dockerAvailable())('the contract, row by row', () => {
     try {
       writeFileSync(join(dir, 'app.env'), 'APP_MODE=blue\n');
       const session = testSession('contract-out-compose');
-      const r = await runCli([FIXTURE.busybox, '--env-file', './app.env', '--no-verify', '--format', 'all', '--out', 'deploy'], { session, cwd: dir });
+      // Verified through docker-compose from deploy/, as the user will run it.
+      const r = await runCli([FIXTURE.busybox, '--env-file', './app.env', '--exec', 'test "$APP_MODE" = blue', '--verify-with', 'compose', '--format', 'all', '--out', 'deploy'], { session, cwd: dir });
       expect(r.code, r.stderr).toBe(0);
       expect(readFileSync(join(dir, 'deploy', 'compose.yaml'), 'utf8')).toContain('- "../app.env"');
+      expect(JSON.parse(readFileSync(join(dir, 'deploy', 'result.json'), 'utf8')).verification[0]).toMatchObject({ format: 'compose', result: 'pass' });
       // docker-compose resolves env_file against the file's own directory, from anywhere.
       const config = await runCompose(['-f', join(dir, 'deploy', 'compose.yaml'), 'config'], { env: withoutComposeEnv(process.env) });
       expect(config.code, config.stderr).toBe(0);

@@ -1,3 +1,5 @@
+import { mkdirSync } from 'node:fs';
+import { resolve } from 'node:path';
 import type { ArgumentsCamelCase, Argv, CommandModule, InferredOptionTypes } from 'yargs';
 import { RoProfileError } from '../../errors.js';
 import type { Result } from '../../model/result.js';
@@ -123,6 +125,8 @@ async function runProfile(argv: ProfileArgs): Promise<number> {
       secrets,
       limits: { memoryBytes: parseBytes('memory', argv.memory), pidsLimit: argv.pidsLimit },
       cwd: process.cwd(),
+      // Made now: verification runs the compose file from there, as the user will.
+      ...(argv.out !== undefined ? { outDir: (mkdirSync(resolve(argv.out), { recursive: true }), resolve(argv.out)) } : {}),
       toolVersion: toolVersion(),
       persist: absolutePaths('persist', argv.persist),
       ephemeral: absolutePaths('ephemeral', argv.ephemeral),
