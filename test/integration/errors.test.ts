@@ -98,7 +98,10 @@ describe.skipIf(!dockerAvailable())('a write straight into a system tree', () =>
     const session = testSession('system-write');
     const r = await runCli([FIXTURE.base, '--', 'sh', '-c', 'echo x > /etc/app.conf && mkdir -p /tmp/ok'], { session });
     expect(r.code, r.stderr).toBe(8);
-    expect(r.stdout).toMatch(/^docker run --read-only .*--tmpfs \/tmp:/);
+    // Marked as an unverified config is (exit 7): the same header, then the line.
+    const [header, line] = r.stdout.split('\n');
+    expect(header).toBe('# UNVERIFIED: this config cannot run read-only as is: the app writes straight into /etc, which no mount may cover (see the findings in the report); it was not run');
+    expect(line).toMatch(/^docker run --read-only .*--tmpfs \/tmp:/);
     expect(r.stderr).toContain('the image writes straight into /etc, which cannot become a writable mount');
     expect(r.stderr).toMatch(/hint: See the findings/);
     const json = await runCli([FIXTURE.base, '--json', '--', 'sh', '-c', 'echo x > /etc/app.conf'], { session });
