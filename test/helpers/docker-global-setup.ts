@@ -1,4 +1,7 @@
 import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Docker from 'dockerode';
 import type { TestProject } from 'vitest/node';
@@ -27,10 +30,14 @@ export default async function setup(project: TestProject): Promise<() => Promise
     throw new Error(`CI=true and no Docker engine answers (${why}); .ci/run must start one`);
   }
   project.provide('dockerAvailable', available);
+  // The compose and Kubernetes suites run what one profile of each fixture printed: profiled once.
+  const profileCache = mkdtempSync(join(tmpdir(), 'ro-profile-test-profiles-'));
+  project.provide('profileCache', profileCache);
   if (available) {
     execFileSync('bash', [`${root}/test/fixtures/images/build.sh`], { stdio: ['ignore', 'ignore', 'inherit'] });
   }
   return async () => {
+    rmSync(profileCache, { recursive: true, force: true });
     removePodmanLeftovers(session);
     if (!available) return;
     const filters = { label: [`${LABEL_SESSION}=${session}`] };
@@ -67,5 +74,7 @@ declare module 'vitest' {
   export interface ProvidedContext {
     session: string;
     dockerAvailable: boolean;
+    /** Where fixtures profiled once per run keep their --out directories (profiled-fixtures.ts). */
+    profileCache: string;
   }
 }

@@ -7,6 +7,7 @@ import { composeAvailable, composeProject, type ComposeProject, type ComposeRun 
 import { FIXTURE_CASES, READ_ONLY_ERRORS, type FixtureCase } from '../helpers/fixture-exercises.js';
 import { attachContainer, removeVolumes, runPrintedLine, volumeNamesOf, type StartedHardened } from '../helpers/hardened-run.js';
 import { tmpDir, type TmpDir } from '../helpers/tmp.js';
+import { profiledFixture } from '../helpers/profiled-fixtures.js';
 
 /**
  * For every fixture: profile it once (`--format all --out DIR`), then start what was printed
@@ -56,12 +57,7 @@ describe.skipIf(!dockerAvailable())('the printed configs of every fixture start 
 
     beforeAll(async () => {
       dir = tmpDir('ro-profile-compose-');
-      out = join(dir.path, 'out');
-      const r = await runCli([fc.image, ...fc.args, '--format', 'all', '--out', out, '-q'], { session });
-      expect(r.code, r.stderr).toBe(0);
-      expect(r.stdout).toBe('');
-      expect(readdirSync(out)).toEqual(expect.arrayContaining(['compose.yaml', 'docker-run.sh', 'report.md', 'result.json']));
-      expect(await leftovers(session)).toEqual([]);
+      out = await profiledFixture(fc, session);
       volumes = volumeNamesOf(JSON.parse(readFileSync(join(out, 'result.json'), 'utf8')));
       await removeVolumes(volumes);
     });

@@ -1,4 +1,4 @@
-import { readFileSync, readdirSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
@@ -7,6 +7,7 @@ import { FIXTURE_CASES, READ_ONLY_ERRORS, type FixtureCase } from '../helpers/fi
 import { eventually } from '../helpers/hardened-run.js';
 import { emptyDirDockerRun, podSpecOf, podmanAvailable, podmanKubePlay, podmanLeftovers, type PodRun } from '../helpers/k8s-run.js';
 import { tmpDir, type TmpDir } from '../helpers/tmp.js';
+import { profiledFixture } from '../helpers/profiled-fixtures.js';
 
 /**
  * For every fixture: profile it once (`--format all --out DIR`, live, as compose.test.ts does, so
@@ -76,11 +77,7 @@ describe.skipIf(!dockerAvailable())('the printed Kubernetes Pod of every fixture
 
     beforeAll(async () => {
       dir = tmpDir('ro-profile-k8s-');
-      const out = join(dir.path, 'out');
-      const r = await runCli([fc.image, ...fc.args, '--format', 'all', '--out', out, '-q'], { session });
-      expect(r.code, r.stderr).toBe(0);
-      expect(readdirSync(out)).toContain('k8s.yaml');
-      expect(await leftovers(session)).toEqual([]);
+      const out = await profiledFixture(fc, session);
       pod = readFileSync(join(out, 'k8s.yaml'), 'utf8');
       expect(parse(pod)).toMatchObject({ apiVersion: 'v1', kind: 'Pod' });
     });
