@@ -193,12 +193,12 @@ async function profileUnredacted(o: ProfileOptions, redact: (t: string) => strin
   const logs = o.verify !== undefined ? await engine.logs(id) : { stdout: '', stderr: '' };
   const fileLogLines = o.verify !== undefined ? await readStoppedLogFiles(engine, id, result) : [];
 
-  const retraceWith = (method: TracerOptions['method'], tracer: TracerImage): RetraceStart => async (target) => {
-    const c = createCapture({ method, engine, scope, targetId: target, tracer, labels: createLabels(o.identity, 'tracer'), workingDir: image.workingDir });
-    await c.attachMain();
-    return c;
-  };
   if (candidates.size > 0) {
+    const retraceWith = (method: TracerOptions['method'], tracer: TracerImage): RetraceStart => async (target) => {
+      const c = createCapture({ method, engine, scope, targetId: target, tracer, labels: createLabels(o.identity, 'tracer'), workingDir: image.workingDir });
+      await c.attachMain();
+      return c;
+    };
     const state = await restartCheck({
       engine, engineInfo, id, image, run, signal, scope, stopTimeoutSec: o.stopTimeoutSec, candidates, running, stopped,
       // The gate holds the second start too, until a tracer of its own attaches (its events are not the profile's).
