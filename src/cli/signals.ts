@@ -7,6 +7,8 @@ import { LABEL_SESSION, type SessionIdentity } from '../runtime/labels.js';
 
 /** How long a second Ctrl-C waits for the engine to say what is still there. */
 const LIST_TIMEOUT_MS = 2500;
+/** How long it waits for the removal in flight to return before it lists (a container's `rm -f` is about 1 s). */
+const HALT_WAIT_MS = 3000;
 
 export interface SignalOptions {
   readonly controller: AbortController;
@@ -16,6 +18,8 @@ export interface SignalOptions {
   readonly leftovers: () => string[];
   /** What the engine still holds of this session ("container 1a2b…", "volume …"), or undefined when it cannot say. */
   readonly stillThere?: () => Promise<string[] | undefined>;
+  /** Stops the run's cleanup (no further removal starts) and waits, briefly, for the one in flight. */
+  readonly halt?: (waitMs: number) => Promise<void>;
   /** Local temp dirs the run still owns: removed on the spot, they need no engine. */
   readonly localPaths?: () => string[];
   readonly write: (line: string) => void;
@@ -29,9 +33,10 @@ export function gcLine(sessionId: string): string {
 
 /**
  * The first SIGINT/SIGTERM aborts the run, so `finally` blocks remove what it created; a second
- * one stops the cleanup: it removes the local temp dirs at once, asks the engine (briefly) what
- * of this session is still there, names each by id with the `gc` line that removes it, and
- * exits 130. A third exits without waiting for the engine.
+ * one stops the cleanup: it removes the local temp dirs at once, halts the engine cleanup (the
+ * removal in flight may end, no other starts, so nothing vanishes after it is named), asks the
+ * engine (briefly) what of this session is still there, names each by id with the `gc` line
+ * that removes it, and exits 130. A third exits without waiting for the engine.
  */
 export function installSignalHandlers(options: SignalOptions): () => void {
   const exit = options.exit ?? ((code: number) => process.exit(code));
@@ -49,10 +54,12 @@ export function installSignalHandlers(options: SignalOptions): () => void {
       return;
     }
     for (const p of options.localPaths?.() ?? []) rmSync(p, { recursive: true, force: true });
-    const owned = options.leftovers();
-    const timeout = new Promise<undefined>((r) => setTimeout(() => r(undefined), LIST_TIMEOUT_MS).unref());
-    const listed = options.stillThere ? Promise.race([options.stillThere().catch(() => undefined), timeout]) : Promise.resolve(undefined);
+    const listed = (options.halt?.(HALT_WAIT_MS).catch(() => undefined) ?? Promise.resolve()).then(() => {
+      const timeout = new Promise<undefined>((r) => setTimeout(() => r(undefined), LIST_TIMEOUT_MS).unref());
+      return options.stillThere ? Promise.race([options.stillThere().catch(() => undefined), timeout]) : undefined;
+    });
     void listed.then((left) => {
+      const owned = options.leftovers();
       if (left !== undefined && left.length === 0) options.write('ro-profile: exiting now; nothing of this run is left');
       else if (left !== undefined) options.write(`ro-profile: exiting now; left on the engine: ${left.join(', ')}\nro-profile: remove them with: ${gcLine(options.sessionId)}`);
       else options.write(`ro-profile: exiting now; the engine did not say what is left${owned.length > 0 ? ` (the cleanup still had: ${owned.join(', ')})` : ''}\nro-profile: remove what is left with: ${gcLine(options.sessionId)}`);
@@ -74,7 +81,9 @@ export function installRunSignals(controller: AbortController, identity: Session
     sessionId: identity.sessionId,
     leftovers: () => scope()?.pending() ?? [],
     localPaths: () => scope()?.localPaths() ?? [],
-    stillThere: async () => (await new DockerEngine().listManaged([`${LABEL_SESSION}=${identity.sessionId}`])).map(describeObject).sort(),
+    halt: async (waitMs) => scope()?.halt(waitMs),
+    // A container the engine is already removing goes on being removed after we exit: not left.
+    stillThere: async () => (await new DockerEngine().listManaged([`${LABEL_SESSION}=${identity.sessionId}`])).filter((o) => o.state !== 'removing').map(describeObject).sort(),
     write: (l) => process.stderr.write(`${l}\n`),
   });
 }

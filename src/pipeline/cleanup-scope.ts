@@ -9,6 +9,9 @@ import type { Reporter } from './reporter.js';
 export class CleanupScope implements AsyncDisposable {
   private readonly entries: { label: string; fn: () => Promise<void> }[] = [];
   private disposing: Promise<void> | undefined;
+  /** Set by a second Ctrl-C: no further disposer starts, so what is left stays as it was named. */
+  private halted = false;
+  private current: Promise<void> | undefined;
   /** Being removed right now: still there until its disposer returns. */
   private readonly inFlight = new Set<string>();
 
@@ -48,17 +51,36 @@ export class CleanupScope implements AsyncDisposable {
     return this.dispose();
   }
 
+  /**
+   * Stops the cleanup where it is (a second Ctrl-C): no further disposer starts, and this resolves
+   * once the one running has returned or `waitMs` has passed, so a list of what is left, made
+   * after it, names what really stays.
+   */
+  async halt(waitMs: number): Promise<void> {
+    this.halted = true;
+    if (!this.current) return;
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([this.current, new Promise<void>((r) => (timer = setTimeout(r, waitMs)))]);
+    clearTimeout(timer);
+  }
+
   private async run(): Promise<void> {
-    while (this.entries.length > 0) {
+    while (this.entries.length > 0 && !this.halted) {
       const e = this.entries.pop()!;
       this.inFlight.add(e.label);
-      try {
-        await e.fn();
-      } catch (err) {
-        this.reporter.warn(`could not remove ${e.label}: ${messageOf(err)}`);
-      } finally {
-        this.inFlight.delete(e.label);
-      }
+      this.current = this.runOne(e);
+      await this.current;
+      this.current = undefined;
+    }
+  }
+
+  private async runOne(e: { label: string; fn: () => Promise<void> }): Promise<void> {
+    try {
+      await e.fn();
+    } catch (err) {
+      this.reporter.warn(`could not remove ${e.label}: ${messageOf(err)}`);
+    } finally {
+      this.inFlight.delete(e.label);
     }
   }
 }

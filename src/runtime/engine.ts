@@ -92,6 +92,8 @@ export interface ManagedObject {
   readonly name: string;
   readonly labels: Readonly<Record<string, string>>;
   readonly createdAt: Date;
+  /** A container's state as the engine lists it ('running', 'exited', 'removing', …). */
+  readonly state?: string;
 }
 
 export interface PullProgress {
@@ -150,6 +152,6 @@ export interface Engine {
   listManaged(labelFilter: readonly string[]): Promise<ManagedObject[]>;
   /** Images carrying every label of the filter (the tracer images the tool builds), with their tags. */
   listImages(labelFilter: readonly string[]): Promise<{ readonly id: string; readonly tags: readonly string[]; readonly createdAt: Date }[]>;
-  /** Removes an image; one a container still uses is refused (409), and gone already is fine. */
-  removeImage(id: string): Promise<'removed' | 'in-use'>;
+  /** Removes an image or one tag of it (by id or reference); one a container still uses is refused (409), and gone already is fine. */
+  removeImage(ref: string): Promise<'removed' | 'in-use'>;
 }

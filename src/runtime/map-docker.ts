@@ -118,6 +118,7 @@ export function mapManagedContainer(c: Docker.ContainerInfo): ManagedObject {
     name: (c.Names?.[0] ?? c.Id).replace(/^\//, ''),
     labels: c.Labels ?? {},
     createdAt: new Date(c.Created * 1000),
+    state: c.State,
   };
 }
 

@@ -18,14 +18,26 @@ interface Row {
   /** stdout: 'envelope' (the --json object with this outcome and error code), 'artifact' (starts with this), or empty. */
   readonly stdout: { readonly envelope: 'success' | 'error'; readonly error?: string } | { readonly startsWith: string } | 'empty';
   readonly stderr?: RegExp;
-  /** Files --out must have written (the directory is removed after). */
-  readonly files?: { readonly dir: string; readonly names: readonly string[] };
+  /** More to check on the result a `--format json` row printed. */
+  readonly result?: (result: Record<string, unknown>) => void;
+  /** Values that must appear on no stream and in no file written (secrets). */
+  readonly absent?: readonly string[];
+  /** Files --out must have written (the directory is removed after), and what each config file must carry. */
+  readonly files?: { readonly dir: string; readonly names: readonly string[]; readonly eachConfigHas?: readonly (string | RegExp)[] };
 }
+
+const CONFIG_FILES = ['compose.yaml', 'docker-run.sh', 'k8s.yaml'];
 
 const OUT = join(tmpdir(), `ro-profile-contract-out-${process.pid}`);
 
 /** Fails only under a read-only root (the mountinfo of / says ro), whatever the mounts: no repair can fix it. */
 const HANGS_READ_ONLY = "if grep -q ' / / ro' /proc/self/mountinfo; then sleep 120; fi";
+
+/**
+ * Prints an error on stdout only when it starts again in the same container (the container id it
+ * left in the user's volume, read from its mountinfo, is its own; the hostname is the session's): the writable run and the hardened run's first start never do.
+ */
+const ERRS_ON_RESTART = 'me=$(grep -o "containers/[0-9a-f]*" /proc/self/mountinfo | head -n 1); if [ "$(cat /srv/state/me 2>/dev/null)" = "$me" ]; then echo "ERROR: restarted over my own state"; fi; echo "$me" > /srv/state/me; exec /app/start.sh';
 
 const ROWS: readonly Row[] = [
   // Exit codes of the engine's refusals, with and without the envelope.
@@ -45,6 +57,37 @@ const ROWS: readonly Row[] = [
     code: 7,
     stdout: { startsWith: '# UNVERIFIED: ' },
     stderr: /exited 124, in the writable run 0/,
+  },
+  // Secrets stay out of every stream, short values too, in the difference that quotes the --exec.
+  {
+    name: 'a difference quoting an --exec with a short and a long secret value in it: neither printed',
+    args: [FIXTURE.busybox, '-e', 'API_KEY=zq9', '-e', 'DB_PASSWORD=correct-horse-battery', '--exec', `test "$API_KEY" = zq9 && test "$DB_PASSWORD" = correct-horse-battery && ${HANGS_READ_ONLY}`, '--exec-timeout', '3s', '--leave-one-out', '0'],
+    code: 7,
+    stdout: { startsWith: '# UNVERIFIED: ' },
+    stderr: /exited 124, in the writable run 0/,
+    absent: ['zq9', 'correct-horse-battery'],
+  },
+  // The same pass-through in every format.
+  {
+    name: 'the user\'s volume, port and network reach every format',
+    args: [FIXTURE.busybox, '-v', `ro-profile-contract-pass-${process.pid}:/srv/data`, '-p', '127.0.0.1:18080:8080', '--network', 'bridge', '--no-verify', '--format', 'all', '--out', `${OUT}-pass`],
+    code: 0,
+    stdout: 'empty',
+    files: { dir: `${OUT}-pass`, names: ['compose.yaml', 'docker-run.sh', 'k8s.yaml', 'report.md', 'result.json'], eachConfigHas: [`ro-profile-contract-pass-${process.pid}`, '/srv/data', '8080'] },
+  },
+  // Restart checks read the restart's own output, stdout included: what only the second start
+  // printed is seen, and recorded as a restart-state warning with the line as evidence (the config
+  // runs; the state the app left in the user's own volume is what breaks its restart).
+  {
+    name: 'an error line only a restart prints, on stdout: seen, a restart-state finding with the line',
+    args: [FIXTURE.busybox, '--user', '0', '-v', `ro-profile-contract-restart-${process.pid}:/srv/state`, '--leave-one-out', '0', '--format', 'json', '--', 'sh', '-c', ERRS_ON_RESTART],
+    code: 0,
+    stdout: { startsWith: '{' },
+    stderr: /final run with a restart: after a restart: 1 new error line in the logs/,
+    result: (r) => {
+      const finding = (r['findings'] as { kind: string; evidence?: string[] }[]).find((f) => f.kind === 'restart-state');
+      expect(finding?.evidence).toContain('ERROR: restarted over my own state');
+    },
   },
   // --json with --out: the files and the envelope.
   {
@@ -71,9 +114,19 @@ describe.skipIf(!dockerAvailable())('the contract, row by row', () => {
       expect(r.stdout.trim().split('\n')).toHaveLength(1);
     }
     if (row.stderr) expect(r.stderr).toMatch(row.stderr);
+    row.result?.(JSON.parse(r.stdout));
+    for (const value of row.absent ?? []) {
+      expect(r.stdout).not.toContain(value);
+      expect(r.stderr).not.toContain(value);
+    }
     if (row.files) {
       try {
         expect(readdirSync(row.files.dir).sort()).toEqual([...row.files.names]);
+        for (const name of row.files.names) {
+          const text = readFileSync(join(row.files.dir, name), 'utf8');
+          for (const value of row.absent ?? []) expect(text).not.toContain(value);
+          if (CONFIG_FILES.includes(name)) for (const want of row.files.eachConfigHas ?? []) expect(text, name).toMatch(typeof want === 'string' ? new RegExp(want.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')) : want);
+        }
       } finally {
         rmSync(row.files.dir, { recursive: true, force: true });
       }

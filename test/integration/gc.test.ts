@@ -3,7 +3,19 @@ import { FIXTURE, docker, dockerAvailable, leftovers, runCli, spawnCli, testSess
 import { LABEL_HOST, LABEL_MANAGED, LABEL_PID, LABEL_ROLE, LABEL_SESSION } from '../../src/runtime/labels.js';
 import { hostname } from 'node:os';
 import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { BUILD_LABEL } from '../../src/trace/tracer-image.js';
+
+/** A docker command whose failure (already gone) does not matter. */
+function quietly(args: string[]): void {
+  try {
+    execFileSync('docker', args, { stdio: 'ignore' });
+  } catch {
+    // gone already
+  }
+}
 
 /** gc removes what no live ro-profile process owns, and never what a running profile owns. */
 describe.skipIf(!dockerAvailable())('ro-profile gc', () => {
@@ -56,4 +68,38 @@ describe.skipIf(!dockerAvailable())('ro-profile gc', () => {
       execFileSync('docker', ['rmi', '-f', tag], { stdio: 'ignore' });
     }
   });
+
+  it('gc --images removes the tracer images it built (each tag), keeps one a container uses, and says which', async () => {
+    const session = testSession('gc-images-remove');
+    const gone = `ro-profile-tracer:gc-gone-${process.pid}`;
+    const alias = `ro-profile-tracer:gc-gone-alias-${process.pid}`;
+    const used = `ro-profile-tracer:gc-used-${process.pid}`;
+    const label = ['--label', `${BUILD_LABEL}=true`];
+    // The real tracer images are a cache the other suites use: kept aside and put back.
+    const cached = execFileSync('docker', ['images', '--filter', `label=${BUILD_LABEL}=true`, '--format', '{{.Repository}}:{{.Tag}}'], { encoding: 'utf8' }).split('\n').filter((t) => t && !t.endsWith(':<none>'));
+    const saved = join(mkdtempSync(join(tmpdir(), 'ro-profile-gc-test-')), 'cache.tar');
+    if (cached.length > 0) execFileSync('docker', ['save', '-o', saved, ...cached]);
+    // Two stand-ins: one with two tags (removing it by id would be refused), one a container uses.
+    execFileSync('docker', ['build', '-q', ...label, '--label', 'gc-test=gone', '-t', gone, '-t', alias, '-'], { input: `FROM ${FIXTURE.base}\nLABEL gc-test=gone\n` });
+    execFileSync('docker', ['build', '-q', ...label, '-t', used, '-'], { input: `FROM ${FIXTURE.base}\nLABEL gc-test=used\n` });
+    const user = execFileSync('docker', ['create', used, '/bin/true'], { encoding: 'utf8' }).trim();
+    try {
+      const r = await runCli(['gc', '--images', '--json'], { session });
+      expect(r.code, r.stderr).toBe(0);
+      const images = JSON.parse(r.stdout).result.images;
+      expect(images.inUse).toEqual([used]);
+      expect(images.removed).toContain(gone);
+      const left = (tag: string) => execFileSync('docker', ['images', '-q', tag], { encoding: 'utf8' }).trim();
+      expect(left(gone)).toBe('');
+      expect(left(alias)).toBe('');
+      expect(left(used)).not.toBe('');
+      expect(await leftovers(session)).toEqual([]);
+    } finally {
+      quietly(['rm', '-f', user]);
+      for (const tag of [gone, alias, used]) quietly(['rmi', '-f', tag]);
+      if (cached.length > 0) execFileSync('docker', ['load', '-q', '-i', saved], { stdio: 'ignore' });
+      rmSync(dirname(saved), { recursive: true, force: true });
+    }
+  });
 });
+

@@ -1,5 +1,6 @@
 import type { ArgumentsCamelCase, Argv, CommandModule, InferredOptionTypes } from 'yargs';
 import { DockerEngine } from '../../runtime/docker-engine.js';
+import type { Engine } from '../../runtime/engine.js';
 import { RoProfileError } from '../../errors.js';
 import { LABEL_MANAGED, LABEL_SESSION } from '../../runtime/labels.js';
 import { describeObject } from '../signals.js';
@@ -50,7 +51,8 @@ export const gcCommand: CommandModule<object, GcArgs> = {
       if (argv.images) {
         for (const i of images) {
           const name = i.tags[0] ?? i.id.slice(7, 19);
-          if (!argv.dryRun && (await engine.removeImage(i.id)) === 'in-use') inUse.push(name);
+          // By tag, each: removing an image by id that has two tags is refused like one in use.
+          if (!argv.dryRun && (await removeByTags(engine, i)) === 'in-use') inUse.push(name);
           else removedImages.push(name);
           if (!argv.json) process.stderr.write(`ro-profile: ${argv.dryRun ? 'would remove' : inUse.includes(name) ? 'kept (a container uses it)' : 'removed'} tracer image ${name}\n`);
         }
@@ -69,3 +71,10 @@ export const gcCommand: CommandModule<object, GcArgs> = {
   },
 };
 
+/** Untags each tag (the last one removes the image) or removes an untagged image by id. */
+async function removeByTags(engine: Engine, image: { readonly id: string; readonly tags: readonly string[] }): Promise<'removed' | 'in-use'> {
+  for (const ref of image.tags.length > 0 ? image.tags : [image.id]) {
+    if ((await engine.removeImage(ref)) === 'in-use') return 'in-use';
+  }
+  return 'removed';
+}
