@@ -14,6 +14,7 @@ import { FIXTURE, dockerAvailable, leftovers, runCli, spawnCli, testSession } fr
 interface Row {
   readonly name: string;
   readonly args: readonly string[];
+  readonly env?: NodeJS.ProcessEnv;
   readonly code: number;
   /** stdout: 'envelope' (the --json object with this outcome and error code), 'artifact' (starts with this), or empty. */
   readonly stdout: { readonly envelope: 'success' | 'error'; readonly error?: string } | { readonly startsWith: string } | 'empty';
@@ -45,6 +46,18 @@ const ROWS: readonly Row[] = [
   { name: 'an entrypoint the image lacks, --json', args: [FIXTURE.busybox, '--entrypoint', '/nope', '--no-verify', '--json'], code: 5, stdout: { envelope: 'error', error: 'CONTAINER_FAILED' } },
   { name: 'a network the engine does not know', args: [FIXTURE.busybox, '--network', 'ro-profile-no-such-net', '--no-verify', '--json'], code: 2, stdout: { envelope: 'error', error: 'USAGE' }, stderr: /docker network create/ },
   { name: 'a user the image does not have', args: [FIXTURE.busybox, '--user', 'nosuchuser', '--no-verify'], code: 2, stdout: 'empty', stderr: /--user takes/ },
+  // The engine and the image.
+  { name: 'an engine that cannot be reached, --json', args: [FIXTURE.busybox, '--json'], env: { DOCKER_HOST: 'unix:///nonexistent/docker.sock' }, code: 3, stdout: { envelope: 'error', error: 'DOCKER_UNAVAILABLE' } },
+  { name: 'an image that is not there and cannot be pulled', args: ['127.0.0.1:1/ro-profile/no-such-image:never', '--json'], code: 4, stdout: { envelope: 'error', error: 'IMAGE_NOT_FOUND' } },
+  { name: 'a port that never opens before --timeout', args: [FIXTURE.busybox, '--timeout', '3s', '--json', '--', 'sleep', '60'], code: 6, stdout: { envelope: 'error', error: 'NOT_READY' } },
+  // A write straight into a system tree: exit 8, in every format the same header as an unverified config.
+  ...(['run', 'compose', 'k8s'] as const).map((format): Row => ({
+    name: `a write into /etc, --format ${format}`,
+    args: [FIXTURE.base, '--format', format, '--', 'sh', '-c', 'echo x > /etc/app.conf'],
+    code: 8,
+    stdout: { startsWith: '# UNVERIFIED: this config cannot run read-only as is' },
+    stderr: /the image writes straight into \/etc/,
+  })),
   // Usage errors before anything runs.
   { name: 'a usage error, --json', args: ['--json'], code: 2, stdout: { envelope: 'error', error: 'USAGE' } },
   { name: 'an unknown flag, --json', args: [FIXTURE.busybox, '--no-such-flag', '--json'], code: 2, stdout: { envelope: 'error', error: 'USAGE' } },
@@ -103,7 +116,7 @@ describe.skipIf(!dockerAvailable())('the contract, row by row', () => {
   it.each(ROWS)('$name: exit $code', async (row) => {
     const session = testSession('contract');
     const started = Date.now();
-    const r = await runCli([...row.args], { session });
+    const r = await runCli([...row.args], { session, ...(row.env ? { env: row.env } : {}) });
     expect(r.code, r.stderr).toBe(row.code);
     if (row.stdout === 'empty') expect(r.stdout).toBe('');
     else if ('startsWith' in row.stdout) expect(r.stdout.startsWith(row.stdout.startsWith), r.stdout).toBe(true);
