@@ -5,14 +5,15 @@ FIXTURES=(busybox-app busybox-health busybox-volume trace-app no-shell nginx red
 
 # Sets ARGS to the profiling flags of fixture $1.
 fixture_args() {
-  ARGS=()
+  # The generic exercise: built-in profiles that match a fixture by name are examples of their own.
+  ARGS=(--no-profile)
   case "$1" in
-    redis) ARGS=(--exec 'redis-cli SET k v' --exec 'redis-cli SAVE') ;;
-    postgres) ARGS=(--exec "psql -U postgres -c 'create table t(x int); insert into t values (1)'") ;;
+    redis) ARGS+=(--exec 'redis-cli SET k v' --exec 'redis-cli SAVE') ;;
+    postgres) ARGS+=(--exec "psql -U postgres -c 'create table t(x int); insert into t values (1)'") ;;
     # Writes only a live trace sees (transient, executed, opened-unchanged); the tracer image is
     # built from the fixture base, which needs no registry.
-    trace-app) ARGS=(--tracer strace --tracer-base ro-profile-fixture/base:latest --exec ': >> /var/lib/trace-app/state') ;;
-    no-shell | temp-churn | write-check) ARGS=(--tracer strace --tracer-base ro-profile-fixture/base:latest) ;;
+    trace-app) ARGS+=(--tracer strace --tracer-base ro-profile-fixture/base:latest --exec ': >> /var/lib/trace-app/state') ;;
+    no-shell | temp-churn | write-check) ARGS+=(--tracer strace --tracer-base ro-profile-fixture/base:latest) ;;
     busybox-app | busybox-health | busybox-volume | nginx | apache2 | config-edit | nonroot-dirs | sqlite-app | seeded-data | metrics-store) ;;
     # What verification catches and repairs (test/fixtures/images/VERIFY-FIXTURES.md).
     open-log | edit-optional | silent-default | shutdown-writer | stale-lock | job-writer | clock-page | tempdir-search) ;;

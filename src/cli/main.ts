@@ -5,6 +5,7 @@ import { analyzeStraceCommand } from './commands/analyze-strace.js';
 import { emitCommand } from './commands/emit.js';
 import { gcCommand } from './commands/gc.js';
 import { profileCommand } from './commands/profile.js';
+import { profilesCommand } from './commands/profiles.js';
 import { verifyCommand } from './commands/verify.js';
 import { EXIT } from './exit-codes.js';
 import { usageEnvelope } from './output.js';
@@ -18,6 +19,7 @@ await yargs(hideBin(process.argv))
   .command(emitCommand)
   .command(analyzeStraceCommand)
   .command(verifyCommand)
+  .command(profilesCommand)
   .command(profileCommand)
   .strict()
   .recommendCommands()

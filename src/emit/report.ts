@@ -17,6 +17,7 @@ export function emitReport(r: Result): string {
   out.push(`# Write profile of \`${r.image.ref}\``, '');
   out.push(`- Image: \`${digest}\` (${r.image.os}/${r.image.architecture}), user \`${r.image.user || 'root'}\``);
   out.push(`- Profiled by ro-profile ${r.tool.version}: ${describeExercise(r)}`);
+  if (r.profile) out.push(`- Exercise profile: \`${r.profile.name}\` (${r.profile.source === 'built-in' ? 'built-in' : `\`${cell(r.profile.source)}\``}, sha256 \`${r.profile.sha256.slice(0, 12)}\`): ${r.profile.description}`);
   out.push(`- Seen by: ${describeSources(r)}`);
   out.push(`- Result: ${plural(r.plan.mounts.length, 'writable mount')} on a read-only root; ${plural(countBy(r.findings, 'error'), 'error')}, ${plural(countBy(r.findings, 'warning'), 'warning')}`);
   out.push(`- Verified: ${r.verification.length > 0 ? r.verification.map((v) => `${v.result} with ${v.format} on ${v.runtime} ${v.version}`).join('; ') : 'not yet (this config has not been run under its hardening)'}`);
@@ -32,6 +33,7 @@ export function emitReport(r: Result): string {
     out.push(`Sizes come from observation: max(${formatBytes(MIN_SIZE_BYTES)}, ${SIZE_FACTOR} × the bytes written during the profile), rounded up to a MiB. A short exercise writes less than real traffic: raise them where you expect more.`, '');
     for (const m of r.plan.mounts) out.push(...mountSection(m, r.events));
   }
+  if (r.profile) out.push(...profileSection(r.profile));
   out.push('## Findings', '');
   if (r.findings.length === 0) out.push('None.', '');
   for (const f of r.findings) out.push(...findingLines(f));
@@ -124,12 +126,31 @@ function kindLabel(m: Mount): string {
   }
 }
 
+/** What the profile knew: the image's differences, its hints with reasons, the variables it set. */
+function profileSection(p: NonNullable<Result['profile']>): string[] {
+  const out = [`## Exercise profile \`${p.name}\``, ''];
+  if (p.notes) out.push(p.notes, '');
+  if (p.writes.length > 0) {
+    out.push('What the profile says about paths (hints for verification; what was observed decides):', '');
+    for (const w of p.writes) out.push(`- \`${cell(w.path)}\` ${w.kind}: ${w.reason}`);
+    out.push('');
+  }
+  if (p.env.length > 0) {
+    out.push(`Variables the profile set for the profiling runs (outputs name them; set your own values): ${p.env.map((e) => `\`${e.name}\`${e.kind === 'generated' ? ' (generated)' : ''}`).join(', ')}.`, '');
+  }
+  return out;
+}
+
 function describeExercise(r: Result): string {
   const x = r.exercise;
   if (x.readiness === 'trace') return 'from a strace log (analyze-strace): the image was read, not run';
   const parts = [x.readiness === 'job-exit' ? 'ran as a job to exit code 0' : `ready by ${x.readiness} after ${(x.readyAfterMs / 1000).toFixed(1)} s`];
   for (const p of x.probes) parts.push(p.kind === 'http' ? `HTTP ${p.status} on :${p.port}` : `TCP ${p.ok ? 'open' : (p.error ?? 'failed')} on :${p.port}`);
-  if (x.execs.length > 0) parts.push(`${x.execs.length} --exec step${x.execs.length === 1 ? '' : 's'}`);
+  // The profile's steps that ran and were recorded (--no-probe skips its HTTP and TCP ones).
+  const stepCount = (r.run.exercise.steps ?? []).filter((s) => s.kind === 'exec' || (s.kind !== 'wait' && r.run.exercise.probe !== false)).length;
+  if (stepCount > 0) parts.push(`${stepCount} profile step${stepCount === 1 ? '' : 's'}`);
+  const execCount = x.execs.length - stepCount;
+  if (execCount > 0) parts.push(`${execCount} --exec step${execCount === 1 ? '' : 's'}`);
   if (r.run.exercise.probe === false) parts.push('no request sent (--no-probe)');
   if (r.run.exercise.durationMs > 0) parts.push(`kept running ${(r.run.exercise.durationMs / 1000).toFixed(0)} s more`);
   return parts.join(', ');

@@ -1,6 +1,7 @@
 import type { FsFacts } from './fs-facts.js';
 import type { ImageFacts } from './image-facts.js';
 import type { Finding, MountPlan } from './mount-plan.js';
+import type { ProfileRef, WriteHint } from './exercise-profile.js';
 import type { RunSpec } from './run-spec.js';
 import type { FsChange, WriteEvent } from './write-event.js';
 
@@ -98,12 +99,24 @@ export interface VolumeSeen {
   readonly anonymous: boolean;
 }
 
+/** The exercise profile a result was made with, and what it said that the report repeats. */
+export interface ResultProfile extends ProfileRef {
+  readonly description: string;
+  readonly notes?: string;
+  /** Its hints on paths, with their reasons. */
+  readonly writes: readonly WriteHint[];
+  /** Variables it set (never their values): `default` (a value that is not a secret) or `generated`. */
+  readonly env: readonly { readonly name: string; readonly kind: 'default' | 'generated' }[];
+}
+
 /** The saved result of a run: everything emit needs, and nothing secret. */
 export interface Result {
   readonly schemaVersion: typeof SCHEMA_VERSION;
   readonly tool: { readonly name: 'ro-profile'; readonly version: string };
   readonly image: ImageFacts;
   readonly run: RunSpec;
+  /** The exercise profile the run followed (none with --no-profile, or when none matched). */
+  readonly profile?: ResultProfile;
   readonly exercise: ExerciseReport;
   readonly changes: readonly FsChange[];
   readonly volumes: readonly VolumeSeen[];

@@ -1,3 +1,5 @@
+import type { ExerciseStep, ReadySpec } from './exercise-profile.js';
+
 /**
  * How the image is run and exercised. Secret values never live here: `env` names variables,
  * and their values travel separately (see LaunchSecrets), so a RunSpec can be saved and printed.
@@ -21,6 +23,10 @@ export interface ExerciseSpec {
   readonly probePorts: readonly number[];
   /** false (--no-probe): no request is sent; readiness by healthcheck or settle time. */
   readonly probe?: false;
+  /** An exercise profile's steps, run after the probes and before the execs. */
+  readonly steps?: readonly ExerciseStep[];
+  /** An exercise profile's readiness: which ports, a page, a log line. */
+  readonly ready?: ReadySpec;
 }
 
 export interface RunSpec {

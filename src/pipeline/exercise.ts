@@ -1,10 +1,12 @@
 import { RoProfileError, isRoProfileError } from '../errors.js';
+import type { ExerciseStep } from '../model/exercise-profile.js';
 import type { ExecResult, ProbeResult } from '../model/result.js';
 import { DEFAULT_EXEC_TIMEOUT_MS, type RunSpec } from '../model/run-spec.js';
 import type { Engine, EngineInfo, ExecOutcome } from '../runtime/engine.js';
 import { sleep, throwIfAborted } from './abort.js';
 import { endpointFor } from './endpoints.js';
 import { httpProbe, tcpProbe } from './probes.js';
+import { httpStep, stepLabel, tcpStep } from './steps.js';
 import type { Reporter } from './reporter.js';
 
 const MAX_OUTPUT = 4096;
@@ -24,11 +26,32 @@ export async function exercise(options: {
   readonly tolerant?: boolean;
 }): Promise<{ probes: ProbeResult[]; execs: ExecResult[] }> {
   const { engine, id, run, signal } = options;
-  const probes = await probeAll({ engine, engineInfo: options.engineInfo, id, ports: run.exercise.probePorts, signal });
+  // --no-probe sends nothing of its own; a profile's steps still talk to their ports.
+  const probes = await probeAll({ engine, engineInfo: options.engineInfo, id, ports: run.exercise.probe === false ? [] : run.exercise.probePorts, signal });
   const execs: ExecResult[] = [];
-  for (const command of run.exercise.execs) {
+  const timeoutMs = run.exercise.execTimeoutMs ?? DEFAULT_EXEC_TIMEOUT_MS;
+  // The profile's steps first, then each --exec (an exec step that must exit 0).
+  const steps: readonly ExerciseStep[] = [...(run.exercise.steps ?? []), ...run.exercise.execs.map((command): ExerciseStep => ({ kind: 'exec', command, expectExit: 0 }))];
+  for (const s of steps) {
     throwIfAborted(signal);
-    const timeoutMs = run.exercise.execTimeoutMs ?? DEFAULT_EXEC_TIMEOUT_MS;
+    if (s.kind === 'wait') {
+      await sleep(s.ms, signal);
+      continue;
+    }
+    if (s.kind === 'http' || s.kind === 'tcp') {
+      // --no-probe wins over the profile: no request at all, its exec steps still run.
+      if (run.exercise.probe === false) continue;
+      const ep = endpointFor(await engine.inspectContainer(id), options.engineInfo, s.port);
+      const r = ep ? await (s.kind === 'http' ? httpStep(ep, s, timeoutMs) : tcpStep(ep, s, timeoutMs)) : { label: stepLabel(s), exitCode: 1, output: `port ${s.port} is not reachable`, ok: false };
+      execs.push({ command: r.label, exitCode: r.exitCode, output: r.output });
+      if (!r.ok && options.tolerant !== true) {
+        throw new RoProfileError('CONTAINER_FAILED', `the profile's step ${r.label} ${s.kind === 'http' ? `answered ${r.output}, not HTTP ${s.expectStatus}` : `got no reply matching /${s.expect}/: ${JSON.stringify(r.output.slice(0, 200))}`} in the writable run`, {
+          hint: 'The exercise profile does not fit this image: pick another with --profile, or the generic exercise with --no-profile.',
+        });
+      }
+      continue;
+    }
+    const command = s.command;
     const r = await step(() => (options.runStep ? options.runStep(command, timeoutMs) : engine.exec(id, ['sh', '-c', command], { timeoutMs })), timeoutMs);
     if (r.exitCode === TIMED_OUT && options.tolerant !== true) {
       throw new RoProfileError('CONTAINER_FAILED', `--exec "${command}" did not end within ${Math.round(timeoutMs / 1000)} s in the writable run`, {
@@ -42,8 +65,8 @@ export async function exercise(options: {
       });
     }
     execs.push({ command, exitCode: r.exitCode, output: output.slice(-MAX_OUTPUT) });
-    if (r.exitCode !== 0 && options.tolerant !== true) {
-      throw new RoProfileError('CONTAINER_FAILED', `--exec "${command}" failed with exit code ${r.exitCode} in the writable run${output.trim() ? `:\n${output.trim().slice(-1000)}` : ''}`, {
+    if (r.exitCode !== s.expectExit && options.tolerant !== true) {
+      throw new RoProfileError('CONTAINER_FAILED', `--exec "${command}" failed with exit code ${r.exitCode}${s.expectExit !== 0 ? ` (the profile expects ${s.expectExit})` : ''} in the writable run${output.trim() ? `:\n${output.trim().slice(-1000)}` : ''}`, {
         hint: 'An exercise step must succeed before the image is hardened; fix the command or the image setup.',
       });
     }

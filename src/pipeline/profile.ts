@@ -1,8 +1,8 @@
 import { planMounts } from '../analyze/plan-mounts.js';
 import { harvest, takeSnapshot, type Snapshot } from '../harvest/harvest.js';
 import { listVolume, readCompatLinks, readLinksAlong, readTools } from '../harvest/image-links.js';
-import { resolveLinks } from '../analyze/paths.js';
-import type { Result, TraceReport } from '../model/result.js';
+import { isUnder, resolveLinks } from '../analyze/paths.js';
+import type { Result, ResultProfile, TraceReport } from '../model/result.js';
 import { SCHEMA_VERSION } from '../model/result.js';
 import type { LaunchSecrets, RunSpec } from '../model/run-spec.js';
 import type { Engine } from '../runtime/engine.js';
@@ -43,8 +43,12 @@ export interface ProfileOptions {
   /** --out DIR (absolute), where the compose file will be written: verification runs it from there. */
   readonly outDir?: string;
   readonly toolVersion: string;
+  /** The exercise profile the run follows, recorded in the result. */
+  readonly profile?: ResultProfile;
   /** --persist / --ephemeral overrides of the analysis. */
   readonly persist: readonly string[];
+  /** A profile's persistent paths: kept on a named volume when the run wrote under them (a hint never plans a mount nothing needed). */
+  readonly persistHints?: readonly string[];
   readonly ephemeral: readonly string[];
   /** --volume-prefix. */
   readonly volumePrefix?: string;
@@ -160,18 +164,21 @@ async function profileUnredacted(o: ProfileOptions, redact: (t: string) => strin
     clock('trace', `${traced.stats.lines} strace lines, ${t.events.length} write events`);
   }
 
-  const overrides = { persist: [...o.persist], ephemeral: [...o.ephemeral], ...(o.volumePrefix !== undefined ? { volumePrefix: o.volumePrefix } : {}) };
+  const hinted = (o.persistHints ?? []).filter((h) => !o.persist.includes(h) && events.some((e) => isUnder(e.realPath, h)));
+  const overrides = { persist: [...o.persist, ...hinted], ephemeral: [...o.ephemeral], ...(o.volumePrefix !== undefined ? { volumePrefix: o.volumePrefix } : {}) };
   let analysis = planMounts({ image, events, fs, userMounts: userMountTargets(run), ...overrides });
   // Files the app kept outside the scratch trees, planned as tmpfs: does it take them up again when it starts next?
   const candidates = ready.readiness === 'job-exit' ? new Map<string, string[]>() : restartCandidates(analysis.plan.mounts, events, entriesOf(stopped), o.ephemeral);
   clock('analyze', `${analysis.plan.mounts.length} mount${analysis.plan.mounts.length === 1 ? '' : 's'}, ${analysis.findings.length} finding${analysis.findings.length === 1 ? '' : 's'}`);
 
-  const savedRun: RunSpec = { ...run, exercise: { ...run.exercise, execs: run.exercise.execs.map(redact) } };
+  const steps = run.exercise.steps?.map((s) => (s.kind === 'exec' ? { ...s, command: redact(s.command) } : s));
+  const savedRun: RunSpec = { ...run, exercise: { ...run.exercise, execs: run.exercise.execs.map(redact), ...(steps ? { steps } : {}) } };
   let result: Result = {
     schemaVersion: SCHEMA_VERSION,
     tool: { name: 'ro-profile', version: o.toolVersion },
     image,
     run: savedRun,
+    ...(o.profile ? { profile: o.profile } : {}),
     exercise: {
       readiness: ready.readiness,
       readyAfterMs: ready.readyAfterMs,
@@ -238,7 +245,7 @@ async function profileUnredacted(o: ProfileOptions, redact: (t: string) => strin
 
 function describeExercise(probes: Result['exercise']['probes'], execs: Result['exercise']['execs']): string {
   const parts = probes.map((p) => (p.kind === 'http' ? `:${p.port} HTTP ${p.status}` : `:${p.port} TCP ${p.ok ? 'ok' : p.error}`));
-  if (execs.length > 0) parts.push(`${execs.length} exec step${execs.length === 1 ? '' : 's'}`);
+  if (execs.length > 0) parts.push(`${execs.length} step${execs.length === 1 ? '' : 's'}`);
   return parts.length > 0 ? parts.join(', ') : 'nothing to probe';
 }
 

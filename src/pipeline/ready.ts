@@ -6,6 +6,7 @@ import type { ContainerState, Engine, EngineInfo } from '../runtime/engine.js';
 import { sleep } from './abort.js';
 import { endpointFor } from './endpoints.js';
 import { tcpProbe } from './probes.js';
+import { httpStep } from './steps.js';
 
 export interface Readiness {
   readonly readiness: ExerciseReport['readiness'];
@@ -31,7 +32,8 @@ export async function waitReady(options: {
 }): Promise<Readiness> {
   const { engine, id, image, run, signal } = options;
   const started = Date.now();
-  const ports = run.exercise.probePorts;
+  // A profile may name the one port that says "ready" (others, an admin port, may open later).
+  const ports = run.exercise.ready?.ports ?? run.exercise.probePorts;
   const mode: Readiness['readiness'] = image.healthcheck ? 'healthcheck' : ports.length > 0 ? 'ports' : 'settle';
   const jobEligible = mode === 'settle';
   let lastWhy = 'nothing checked yet';
@@ -44,15 +46,20 @@ export async function waitReady(options: {
       }
       throw await exitedError(engine, id, state, image.ref);
     }
+    let met = false;
     if (mode === 'healthcheck') {
-      if (state.health?.status === 'healthy') return { readiness: mode, readyAfterMs: elapsed };
-      lastWhy = `healthcheck is "${state.health?.status ?? 'unknown'}"${state.health?.lastOutput ? `: ${state.health.lastOutput}` : ''}`;
+      met = state.health?.status === 'healthy';
+      if (!met) lastWhy = `healthcheck is "${state.health?.status ?? 'unknown'}"${state.health?.lastOutput ? `: ${state.health.lastOutput}` : ''}`;
     } else if (mode === 'ports') {
       const waiting = await closedPorts(state, options, ports);
-      if (waiting.length === 0) return { readiness: mode, readyAfterMs: elapsed };
-      lastWhy = `port${waiting.length > 1 ? 's' : ''} ${waiting.join(', ')} not accepting connections`;
-    } else if (elapsed >= run.exercise.settleMs) {
-      return { readiness: mode, readyAfterMs: elapsed };
+      met = waiting.length === 0;
+      if (!met) lastWhy = `port${waiting.length > 1 ? 's' : ''} ${waiting.join(', ')} not accepting connections`;
+    } else met = elapsed >= run.exercise.settleMs;
+    if (met) {
+      // What the profile adds: a page that must answer, a log line that must appear.
+      const why = await profileNotReady(state, options);
+      if (why === undefined) return { readiness: mode, readyAfterMs: elapsed };
+      lastWhy = why;
     }
     if (elapsed > run.exercise.timeoutMs) {
       throw new RoProfileError('NOT_READY', `"${image.ref}" was not ready after ${Math.round(run.exercise.timeoutMs / 1000)} s: ${lastWhy}`, {
@@ -62,6 +69,21 @@ export async function waitReady(options: {
     }
     await sleep(POLL_MS, signal);
   }
+}
+
+async function profileNotReady(state: ContainerState, options: { readonly engine: Engine; readonly engineInfo: EngineInfo; readonly id: string; readonly run: RunSpec }): Promise<string | undefined> {
+  const ready = options.run.exercise.ready;
+  if (ready?.http && options.run.exercise.probe !== false) {
+    const ep = endpointFor(state, options.engineInfo, ready.http.port);
+    const r = ep ? await httpStep(ep, { kind: 'http', port: ready.http.port, method: 'GET', path: ready.http.path, bodyBytes: 0, headers: {}, expectStatus: ready.http.status }, 2000) : undefined;
+    if (!r?.ok) return `GET :${ready.http.port}${ready.http.path} answered ${r?.output ?? 'nothing'}, not HTTP ${ready.http.status}`;
+  }
+  if (ready?.log !== undefined) {
+    const logs = await options.engine.logs(options.id);
+    const re = new RegExp(ready.log, 'm');
+    if (!re.test(logs.stdout) && !re.test(logs.stderr)) return `no line of its output matches /${ready.log}/ yet`;
+  }
+  return undefined;
 }
 
 async function closedPorts(

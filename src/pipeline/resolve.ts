@@ -60,5 +60,8 @@ export function probePorts(image: ImageFacts, publish: readonly string[]): numbe
 
 /** The exercise's probe ports (none with --no-probe). */
 export function withProbePorts(run: RunSpec, image: ImageFacts): RunSpec {
-  return { ...run, exercise: { ...run.exercise, probePorts: run.exercise.probe === false ? [] : probePorts(image, run.publish) } };
+  // The ports a profile's steps and readiness talk to are published for the run too.
+  const named = [...(run.exercise.steps ?? []).flatMap((s) => (s.kind === 'http' || s.kind === 'tcp' ? [s.port] : [])), ...(run.exercise.ready?.ports ?? []), ...(run.exercise.ready?.http ? [run.exercise.ready.http.port] : [])];
+  const probed = run.exercise.probe === false ? [] : probePorts(image, run.publish);
+  return { ...run, exercise: { ...run.exercise, probePorts: [...new Set([...probed, ...named])].sort((a, b) => a - b) } };
 }

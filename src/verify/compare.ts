@@ -2,6 +2,10 @@ import type { Difference, ExecResult, ProbeResult } from '../model/result.js';
 import { isErrorLine, normalizeLogLine, pathsFromLogLine } from './log-paths.js';
 import type { Observation } from './observe.js';
 
+/** How the kernel's refusals read in a log line (strerror of EROFS, EPERM, EACCES). */
+const DENIAL = /Read-only file system|Operation not permitted|Permission denied/i;
+const DENIAL_ALL = new RegExp(DENIAL.source, 'gi');
+
 /** Lines of evidence kept per difference. */
 const MAX_LINES = 20;
 
@@ -20,7 +24,8 @@ export function compareRuns(base: Observation, hard: Observation): Difference[] 
       out.push(withPaths({ kind: 'state', message: `the job ended with ${hard.jobExitCode === undefined ? 'no exit code' : `exit code ${hard.jobExitCode}`}, the writable run with ${base.jobExitCode}`, lines: hard.failure ? tail(hard.failure) : [] }));
     }
   } else if (!hard.ready) {
-    out.push(withPaths({ kind: 'ready', message: 'it never became ready', lines: tail(hard.failure ?? '') }));
+    const refusedBefore = refusedIn([...base.logLines, ...base.fileLogLines]);
+    out.push(withPaths({ kind: 'ready', message: 'it never became ready', lines: tail(hard.failure ?? '').filter((l) => !refusedBefore(l)) }));
   } else if (!hard.runningAtEnd) {
     out.push({ kind: 'state', message: 'it stopped during the exercise; the writable run kept running' });
   }
@@ -73,13 +78,20 @@ export function comparisonNotes(base: Observation): string[] {
   );
 }
 
+/** How a recorded step is named: a profile's request by what it sent, a command as --exec. */
+function stepName(command: string): string {
+  return /^(HTTP|TCP) /.test(command) ? `the profile's step ${command}` : `--exec "${command}"`;
+}
+
 function execDifferences(base: readonly ExecResult[], hard: readonly ExecResult[]): Difference[] {
   const out: Difference[] = [];
   base.forEach((b, i) => {
     const h = hard[i];
-    if (h === undefined) out.push({ kind: 'exec', message: `--exec "${b.command}" did not run` });
-    else if (h.exitCode !== b.exitCode) out.push(withPaths({ kind: 'exec', message: `--exec "${b.command}" exited ${h.exitCode}, in the writable run ${b.exitCode}`, lines: tail(h.output) }));
-    else if (masked(h.output) !== masked(b.output)) out.push(withPaths({ kind: 'exec', message: `--exec "${b.command}" printed something else than in the writable run`, lines: tail(h.output) }));
+    const what = stepName(b.command);
+    if (h === undefined) out.push({ kind: 'exec', message: `${what} did not run` });
+    else if (/^(HTTP|TCP) /.test(b.command) && h.exitCode !== b.exitCode) out.push(withPaths({ kind: 'exec', message: `${what} got ${h.output}, in the writable run ${b.output}`, lines: tail(h.output) }));
+    else if (h.exitCode !== b.exitCode) out.push(withPaths({ kind: 'exec', message: `${what} exited ${h.exitCode}, in the writable run ${b.exitCode}`, lines: tail(h.output) }));
+    else if (masked(h.output) !== masked(b.output)) out.push(withPaths({ kind: 'exec', message: `${what} printed something else than in the writable run`, lines: tail(h.output) }));
   });
   return out;
 }
@@ -87,15 +99,26 @@ function execDifferences(base: readonly ExecResult[], hard: readonly ExecResult[
 /** Error lines of the hardened run whose normalized form the writable run never printed. */
 export function newErrorLines(base: readonly string[], hard: readonly string[]): string[] {
   const seen = new Set(base.map(normalizeLogLine));
+  const refusedBefore = refusedIn(base);
   const out: string[] = [];
   const kept = new Set<string>();
   for (const line of hard) {
     const n = normalizeLogLine(line);
-    if (seen.has(n) || kept.has(n) || !isErrorLine(line)) continue;
+    if (seen.has(n) || kept.has(n) || !isErrorLine(line) || refusedBefore(line)) continue;
     kept.add(n);
     out.push(line);
   }
   return out;
+}
+
+/**
+ * Whether a line reports an operation the writable run was refused too, only for another reason
+ * (a chown the app's user may not make: EPERM in the writable run, EROFS under the hardening):
+ * no new failure, and nothing a mount should repair.
+ */
+function refusedIn(base: readonly string[]): (line: string) => boolean {
+  const before = new Set(base.filter((l) => DENIAL.test(l)).map((l) => normalizeLogLine(l).replace(DENIAL_ALL, '<DENIED>')));
+  return (line) => DENIAL.test(line) && before.has(normalizeLogLine(line).replace(DENIAL_ALL, '<DENIED>'));
 }
 
 /** The paths the difference's lines name, deduplicated, in order. */

@@ -188,7 +188,9 @@ function onlyAbout(d: Difference, dir: string): boolean {
 /** Every write under the mount is a change to a file the image ships (no file or directory created). */
 function onlyEditsShipped(m: Mount, events: readonly WriteEvent[]): boolean {
   const under = events.filter((e) => isUnder(e.realPath, m.path) && e.op !== 'exec');
-  return under.length > 0 && under.every((e) => e.op === 'modify' && e.type !== 'dir');
+  // A refused change of a directory the image ships (a chown or chmod of it at start, logged and
+  // carried on from) edits shipped content as much as a modified file does.
+  return under.length > 0 && under.every((e) => (e.op === 'modify' && e.type !== 'dir') || (e.op === 'failed-write' && e.source === 'verify-log' && e.type === 'dir'));
 }
 
 /** The refused writes of a traced run and of its restart. */

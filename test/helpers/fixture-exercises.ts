@@ -50,10 +50,14 @@ async function execOk(c: StartedHardened, cmd: string[], contains?: string): Pro
 /** Profiled with the live tracer (its image built from the fixture base: no registry needed). */
 const TRACED = ['--tracer', 'strace', '--tracer-base', 'ro-profile-fixture/base:latest'];
 
+/**
+ * The fixtures exercise the generic path (--no-profile): the built-in profiles that match some of
+ * them by name have their own suite (test/integration/profiles.test.ts).
+ */
 const fixture = (name: string, args: string[], check: (c: StartedHardened, options?: CheckOptions) => Promise<void>): FixtureCase => ({
   fixture: name,
   image: `ro-profile-fixture/${name}:latest`,
-  args,
+  args: ['--no-profile', ...args],
   check,
 });
 

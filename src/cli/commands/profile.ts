@@ -15,6 +15,7 @@ import { redactStderr } from '../redacted-stderr.js';
 import { redactor } from '../../pipeline/redact.js';
 import { reportError, writeResult } from '../output.js';
 import { buildRunSpec } from '../passthrough.js';
+import { applyProfile, selectProfile } from '../profile-selection.js';
 import { installRunSignals } from '../signals.js';
 import { stderrReporter } from '../stderr-reporter.js';
 import { toolVersion } from '../version.js';
@@ -35,7 +36,8 @@ const options = {
   exec: { type: 'string', array: true, default: [] as string[], describe: 'Run a command inside the container (sh -c) as part of the exercise; repeatable', group: 'Exercise:' },
   probe: { type: 'boolean', default: true, describe: 'Probe the ports (HTTP GET, else TCP); --no-probe sends no request and waits --settle (or the healthcheck)', group: 'Exercise:' },
   duration: { type: 'string', default: '0', describe: 'Keep it running this long after the exercise (e.g. 30s)', group: 'Exercise:' },
-  timeout: { type: 'string', default: '60s', describe: 'Give up when it is not ready after this long', group: 'Exercise:' },
+  timeout: { type: 'string', describe: '[default: 60s, or the profile\'s] Give up when it is not ready after this long', group: 'Exercise:' },
+  profile: { type: 'string', describe: 'Exercise it as this profile says: a YAML file, or a built-in by name (default: the built-in whose match fits the image; --no-profile for the generic exercise)', group: 'Exercise:' },
   'exec-timeout': { type: 'string', default: '5m', describe: 'Longest one --exec step may take (past it: exit 5 in the writable run, a difference in a hardened one)', group: 'Exercise:' },
   settle: { type: 'string', default: '2s', describe: 'Wait this long for an image with no port and no healthcheck', group: 'Exercise:' },
   'stop-timeout': { type: 'string', default: '10s', describe: 'Time between the stop signal and SIGKILL', group: 'Exercise:' },
@@ -89,15 +91,17 @@ async function runProfile(argv: ProfileArgs): Promise<number> {
     if (argv.tracer !== 'strace' && (argv.tracerImage !== undefined || argv.tracerMethod !== undefined || argv.tracerBase !== undefined)) {
       throw new RoProfileError('USAGE', '--tracer-method, --tracer-image and --tracer-base only apply with "--tracer strace"', { hint: 'Add --tracer strace, or drop them.' });
     }
+    // Read before anything runs: a malformed profile is a usage error (exit 2) with file:line:column.
+    const picked = selectProfile(argv.image, argv.profile as string | false | undefined);
     const exercise = {
       execs: argv.exec,
       ...(argv.probe ? {} : { probe: false as const }),
       durationMs: parseDuration('duration', argv.duration),
-      timeoutMs: parseDuration('timeout', argv.timeout),
+      timeoutMs: parseDuration('timeout', argv.timeout ?? '60s'),
       execTimeoutMs: parseDuration('exec-timeout', argv.execTimeout),
       settleMs: parseDuration('settle', argv.settle),
     };
-    const { run, secrets } = buildRunSpec(
+    const built = buildRunSpec(
       {
         image: argv.image,
         env: argv.env,
@@ -113,9 +117,15 @@ async function runProfile(argv: ProfileArgs): Promise<number> {
       exercise,
       process.env,
     );
+    const { secrets } = built;
+    const persist = absolutePaths('persist', argv.persist);
+    const ephemeral = absolutePaths('ephemeral', argv.ephemeral);
+    const applied = picked ? applyProfile(picked, built.run, secrets, { user: argv.user !== undefined, command: (argv['--'] ?? []).length > 0, timeout: argv.timeout !== undefined }, { persist, ephemeral }) : undefined;
+    const run = applied ? { ...applied.run, exercise: { ...applied.run.exercise, ...(applied.timeoutMs !== undefined ? { timeoutMs: applied.timeoutMs } : {}) } } : built.run;
     // From here on, no value of -e or --env-file reaches stderr, whoever prints.
     out.redact = redactor(secrets);
     restoreStderr = redactStderr(out.redact);
+    if (applied) process.stderr.write(argv.quiet ? '' : `ro-profile: profile   ${applied.profile.name} (${applied.profile.source === 'built-in' ? 'built-in' : applied.profile.source}, sha256 ${applied.profile.sha256.slice(0, 12)}): ${applied.profile.description}\n`);
     const result = await profileImage({
       engine: new DockerEngine(undefined, { signal: controller.signal }),
       reporter: stderrReporter({ quiet: argv.quiet }),
@@ -128,8 +138,10 @@ async function runProfile(argv: ProfileArgs): Promise<number> {
       // Made now: verification runs the compose file from there, as the user will.
       ...(argv.out !== undefined ? { outDir: (mkdirSync(resolve(argv.out), { recursive: true }), resolve(argv.out)) } : {}),
       toolVersion: toolVersion(),
-      persist: absolutePaths('persist', argv.persist),
-      ephemeral: absolutePaths('ephemeral', argv.ephemeral),
+      ...(applied ? { profile: applied.profile } : {}),
+      persist,
+      ...(applied ? { persistHints: applied.persistHints } : {}),
+      ephemeral,
       ...volumePrefixOf(argv.volumePrefix),
       stopTimeoutSec: Math.ceil(parseDuration('stop-timeout', argv.stopTimeout) / 1000),
       ...(argv.verify ? { verify: { maxRounds: positive('max-rounds', argv.maxRounds), leaveOneOutBudget: Math.max(0, Math.floor(argv.leaveOneOut)), launcher: launcherFor(argv.verifyWith) } } : {}),

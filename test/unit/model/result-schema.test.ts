@@ -5,7 +5,7 @@ import type { DirFacts, FsFacts, ImageTools, ShippedEntry, Symlink } from '../..
 import type { HealthcheckSpec, ImageFacts, PortSpec } from '../../../src/model/image-facts.js';
 import { FINDING_KINDS, type Finding, type Mount, type MountKind, type MountPlan } from '../../../src/model/mount-plan.js';
 import { RESULT_SCHEMA_URL } from '../../../src/model/parse-result.js';
-import type { Difference, ExecResult, ExerciseReport, ProbeResult, Result, TraceReport, VerificationRecord, VerifyRound, VolumeSeen } from '../../../src/model/result.js';
+import type { Difference, ExecResult, ExerciseReport, ProbeResult, Result, ResultProfile, TraceReport, VerificationRecord, VerifyRound, VolumeSeen } from '../../../src/model/result.js';
 import type { EnvRef, ExerciseSpec, RunSpec } from '../../../src/model/run-spec.js';
 import { WRITE_OPS, WRITE_SOURCES, type EntryType, type FsChange, type WriteEvent } from '../../../src/model/write-event.js';
 import { sampleResult } from '../../helpers/sample-result.js';
@@ -129,6 +129,7 @@ describe('docs/result.schema.json', () => {
         tool: true,
         image: true,
         run: true,
+        profile: false,
         exercise: true,
         changes: true,
         volumes: true,
@@ -140,7 +141,7 @@ describe('docs/result.schema.json', () => {
         verification: true,
       };
       expect(sorted(SCHEMA.required)).toEqual(sorted(Object.keys(sampleResult())));
-      expect(sorted(SCHEMA.required)).toEqual(sorted(Object.keys(keys)));
+      expect(sorted(SCHEMA.required)).toEqual(sorted(Object.entries(keys).filter(([, req]) => req).map(([k]) => k)));
       expect(sorted(Object.keys(SCHEMA.properties ?? {}))).toEqual(sorted(Object.keys(keys)));
     });
 
@@ -180,7 +181,8 @@ describe('docs/result.schema.json', () => {
         exercise: true,
       } satisfies Shape<RunSpec>,
       EnvRef: { name: true } satisfies Shape<EnvRef>,
-      ExerciseSpec: { execs: true, durationMs: true, timeoutMs: true, settleMs: true, probePorts: true, probe: false, execTimeoutMs: false } satisfies Shape<ExerciseSpec>,
+      ResultProfile: { name: true, source: true, sha256: true, description: true, notes: false, writes: true, env: true } satisfies Shape<ResultProfile>,
+      ExerciseSpec: { execs: true, durationMs: true, timeoutMs: true, settleMs: true, probePorts: true, probe: false, execTimeoutMs: false, steps: false, ready: false } satisfies Shape<ExerciseSpec>,
       ExerciseReport: { readiness: true, readyAfterMs: true, probes: true, execs: true, jobExitCode: false, trace: false } satisfies Shape<ExerciseReport>,
       TraceReport: { tracer: true, method: true, image: true, steps: true, lines: true, events: true } satisfies Shape<TraceReport>,
       ProbeResult: { port: true, kind: true, ok: true, status: false, bodySha256: false, bodyShapeSha256: false, contentType: false, error: false } satisfies Shape<ProbeResult>,

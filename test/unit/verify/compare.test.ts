@@ -91,4 +91,12 @@ describe('newErrorLines', () => {
   it('keeps each new error once and skips ordinary lines', () => {
     expect(newErrorLines([], ['listening on 8080', 'open /data/x: read-only file system', 'open /data/x: read-only file system'])).toEqual(['open /data/x: read-only file system']);
   });
+
+  it('an operation the writable run was refused too is not new, whatever the reason the kernel gives now', () => {
+    const base = ["chown: changing ownership of '/usr/lib/mysql/plugin/auth_pam_tool_dir': Operation not permitted"];
+    expect(newErrorLines(base, ["chown: changing ownership of '/usr/lib/mysql/plugin/auth_pam_tool_dir': Read-only file system"])).toEqual([]);
+    // Another path refused, or the same path now failing in another way, is new.
+    expect(newErrorLines(base, ["chown: changing ownership of '/srv/data': Read-only file system"])).toEqual(["chown: changing ownership of '/srv/data': Read-only file system"]);
+    expect(newErrorLines([], ["open /var/log/app.log: Permission denied"])).toEqual(['open /var/log/app.log: Permission denied']);
+  });
 });

@@ -1,0 +1,1 @@
+docker run --read-only --security-opt no-new-privileges --tmpfs /run/apache2:rw,noexec,nosuid,nodev,size=64m,mode=0755 --tmpfs /run/lock:rw,noexec,nosuid,nodev,size=64m,mode=1777 --tmpfs /var/log/apache2:rw,noexec,nosuid,nodev,size=64m,mode=0750,gid=4 ro-profile-fixture/apache2:latest

@@ -1,0 +1,1 @@
+docker run --read-only --security-opt no-new-privileges --tmpfs /run:rw,noexec,nosuid,nodev,size=64m,mode=0755 --tmpfs /var/log/lighttpd:rw,noexec,nosuid,nodev,size=64m,mode=0750,uid=33,gid=33 ro-profile-fixture/lighttpd:latest

@@ -1,0 +1,1 @@
+docker run --read-only --security-opt no-new-privileges --tmpfs /run/mysqld:rw,noexec,nosuid,nodev,size=64m,mode=0755,uid=100,gid=101 --tmpfs /tmp:rw,noexec,nosuid,nodev,size=64m,mode=1777 -v mariadb-var-lib-mysql-594a6c:/var/lib/mysql -e MARIADB_ROOT_PASSWORD ro-profile-fixture/mariadb:latest

@@ -1,0 +1,1 @@
+docker run --read-only --security-opt no-new-privileges --tmpfs /run:rw,noexec,nosuid,nodev,size=64m,mode=0755 --tmpfs /var/lib/nginx:rw,noexec,nosuid,nodev,size=64m,mode=0755,uid=33 --tmpfs /var/log/nginx:rw,noexec,nosuid,nodev,size=64m,mode=0755,uid=33,gid=4 ro-profile-fixture/nginx:latest

@@ -1,0 +1,85 @@
+import { Socket } from 'node:net';
+import type { ExerciseStep } from '../model/exercise-profile.js';
+import type { Endpoint } from './probes.js';
+
+/** A step's outcome as the exercise records it: an exit code and what it printed. */
+export interface StepOutcome {
+  /** What the step did, in words (the record's `command`). */
+  readonly label: string;
+  /** 0 when it got what it expected; for HTTP the status itself, so runs compare status by status. */
+  readonly exitCode: number;
+  readonly output: string;
+  readonly ok: boolean;
+}
+
+/** How a step is named in records and messages. */
+export function stepLabel(s: Exclude<ExerciseStep, { kind: 'wait' | 'exec' }>): string {
+  if (s.kind === 'http') return `HTTP ${s.method} :${s.port}${s.path}${s.upload ? ` (a ${s.bodyBytes}-byte upload)` : s.bodyBytes > 0 ? ` (${s.bodyBytes}-byte body)` : ''}`;
+  return `TCP :${s.port} ${JSON.stringify(s.send)}`;
+}
+
+const MAX_REPLY = 64 * 1024;
+
+/**
+ * An HTTP/1.1 request with Connection: close; the outcome is the status (the body is not kept:
+ * what the app wrote on the way is what counts). A body is sent in 64 KiB chunks of "x".
+ */
+export function httpStep(ep: Endpoint, s: Extract<ExerciseStep, { kind: 'http' }>, timeoutMs: number): Promise<StepOutcome> {
+  const label = stepLabel(s);
+  return exchange(ep, timeoutMs, (sock) => {
+    const headers: Record<string, string> = { Host: `localhost:${s.port}`, 'User-Agent': 'ro-profile', Accept: '*/*', Connection: 'close' };
+    // An upload: one file part of a multipart form, as a browser sends it.
+    const boundary = 'ro-profile-upload-boundary';
+    const pre = s.upload ? Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${s.upload.field}"; filename="${s.upload.filename}"\r\nContent-Type: application/octet-stream\r\n\r\n`) : Buffer.alloc(0);
+    const post = s.upload ? Buffer.from(`\r\n--${boundary}--\r\n`) : Buffer.alloc(0);
+    if (s.bodyBytes > 0 || s.upload || s.method === 'POST' || s.method === 'PUT') {
+      headers['Content-Length'] = String(pre.length + s.bodyBytes + post.length);
+      headers['Content-Type'] = s.upload ? `multipart/form-data; boundary=${boundary}` : 'application/octet-stream';
+    }
+    Object.assign(headers, s.headers);
+    sock.write(`${s.method} ${s.path} HTTP/1.1\r\n${Object.entries(headers).map(([k, v]) => `${k}: ${v}\r\n`).join('')}\r\n`);
+    sock.write(pre);
+    const chunk = Buffer.alloc(64 * 1024, 'x');
+    for (let left = s.bodyBytes; left > 0; left -= chunk.length) sock.write(left >= chunk.length ? chunk : chunk.subarray(0, left));
+    sock.write(post);
+  }, (reply) => /^HTTP\/\d(?:\.\d)? \d{3}/.test(reply) && reply.includes('\r\n\r\n')).then((r) => {
+    const m = /^HTTP\/\d(?:\.\d)? (\d{3})/.exec(r.reply);
+    if (!m) return { label, exitCode: 1, output: r.error ? `no HTTP answer: ${r.error}` : 'no HTTP answer', ok: false };
+    const status = Number(m[1]);
+    return { label, exitCode: status, output: `HTTP ${status}`, ok: status === s.expectStatus };
+  });
+}
+
+/** Sends the bytes and reads until the reply matches `expect` (or the peer closes, or time runs out). */
+export function tcpStep(ep: Endpoint, s: Extract<ExerciseStep, { kind: 'tcp' }>, timeoutMs: number): Promise<StepOutcome> {
+  const expect = new RegExp(s.expect);
+  return exchange(ep, timeoutMs, (sock) => sock.write(s.send), (reply) => expect.test(reply)).then((r) => {
+    const m = expect.exec(r.reply);
+    // What matched, not the whole reply: a server's counters and times would differ run to run.
+    return { label: stepLabel(s), exitCode: m ? 0 : 1, output: m ? m[0] : `${r.reply.slice(0, 4096)}${r.error ? `(${r.error})` : ''}`, ok: m !== null };
+  });
+}
+
+function exchange(ep: Endpoint, timeoutMs: number, send: (s: Socket) => void, done: (reply: string) => boolean): Promise<{ reply: string; error?: string }> {
+  return new Promise((resolve) => {
+    const sock = new Socket();
+    let reply = '';
+    let finished = false;
+    const finish = (error?: string) => {
+      if (finished) return;
+      finished = true;
+      clearTimeout(timer);
+      sock.destroy();
+      resolve({ reply, ...(error ? { error } : {}) });
+    };
+    const timer = setTimeout(() => finish('timeout'), timeoutMs);
+    sock.on('data', (b: Buffer) => {
+      if (reply.length < MAX_REPLY) reply += b.toString('latin1');
+      if (done(reply)) finish();
+    });
+    sock.once('end', () => finish());
+    sock.once('close', () => finish());
+    sock.once('error', (e: NodeJS.ErrnoException) => finish(e.code ?? e.message));
+    sock.connect(ep.port, ep.host, () => send(sock));
+  });
+}
