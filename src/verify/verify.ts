@@ -12,6 +12,7 @@ import { alternativesOf, candidateEvent, stillFailsWith, type Alternatives } fro
 import { compareRuns, comparisonNotes } from './compare.js';
 import { pathsFromLogLine } from './log-paths.js';
 import { logFilesOf } from './evidence.js';
+import { leaveOneOutOrder } from './leave-one-out-order.js';
 import type { Launcher } from './launcher.js';
 import { observeContainer, type Observation, type RunContext } from './observe.js';
 
@@ -137,29 +138,30 @@ async function observePlan(o: VerifyOptions, mounts: readonly Mount[], r: Result
  */
 async function leaveOneOut(r: Result, o: VerifyOptions, rounds: VerifyRound[]): Promise<{ result: Result; accepted: string[] }> {
   const mounts = [...r.plan.mounts];
-  const kept: Mount[] = [];
+  // Decided mounts, by their place in the plan: the plan keeps its order whatever order they are tried in.
+  const decided = new Map<Mount, Mount | undefined>();
   const dropped: { mount: Mount; lines: string[] }[] = [];
   let budget = o.leaveOneOutBudget;
-  for (const m of mounts) {
-    if (budget <= 0) {
-      kept.push(m);
-      continue;
-    }
+  for (const m of leaveOneOutOrder(mounts, r.profile?.writes ?? [])) {
+    if (budget <= 0) break;
     budget--;
-    const without = [...kept, ...mounts.slice(mounts.indexOf(m) + 1)];
+    // Every other mount but those already left out for good.
+    const without = mounts.filter((x) => x !== m && !(decided.has(x) && decided.get(x) === undefined)).map((x) => decided.get(x) ?? x);
     const { diffs } = await observePlan(o, without, r, false, `loo${mounts.indexOf(m)}`);
     rounds.push({ ...round_('leave-one-out', without, diffs), without: m.path });
     const editsOnly = onlyEditsShipped(m, r.events);
     if (editsOnly && diffs.every((d) => onlyAbout(d, m.path))) {
       // It ran the same, and all it said differently is about the edit it skipped.
       dropped.push({ mount: m, lines: diffs.flatMap((d) => d.lines ?? []) });
+      decided.set(m, undefined);
     } else if (diffs.length > 0) {
-      kept.push({ ...m, verified: { without: 'broke', evidence: diffs.flatMap((d) => [d.message, ...(d.lines ?? []).slice(0, 3)]).slice(0, 8) } });
+      decided.set(m, { ...m, verified: { without: 'broke', evidence: diffs.flatMap((d) => [d.message, ...(d.lines ?? []).slice(0, 3)]).slice(0, 8) } });
     } else {
-      kept.push({ ...m, verified: { without: 'no-difference', evidence: ['the run compared equal without it during this exercise; kept, since the app created files here'] } });
+      decided.set(m, { ...m, verified: { without: 'no-difference', evidence: ['the run compared equal without it during this exercise; kept, since the app created files here'] } });
     }
     o.reporter.info(`without ${m.path}: ${dropped.at(-1)?.mount === m ? 'runs the same (it only logs the skipped edit): optional' : diffs.length > 0 ? 'broke' : 'no difference'}`);
   }
+  const kept = mounts.flatMap((m) => (decided.has(m) ? (decided.get(m) ? [decided.get(m)!] : []) : [m]));
   if (dropped.length === 0) return { result: { ...r, plan: { mounts: kept } }, accepted: [] };
   const findings: Finding[] = dropped.map(({ mount, lines }) => ({
     kind: 'optional-write',

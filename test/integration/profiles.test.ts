@@ -25,8 +25,9 @@ describe.skipIf(!dockerAvailable())('each built-in, on its image', () => {
     const session = testSession(`profile-${name}`);
     // No --profile: the image's name picks it (the app profiles' test images carry names they match).
     // Leave-one-out is the fixture suites' to test (and examples/profiles/ show it), except where a
-    // profile's image is the case for it: mariadb's chown of a shipped plugin dir is left out by it.
-    const loo = name === 'mariadb' ? [] : ['--leave-one-out', '0'];
+    // profile's image is the case for it: mariadb's chown of a shipped plugin dir is left out by it,
+    // and the profile's `ignorable` hint makes that mount the first one tried, so one run does.
+    const loo = ['--leave-one-out', name === 'mariadb' ? '1' : '0'];
     const r = await runCli([TESTED_ON[name]!, ...loo, '--format', 'json'], { session, timeoutMs: 300_000 });
     expect(r.code, r.stderr).toBe(0);
     const result = JSON.parse(r.stdout);
@@ -52,7 +53,7 @@ describe.skipIf(!dockerAvailable())('each built-in, on its image', () => {
 describe.skipIf(!dockerAvailable())('choosing a profile', () => {
   it('--no-profile: the generic exercise, no profile in the result', async () => {
     const session = testSession('profile-none');
-    const r = await runCli([TESTED_ON['redis']!, '--no-profile', '--format', 'json'], { session });
+    const r = await runCli([TESTED_ON['redis']!, '--no-profile', '--leave-one-out', '0', '--format', 'json'], { session });
     expect(r.code, r.stderr).toBe(0);
     const result = JSON.parse(r.stdout);
     expect(result.profile).toBeUndefined();

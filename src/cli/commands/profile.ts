@@ -125,10 +125,11 @@ async function runProfile(argv: ProfileArgs): Promise<number> {
     // From here on, no value of -e or --env-file reaches stderr, whoever prints.
     out.redact = redactor(secrets);
     restoreStderr = redactStderr(out.redact);
-    if (applied) process.stderr.write(argv.quiet ? '' : `ro-profile: profile   ${applied.profile.name} (${applied.profile.source === 'built-in' ? 'built-in' : applied.profile.source}, sha256 ${applied.profile.sha256.slice(0, 12)}): ${applied.profile.description}\n`);
+    const reporter = stderrReporter({ quiet: argv.quiet });
+    if (applied) reporter.stage('profile', `${applied.profile.name} (${applied.profile.source}, sha256 ${applied.profile.sha256.slice(0, 12)}): ${applied.profile.description}`);
     const result = await profileImage({
       engine: new DockerEngine(undefined, { signal: controller.signal }),
-      reporter: stderrReporter({ quiet: argv.quiet }),
+      reporter,
       signal: controller.signal,
       identity,
       run,
