@@ -50,6 +50,18 @@ describe.skipIf(!dockerAvailable())('each built-in, on its image', () => {
   });
 });
 
+/** Runs `fn` with a profile file of this text in a temp dir of its own (removed after). */
+async function withProfileFile(name: string, text: string, fn: (file: string, dir: string) => Promise<void>): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'ro-profile-test-profile-'));
+  try {
+    const file = join(dir, name);
+    writeFileSync(file, text);
+    await fn(file, dir);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 describe.skipIf(!dockerAvailable())('choosing a profile', () => {
   it('--no-profile: the generic exercise, no profile in the result', async () => {
     const session = testSession('profile-none');
@@ -61,68 +73,54 @@ describe.skipIf(!dockerAvailable())('choosing a profile', () => {
     expect(await leftovers(session)).toEqual([]);
   });
 
-  it('--profile FILE: a profile of the user\'s own, its steps run before --exec, named in the result and the report', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'ro-profile-test-profile-'));
-    try {
-      const file = join(dir, 'mine.yaml');
-      writeFileSync(
-        file,
-        [
-          'name: mine',
-          'description: the busybox app, my way',
-          'match: [nothing-matches-this]',
-          'ready: { port: 8080, http: { port: 8080, path: /, status: 200 }, log: ".", timeout: 30s }',
-          'exercise:',
-          '  - http: { port: 8080, path: /, status: 200 }',
-          '  - http: { port: 8080, path: /missing, status: 404 }',
-          '  - exec: { command: "test -e /nowhere", exit: 1 }',
-          '  - wait: 200ms',
-          'writes:',
-          '  - { path: /var/log/app, kind: ignorable, reason: the app log nobody reads }',
-          '',
-        ].join('\n'),
-      );
-      const session = testSession('profile-file');
-      const out = join(dir, 'out');
-      const r = await runCli([FIXTURE.busybox, '--profile', file, '--exec', 'true', '--format', 'all', '--out', out], { session });
-      expect(r.code, r.stderr).toBe(0);
-      const result = JSON.parse(readFileSync(join(out, 'result.json'), 'utf8'));
-      expect(result.profile).toMatchObject({ name: 'mine', source: file });
-      expect(result.exercise.execs.map((e: { command: string; exitCode: number }) => [e.command, e.exitCode])).toEqual([
-        ['HTTP GET :8080/', 200],
-        ['HTTP GET :8080/missing', 404],
-        ['test -e /nowhere', 1],
-        ['true', 0],
-      ]);
-      const report = readFileSync(join(out, 'report.md'), 'utf8');
-      expect(report).toContain('- Exercise profile: `mine`');
-      expect(report).toContain('- `/var/log/app` ignorable: the app log nobody reads');
-      expect(await leftovers(session)).toEqual([]);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
-  });
+  it('--profile FILE: a profile of the user\'s own, its steps run before --exec, named in the result and the report', () =>
+    withProfileFile(
+      'mine.yaml',
+      [
+        'name: mine',
+        'description: the busybox app, my way',
+        'match: [nothing-matches-this]',
+        'ready: { port: 8080, http: { port: 8080, path: /, status: 200 }, log: ".", timeout: 30s }',
+        'exercise:',
+        '  - http: { port: 8080, path: /, status: 200 }',
+        '  - http: { port: 8080, path: /missing, status: 404 }',
+        '  - exec: { command: "test -e /nowhere", exit: 1 }',
+        '  - wait: 200ms',
+        'writes:',
+        '  - { path: /var/log/app, kind: ignorable, reason: the app log nobody reads }',
+        '',
+      ].join('\n'),
+      async (file, dir) => {
+        const session = testSession('profile-file');
+        const out = join(dir, 'out');
+        const r = await runCli([FIXTURE.busybox, '--profile', file, '--exec', 'true', '--format', 'all', '--out', out], { session });
+        expect(r.code, r.stderr).toBe(0);
+        const result = JSON.parse(readFileSync(join(out, 'result.json'), 'utf8'));
+        expect(result.profile).toMatchObject({ name: 'mine', source: file });
+        expect(result.exercise.execs.map((e: { command: string; exitCode: number }) => [e.command, e.exitCode])).toEqual([
+          ['HTTP GET :8080/', 200],
+          ['HTTP GET :8080/missing', 404],
+          ['test -e /nowhere', 1],
+          ['true', 0],
+        ]);
+        const report = readFileSync(join(out, 'report.md'), 'utf8');
+        expect(report).toContain('- Exercise profile: `mine`');
+        expect(report).toContain('- `/var/log/app` ignorable: the app log nobody reads');
+        expect(await leftovers(session)).toEqual([]);
+      },
+    ));
 
-  it('a step the image does not pass in the writable run: exit 5 naming the step, nothing left', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'ro-profile-test-profile-'));
-    try {
-      const file = join(dir, 'wrong.yaml');
-      writeFileSync(file, 'name: wrong\ndescription: d\nmatch: [x]\nexercise:\n  - http: { port: 8080, path: /missing, status: 200 }\n');
+  it('a step the image does not pass in the writable run: exit 5 naming the step, nothing left', () =>
+    withProfileFile('wrong.yaml', 'name: wrong\ndescription: d\nmatch: [x]\nexercise:\n  - http: { port: 8080, path: /missing, status: 200 }\n', async (file) => {
       const session = testSession('profile-wrong');
       const r = await runCli([FIXTURE.busybox, '--profile', file, '--no-verify'], { session });
       expect(r.code, r.stderr).toBe(5);
       expect(r.stderr).toContain("the profile's step HTTP GET :8080/missing answered HTTP 404, not HTTP 200 in the writable run");
       expect(await leftovers(session)).toEqual([]);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
-  });
+    }));
 
-  it('a malformed profile: exit 2 with file:line:column, before anything runs', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'ro-profile-test-profile-'));
-    try {
-      const file = join(dir, 'bad.yaml');
-      writeFileSync(file, 'name: bad\ndescription: d\nmatch: [x]\nexercise:\n  - http: { port: 80, methd: GET }\n');
+  it('a malformed profile: exit 2 with file:line:column, before anything runs', () =>
+    withProfileFile('bad.yaml', 'name: bad\ndescription: d\nmatch: [x]\nexercise:\n  - http: { port: 80, methd: GET }\n', async (file) => {
       const session = testSession('profile-bad');
       const r = await runCli([FIXTURE.busybox, '--profile', file, '--json'], { session });
       expect(r.code).toBe(2);
@@ -130,10 +128,7 @@ describe.skipIf(!dockerAvailable())('choosing a profile', () => {
       expect(env.error.code).toBe('USAGE');
       expect(env.error.message).toContain(`${file}:5:23: "methd" is not allowed in exercise.0.http; allowed: port, method, path, body, upload, headers, status`);
       expect(await leftovers(session)).toEqual([]);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
-  });
+    }));
 
   it('ro-profile profiles lists every built-in; profiles show prints one as written', async () => {
     const session = testSession('profiles-list');
