@@ -63,7 +63,9 @@ export async function waitReady(options: {
     }
     if (elapsed > run.exercise.timeoutMs) {
       throw new RoProfileError('NOT_READY', `"${image.ref}" was not ready after ${Math.round(run.exercise.timeoutMs / 1000)} s: ${lastWhy}`, {
-        hint: 'Raise --timeout if the app is slow to start, or check its logs with --debug.',
+        hint: lastWhy.startsWith('no line of its output')
+          ? "The profile's ready.log is matched against the container's stdout and stderr only: an app that logs to a file (squid's cache.log) never matches it; use ready.port or ready.http for it, or raise --timeout."
+          : 'Raise --timeout if the app is slow to start, or check its logs with --debug.',
         details: { container: id.slice(0, 12) },
       });
     }

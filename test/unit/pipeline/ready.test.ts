@@ -35,6 +35,16 @@ async function failure(p: Promise<unknown>): Promise<RoProfileError> {
 }
 
 describe('waitReady', () => {
+  it("a profile's log line: ready once the output holds it; never there, exit 6 saying the pattern reads stdout and stderr only", async () => {
+    const ready = new EngineFake({ states: [running()], logs: { stdout: 'booting\nAccepting HTTP connections\n', stderr: '' } });
+    expect((await wait(ready, IMAGE, runSpec({ ready: { log: '^Accepting HTTP' } }))).readiness).toBe('settle');
+    const silent = new EngineFake({ states: [running()], logs: { stdout: 'booting\n', stderr: '' } });
+    const e = await failure(wait(silent, IMAGE, runSpec({ timeoutMs: 300, ready: { log: '^Accepting HTTP' } })));
+    expect(e.code).toBe('NOT_READY');
+    expect(e.message).toContain('no line of its output matches /^Accepting HTTP/ yet');
+    expect(e.hint).toContain("ready.log is matched against the container's stdout and stderr only");
+  });
+
   it('waits for the healthcheck to say healthy', async () => {
     const engine = new EngineFake({ states: [health('starting'), health('starting'), health('healthy')] });
     const r = await wait(engine, WITH_HEALTHCHECK, runSpec());

@@ -39,6 +39,28 @@ describe('httpStep', () => {
     expect(r).toMatchObject({ exitCode: 404, output: 'HTTP 404', ok: false });
   });
 
+  it('a server that refuses on the headers alone (Expect: 100-continue): its answer is read, and no body is sent into the reset', async () => {
+    let afterHead = 0;
+    const early = createTcp((sock) => {
+      let head = '';
+      sock.on('data', (b) => {
+        if (head.includes('\r\n\r\n')) return void (afterHead += b.length);
+        head += b.toString('latin1');
+        if (!head.includes('\r\n\r\n')) return;
+        expect(head).toContain('Expect: 100-continue');
+        sock.write('HTTP/1.1 413 Payload Too Large\r\nContent-Length: 0\r\n\r\n', () => setTimeout(() => sock.resetAndDestroy(), 300));
+      });
+    });
+    await new Promise<void>((r) => early.listen(0, '127.0.0.1', r));
+    try {
+      const r = await httpStep(ep(early), { kind: 'http', port: port(early), method: 'POST', path: '/', bodyBytes: 8 << 20, headers: {}, expectStatus: 413 }, 5000);
+      expect(r).toMatchObject({ exitCode: 413, output: 'HTTP 413', ok: true });
+      expect(afterHead).toBe(0);
+    } finally {
+      early.close();
+    }
+  });
+
   it('no server: not ok, saying why', async () => {
     const r = await httpStep({ host: '127.0.0.1', port: 1, proxied: false }, { kind: 'http', port: 1, method: 'GET', path: '/', bodyBytes: 0, headers: {}, expectStatus: 200 }, 2000);
     expect(r).toMatchObject({ exitCode: 1, ok: false, output: 'no HTTP answer: ECONNREFUSED' });
