@@ -78,9 +78,12 @@ export function comparisonNotes(base: Observation): string[] {
   );
 }
 
+/** A profile's HTTP or TCP step, as its record names it (pipeline/steps.ts stepLabel); else a command. */
+const isRequest = (command: string) => /^(HTTP|TCP) /.test(command);
+
 /** How a recorded step is named: a profile's request by what it sent, a command as --exec. */
 function stepName(command: string): string {
-  return /^(HTTP|TCP) /.test(command) ? `the profile's step ${command}` : `--exec "${command}"`;
+  return isRequest(command) ? `the profile's step ${command}` : `--exec "${command}"`;
 }
 
 function execDifferences(base: readonly ExecResult[], hard: readonly ExecResult[]): Difference[] {
@@ -89,7 +92,7 @@ function execDifferences(base: readonly ExecResult[], hard: readonly ExecResult[
     const h = hard[i];
     const what = stepName(b.command);
     if (h === undefined) out.push({ kind: 'exec', message: `${what} did not run` });
-    else if (/^(HTTP|TCP) /.test(b.command) && h.exitCode !== b.exitCode) out.push(withPaths({ kind: 'exec', message: `${what} got ${h.output}, in the writable run ${b.output}`, lines: tail(h.output) }));
+    else if (isRequest(b.command) && h.exitCode !== b.exitCode) out.push(withPaths({ kind: 'exec', message: `${what} got ${h.output}, in the writable run ${b.output}`, lines: tail(h.output) }));
     else if (h.exitCode !== b.exitCode) out.push(withPaths({ kind: 'exec', message: `${what} exited ${h.exitCode}, in the writable run ${b.exitCode}`, lines: tail(h.output) }));
     else if (masked(h.output) !== masked(b.output)) out.push(withPaths({ kind: 'exec', message: `${what} printed something else than in the writable run`, lines: tail(h.output) }));
   });
