@@ -147,7 +147,7 @@ function describeExercise(r: Result): string {
   const parts = [x.readiness === 'job-exit' ? 'ran as a job to exit code 0' : `ready by ${x.readiness} after ${(x.readyAfterMs / 1000).toFixed(1)} s`];
   for (const p of x.probes) parts.push(p.kind === 'http' ? `HTTP ${p.status} on :${p.port}` : `TCP ${p.ok ? 'open' : (p.error ?? 'failed')} on :${p.port}`);
   // The profile's steps that ran and were recorded (--no-probe skips its HTTP and TCP ones).
-  const stepCount = (r.run.exercise.steps ?? []).filter((s) => s.kind === 'exec' || (s.kind !== 'wait' && r.run.exercise.probe !== false)).length;
+  const stepCount = (r.run.exercise.steps ?? []).filter((s) => s.kind === 'exec' || s.kind === 'restart' || ((s.kind === 'http' || s.kind === 'tcp') && r.run.exercise.probe !== false)).length;
   if (stepCount > 0) parts.push(`${stepCount} profile step${stepCount === 1 ? '' : 's'}`);
   const execCount = x.execs.length - stepCount;
   if (execCount > 0) parts.push(`${execCount} --exec step${execCount === 1 ? '' : 's'}`);

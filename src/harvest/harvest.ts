@@ -67,11 +67,17 @@ export function modifiedLeaves(changes: readonly FsChange[], ignore: (p: string)
     .map((c) => c.path);
 }
 
+/**
+ * `alsoDirs`: directories a mount may be planned at whatever the writes below them (--persist,
+ * --ephemeral, a profile's hints), read when they exist: a mount above the written directories
+ * takes its owner, mode and shipped entries from them, not from the runtime's defaults.
+ */
 export async function takeSnapshot(
   engine: Engine,
   id: string,
   changes: readonly FsChange[],
   ignore: (p: string) => boolean,
+  alsoDirs: readonly string[] = [],
 ): Promise<Snapshot> {
   const listings = new Map<string, DirListing>();
   const dirLeaves = new Set<string>();
@@ -80,6 +86,10 @@ export async function takeSnapshot(
     if ((await engine.statPath(id, p))?.type === 'dir') dirLeaves.add(p);
   }
   for (const dir of writeDirs(changes, ignore, (p) => dirLeaves.has(p), new Set(leaves))) {
+    listings.set(dir, await listDir(engine, id, dir));
+  }
+  for (const dir of [...new Set(alsoDirs)].sort()) {
+    if (listings.has(dir) || isSystemTree(dir) || (await engine.statPath(id, dir))?.type !== 'dir') continue;
     listings.set(dir, await listDir(engine, id, dir));
   }
   return { changes, listings };

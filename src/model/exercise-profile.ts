@@ -19,7 +19,9 @@ export type ExerciseStep =
     }
   | { readonly kind: 'tcp'; readonly port: number; readonly send: string; readonly expect: string }
   | { readonly kind: 'exec'; readonly command: string; readonly expectExit: number }
-  | { readonly kind: 'wait'; readonly ms: number };
+  | { readonly kind: 'wait'; readonly ms: number }
+  /** Stop the container (its stop signal and timeout) and start it again, until ready: what a host reboot or a rolling update does. */
+  | { readonly kind: 'restart' };
 
 /** How readiness is decided, beyond the ports accepting (or the healthcheck). */
 export interface ReadySpec {

@@ -24,6 +24,8 @@ export interface ProbeResult {
 
 export interface ExecResult {
   readonly command: string;
+  /** Which kind of the profile's steps this records (`command` is a request's or restart's label); absent for an --exec command. */
+  readonly step?: 'http' | 'tcp' | 'exec' | 'restart';
   readonly exitCode: number;
   readonly output: string;
 }

@@ -5,6 +5,8 @@ import { DEFAULT_EXEC_TIMEOUT_MS, type RunSpec } from '../model/run-spec.js';
 import type { Engine, EngineInfo, ExecOutcome } from '../runtime/engine.js';
 import { sleep, throwIfAborted } from './abort.js';
 import { endpointFor } from './endpoints.js';
+import type { ImageFacts } from '../model/image-facts.js';
+import { waitReady } from './ready.js';
 import { httpProbe, tcpProbe } from './probes.js';
 import { httpStep, stepLabel, tcpStep } from './steps.js';
 import type { Reporter } from './reporter.js';
@@ -24,6 +26,12 @@ export async function exercise(options: {
   readonly runStep?: (command: string, timeoutMs: number) => Promise<ExecOutcome>;
   /** Record a failing step instead of stopping there (a hardened run is compared, not judged). */
   readonly tolerant?: boolean;
+  /**
+   * A profile's restart step: stops the container, starts it again (re-attaching a tracer where
+   * the run is traced) and waits until it is ready; says by what, or throws NOT_READY or
+   * CONTAINER_FAILED. Whoever owns the container knows how (restartInPlace for a plain one).
+   */
+  readonly restart?: () => Promise<string>;
 }): Promise<{ probes: ProbeResult[]; execs: ExecResult[] }> {
   const { engine, id, run, signal } = options;
   // --no-probe sends nothing of its own; a profile's steps still talk to their ports.
@@ -31,19 +39,32 @@ export async function exercise(options: {
   const execs: ExecResult[] = [];
   const timeoutMs = run.exercise.execTimeoutMs ?? DEFAULT_EXEC_TIMEOUT_MS;
   // The profile's steps first, then each --exec (an exec step that must exit 0).
-  const steps: readonly ExerciseStep[] = [...(run.exercise.steps ?? []), ...run.exercise.execs.map((command): ExerciseStep => ({ kind: 'exec', command, expectExit: 0 }))];
-  for (const s of steps) {
+  const fromProfile = run.exercise.steps ?? [];
+  const steps: readonly ExerciseStep[] = [...fromProfile, ...run.exercise.execs.map((command): ExerciseStep => ({ kind: 'exec', command, expectExit: 0 }))];
+  for (const [i, s] of steps.entries()) {
     throwIfAborted(signal);
     if (s.kind === 'wait') {
       await sleep(s.ms, signal);
       continue;
+    }
+    if (s.kind === 'restart') {
+      const r = await restartStep(options.restart);
+      execs.push({ command: RESTART_LABEL, step: 'restart', exitCode: r.ok ? 0 : 1, output: r.output });
+      if (r.ok) continue;
+      if (options.tolerant !== true) {
+        throw new RoProfileError('CONTAINER_FAILED', `the profile's restart step: "${options.imageRef}" did not come up again in the writable run: ${r.output}`, {
+          hint: 'The image does not survive a stop and start with its own files (a stale pid or lock file?): check its logs with --debug, or use a profile without the restart step.',
+        });
+      }
+      // Nothing after it can run on a container that is not up: the later steps are recorded as not run.
+      break;
     }
     if (s.kind === 'http' || s.kind === 'tcp') {
       // --no-probe wins over the profile: no request at all, its exec steps still run.
       if (run.exercise.probe === false) continue;
       const ep = endpointFor(await engine.inspectContainer(id), options.engineInfo, s.port);
       const r = ep ? await (s.kind === 'http' ? httpStep(ep, s, timeoutMs) : tcpStep(ep, s, timeoutMs)) : { label: stepLabel(s), exitCode: 1, output: `port ${s.port} is not reachable`, ok: false };
-      execs.push({ command: r.label, exitCode: r.exitCode, output: r.output });
+      execs.push({ command: r.label, step: s.kind, exitCode: r.exitCode, output: r.output });
       if (!r.ok && options.tolerant !== true) {
         throw new RoProfileError('CONTAINER_FAILED', `the profile's step ${r.label} ${s.kind === 'http' ? `answered ${r.output}, not HTTP ${s.expectStatus}` : `got no reply matching /${s.expect}/: ${JSON.stringify(r.output.slice(0, 200))}`} in the writable run`, {
           hint: 'The exercise profile does not fit this image: pick another with --profile, or the generic exercise with --no-profile.',
@@ -52,9 +73,11 @@ export async function exercise(options: {
       continue;
     }
     const command = s.command;
+    const ofProfile = i < fromProfile.length;
+    const named = ofProfile ? `the profile's step "${command}"` : `--exec "${command}"`;
     const r = await step(() => (options.runStep ? options.runStep(command, timeoutMs) : engine.exec(id, ['sh', '-c', command], { timeoutMs })), timeoutMs);
     if (r.exitCode === TIMED_OUT && options.tolerant !== true) {
-      throw new RoProfileError('CONTAINER_FAILED', `--exec "${command}" did not end within ${Math.round(timeoutMs / 1000)} s in the writable run`, {
+      throw new RoProfileError('CONTAINER_FAILED', `${named} did not end within ${Math.round(timeoutMs / 1000)} s in the writable run`, {
         hint: 'Raise --exec-timeout, or make the step end on its own (a server started in it belongs in the background: "cmd &").',
       });
     }
@@ -64,9 +87,9 @@ export async function exercise(options: {
         hint: 'Exercise the image over its ports instead, or use an image variant that ships a shell.',
       });
     }
-    execs.push({ command, exitCode: r.exitCode, output: output.slice(-MAX_OUTPUT) });
+    execs.push({ command, ...(ofProfile ? { step: 'exec' as const } : {}), exitCode: r.exitCode, output: output.slice(-MAX_OUTPUT) });
     if (r.exitCode !== s.expectExit && options.tolerant !== true) {
-      throw new RoProfileError('CONTAINER_FAILED', `--exec "${command}" failed with exit code ${r.exitCode}${s.expectExit !== 0 ? ` (the profile expects ${s.expectExit})` : ''} in the writable run${output.trim() ? `:\n${output.trim().slice(-1000)}` : ''}`, {
+      throw new RoProfileError('CONTAINER_FAILED', `${named} failed with exit code ${r.exitCode}${s.expectExit !== 0 ? ` (the profile expects ${s.expectExit})` : ''} in the writable run${output.trim() ? `:\n${output.trim().slice(-1000)}` : ''}`, {
         hint: 'An exercise step must succeed before the image is hardened; fix the command or the image setup.',
       });
     }
@@ -76,6 +99,43 @@ export async function exercise(options: {
     await sleep(run.exercise.durationMs, signal);
   }
   return { probes, execs };
+}
+
+/** How a restart step is named in records, messages and the report. */
+export const RESTART_LABEL = 'restart (stop, start, ready again)';
+
+/** A restart step's outcome: ready again (by what), or why not. */
+async function restartStep(restart: (() => Promise<string>) | undefined): Promise<{ ok: boolean; output: string }> {
+  if (!restart) throw new Error('a restart step ran where the container cannot be restarted');
+  try {
+    return { ok: true, output: await restart() };
+  } catch (e) {
+    if (isRoProfileError(e) && (e.code === 'NOT_READY' || e.code === 'CONTAINER_FAILED')) return { ok: false, output: e.message };
+    throw e;
+  }
+}
+
+/**
+ * Stops the running container and starts it again until ready by the run's rule; `afterStart`
+ * runs as soon as it started (a traced run attaches its tracer there: the gate waits for one).
+ */
+export async function restartInPlace(o: {
+  readonly engine: Engine;
+  readonly engineInfo: EngineInfo;
+  readonly id: string;
+  readonly image: ImageFacts;
+  readonly run: RunSpec;
+  readonly signal: AbortSignal;
+  readonly stopTimeoutSec: number;
+  readonly beforeStart?: () => Promise<void>;
+  readonly afterStart?: () => Promise<void>;
+}): Promise<string> {
+  await o.engine.stopContainer(o.id, o.stopTimeoutSec);
+  await o.beforeStart?.();
+  await o.engine.startContainer(o.id);
+  await o.afterStart?.();
+  const r = await waitReady(o);
+  return `ready again by ${r.readiness}`;
 }
 
 /** The exit code recorded for a step that ran past --exec-timeout (as coreutils' timeout(1) has it). */

@@ -10,7 +10,7 @@ import { LABEL_MANAGED, createLabels, type SessionIdentity } from '../runtime/la
 import { ownerAlive } from '../runtime/owner.js';
 import { throwIfAborted } from './abort.js';
 import { CleanupScope } from './cleanup-scope.js';
-import { bodyStabilityOf, exercise, type PageStability } from './exercise.js';
+import { bodyStabilityOf, exercise, restartInPlace, type PageStability } from './exercise.js';
 import { WRITABLE, buildCreateSpec, userMountTargets, type LaunchLimits } from './launch-spec.js';
 import { waitReady } from './ready.js';
 import { traceFacts } from './analyze-trace.js';
@@ -18,7 +18,8 @@ import { openImageView } from './image-view.js';
 import { mergeFsFacts } from '../harvest/merge-fs-facts.js';
 import { GATE_DIR } from '../trace/gate.js';
 import { createCapture, gatedSpec, installGate, prepareTracing, tracedStepRunner, type TracerOptions } from '../trace/live-trace.js';
-import type { TraceCapture } from '../trace/tracer.js';
+import { mergeTraces, type TraceCapture } from '../trace/tracer.js';
+import type { StraceResult } from '../strace/strace-parser.js';
 import type { TracerImage } from '../trace/tracer-image.js';
 import { linesOf, type Observation, type RunContext } from '../verify/observe.js';
 import { readStoppedLogFiles, redactVerification } from '../verify/evidence.js';
@@ -125,8 +126,25 @@ async function profileUnredacted(o: ProfileOptions, redact: (t: string) => strin
   let running = EMPTY;
   let rawExecs: Result['exercise']['execs'] = [];
   let bodyStability: PageStability[] = [];
+  // A profile's restart step ends the trace of the first start; each start's trace is kept.
+  const earlierTraces: StraceResult[] = [];
+  let firstStartedAtMs: number | undefined;
+  const restart = () =>
+    restartInPlace({
+      engine, engineInfo, id, image, run, signal, stopTimeoutSec: o.stopTimeoutSec,
+      beforeStart: async () => {
+        firstStartedAtMs ??= (await engine.inspectContainer(id)).startedAtMs;
+        if (capture) earlierTraces.push(await capture.finish());
+      },
+      afterStart: async () => {
+        if (!capture || !o.tracer || !tracerImage) return;
+        capture = createCapture({ method: o.tracer.method, engine, scope, targetId: id, tracer: tracerImage, labels: createLabels(o.identity, 'tracer'), workingDir: image.workingDir });
+        await capture.attachMain();
+      },
+    });
   if (ready.readiness !== 'job-exit') {
-    ({ probes, execs } = await exercise({ engine, engineInfo, id, imageRef: image.ref, run, reporter, signal, ...(capture ? { runStep: tracedStepRunner(engine, id, capture) } : {}) }));
+    const runStep = (command: string, timeoutMs: number) => tracedStepRunner(engine, id, capture!)(command, timeoutMs);
+    ({ probes, execs } = await exercise({ engine, engineInfo, id, imageRef: image.ref, run, reporter, signal, restart, ...(capture ? { runStep } : {}) }));
     rawExecs = execs;
     // What verification may hold a hardened run's pages to: ask again while it still runs.
     if (o.verify !== undefined) bodyStability = await bodyStabilityOf({ engine, engineInfo, id, signal }, probes);
@@ -139,7 +157,7 @@ async function profileUnredacted(o: ProfileOptions, redact: (t: string) => strin
   // One look at the stopped container: its exit code, its volumes and when it started.
   const final = await engine.inspectContainer(id);
   if (ready.readiness !== 'job-exit') clock('stop', `${image.stopSignal}, exit code ${final.exitCode}`);
-  const stopped = await takeSnapshot(engine, id, await engine.diff(id), ignore);
+  const stopped = await takeSnapshot(engine, id, await engine.diff(id), ignore, [...o.persist, ...o.ephemeral, ...(o.persistHints ?? [])]);
   // Writes into volumes never show in the diff: read the declared ones, newer files are the app's.
   const volumes = [...final.volumes].sort((a, b) => (a.destination < b.destination ? -1 : 1));
   const declared = volumes.filter((v) => image.volumes.includes(v.destination));
@@ -148,14 +166,15 @@ async function profileUnredacted(o: ProfileOptions, redact: (t: string) => strin
   const compat = await readCompatLinks(engine, id);
   const symlinks = [...compat, ...targetLinks.filter((l) => !compat.some((c) => c.path === l.path))];
   const tools = await readTools(engine, id);
-  const h = harvest({ running, stopped, ignore, volumes: volumeListings, startedAtMs: final.startedAtMs, symlinks, tools });
+  // Files in the volumes newer than the first start are the app's (a restart step started it again).
+  const h = harvest({ running, stopped, ignore, volumes: volumeListings, startedAtMs: firstStartedAtMs ?? final.startedAtMs, symlinks, tools });
   clock('harvest', `${h.changes.length} changes, ${h.events.length} write events`);
 
   let events = h.events;
   let fs = h.fs;
   let trace: TraceReport | undefined;
   if (capture && tracerImage) {
-    const traced = await capture.finish();
+    const traced = mergeTraces([...earlierTraces, await capture.finish()]);
     const view = await openImageView(engine, image.id, createLabels(o.identity, 'image-view'), scope);
     const t = await traceFacts(engine, view, traced.events, ignore);
     events = [...h.events, ...t.events];

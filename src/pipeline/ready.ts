@@ -81,7 +81,8 @@ async function profileNotReady(state: ContainerState, options: { readonly engine
     if (!r?.ok) return `GET :${ready.http.port}${ready.http.path} answered ${r?.output ?? 'nothing'}, not HTTP ${ready.http.status}`;
   }
   if (ready?.log !== undefined) {
-    const logs = await options.engine.logs(options.id);
+    // This start's own lines: after a restart, the first start's "ready" line says nothing.
+    const logs = await options.engine.logs(options.id, state.startedAtMs > 0 ? { sinceMs: state.startedAtMs } : {});
     const re = new RegExp(ready.log, 'm');
     if (!re.test(logs.stdout) && !re.test(logs.stderr)) return `no line of its output matches /${ready.log}/ yet`;
   }

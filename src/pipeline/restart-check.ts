@@ -45,7 +45,9 @@ export async function restartCheck(o: {
       if (isRoProfileError(e) && (e.code === 'CONTAINER_FAILED' || e.code === 'NOT_READY')) return new Map();
       throw e;
     }
-    const run = { ...o.run, exercise: { ...o.run.exercise, execs: [], durationMs: 0 } };
+    // This is a restart already: a profile's restart steps are left out (their tracer would be another).
+    const steps = o.run.exercise.steps?.filter((s) => s.kind !== 'restart');
+    const run = { ...o.run, exercise: { ...o.run.exercise, execs: [], durationMs: 0, ...(steps ? { steps } : {}) } };
     await exercise({ engine, engineInfo: o.engineInfo, id, imageRef: o.image.ref, run, reporter: silentReporter, signal: o.signal, tolerant: true });
     for (const mount of o.candidates.keys()) {
       const l = await listDir(engine, id, mount);

@@ -13,7 +13,7 @@ export interface StepOutcome {
 }
 
 /** How a step is named in records and messages. */
-export function stepLabel(s: Exclude<ExerciseStep, { kind: 'wait' | 'exec' }>): string {
+export function stepLabel(s: Extract<ExerciseStep, { kind: 'http' | 'tcp' }>): string {
   if (s.kind === 'http') return `HTTP ${s.method} :${s.port}${s.path}${s.upload ? ` (a ${s.bodyBytes}-byte upload)` : s.bodyBytes > 0 ? ` (${s.bodyBytes}-byte body)` : ''}`;
   return `TCP :${s.port} ${JSON.stringify(s.send)}`;
 }

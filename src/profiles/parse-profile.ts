@@ -125,6 +125,8 @@ function describe(e: ErrorObject): string {
     case 'minProperties':
     case 'maxProperties':
       return `${where} must hold exactly one of ${allowed ? Object.keys(allowed).join(', ') : 'its keys'}`;
+    case 'const':
+      return `${where} must be ${JSON.stringify(params['allowedValue'])}`;
     case 'pattern':
       return `${where} must match ${String(params['pattern'])}`;
     case 'type':
@@ -142,7 +144,7 @@ interface YamlProfile {
   notes?: string;
   run?: { env?: Record<string, string | { generate: 'password' | 'token' }>; command?: string[]; user?: string };
   ready?: { port?: number; http?: { port: number; path?: string; status?: number }; log?: string; timeout?: string };
-  exercise: ({ http: { port: number; method?: string; path?: string; body?: number; upload?: { field?: string; filename?: string }; headers?: Record<string, string>; status?: number } } | { tcp: { port: number; send: string; expect: string } } | { exec: string | { command: string; exit?: number } } | { wait: string })[];
+  exercise: ({ http: { port: number; method?: string; path?: string; body?: number; upload?: { field?: string; filename?: string }; headers?: Record<string, string>; status?: number } } | { tcp: { port: number; send: string; expect: string } } | { exec: string | { command: string; exit?: number } } | { wait: string } | { restart: true })[];
   writes?: WriteHint[];
 }
 
@@ -164,7 +166,8 @@ function fromYaml(y: YamlProfile): ExerciseProfile {
     }
     if ('tcp' in s) return { kind: 'tcp', port: s.tcp.port, send: s.tcp.send, expect: s.tcp.expect };
     if ('exec' in s) return typeof s.exec === 'string' ? { kind: 'exec', command: s.exec, expectExit: 0 } : { kind: 'exec', command: s.exec.command, expectExit: s.exec.exit ?? 0 };
-    return { kind: 'wait', ms: durationMs(s.wait) };
+    if ('wait' in s) return { kind: 'wait', ms: durationMs(s.wait) };
+    return { kind: 'restart' };
   });
   const r = y.ready ?? {};
   return {

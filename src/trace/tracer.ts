@@ -76,6 +76,13 @@ export class TraceCollector {
   }
 }
 
+/** The traces of several starts of one container as one (a profile's restart step ends a trace). */
+export function mergeTraces(parts: readonly StraceResult[]): StraceResult {
+  const c = new TraceCollector('/');
+  for (const p of parts) c.add(p);
+  return c.result();
+}
+
 /** Resolves with `p`, or rejects after `ms` with `onTimeout()`. */
 export function within<T>(p: Promise<T>, ms: number, onTimeout: () => Error): Promise<T> {
   let timer: NodeJS.Timeout | undefined;

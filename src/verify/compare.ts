@@ -78,21 +78,24 @@ export function comparisonNotes(base: Observation): string[] {
   );
 }
 
-/** A profile's HTTP or TCP step, as its record names it (pipeline/steps.ts stepLabel); else a command. */
-const isRequest = (command: string) => /^(HTTP|TCP) /.test(command);
-
-/** How a recorded step is named: a profile's request by what it sent, a command as --exec. */
-function stepName(command: string): string {
-  return isRequest(command) ? `the profile's step ${command}` : `--exec "${command}"`;
+/** How a recorded step is named: a profile's request or restart by its label, its command quoted, an --exec as --exec. */
+function stepName(x: ExecResult): string {
+  if (x.step === undefined) return `--exec "${x.command}"`;
+  return x.step === 'exec' ? `the profile's step "${x.command}"` : `the profile's step ${x.command}`;
 }
+
+/** Appended to a step's difference when it ran after the profile's restart step (the hint names the tmpfs mounts). */
+export const AFTER_RESTART = " (after the profile's restart step)";
 
 function execDifferences(base: readonly ExecResult[], hard: readonly ExecResult[]): Difference[] {
   const out: Difference[] = [];
+  let restarted = false;
   base.forEach((b, i) => {
     const h = hard[i];
-    const what = stepName(b.command);
+    const what = `${stepName(b)}${restarted ? AFTER_RESTART : ''}`;
+    if (b.step === 'restart') restarted = true;
     if (h === undefined) out.push({ kind: 'exec', message: `${what} did not run` });
-    else if (isRequest(b.command) && h.exitCode !== b.exitCode) out.push(withPaths({ kind: 'exec', message: `${what} got ${h.output}, in the writable run ${b.output}`, lines: tail(h.output) }));
+    else if (b.step !== undefined && b.step !== 'exec' && h.exitCode !== b.exitCode) out.push(withPaths({ kind: 'exec', message: `${what} got ${h.output}, in the writable run ${b.output}`, lines: tail(h.output) }));
     else if (h.exitCode !== b.exitCode) out.push(withPaths({ kind: 'exec', message: `${what} exited ${h.exitCode}, in the writable run ${b.exitCode}`, lines: tail(h.output) }));
     else if (masked(h.output) !== masked(b.output)) out.push(withPaths({ kind: 'exec', message: `${what} printed something else than in the writable run`, lines: tail(h.output) }));
   });

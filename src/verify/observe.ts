@@ -4,7 +4,7 @@ import type { ExecResult, ProbeResult } from '../model/result.js';
 import type { LaunchSecrets, RunSpec } from '../model/run-spec.js';
 import type { Engine, EngineInfo } from '../runtime/engine.js';
 import type { CleanupScope } from '../pipeline/cleanup-scope.js';
-import { bodyStabilityOf, exercise, type PageStability } from '../pipeline/exercise.js';
+import { bodyStabilityOf, exercise, restartInPlace, type PageStability } from '../pipeline/exercise.js';
 import { WRITABLE, buildCreateSpec, type LaunchLimits } from '../pipeline/launch-spec.js';
 import { waitReady } from '../pipeline/ready.js';
 import { silentReporter } from '../pipeline/reporter.js';
@@ -103,7 +103,21 @@ async function oneStart(ctx: RunContext, id: string, logFiles: readonly string[]
   }
   // A restart's own output is what it printed since it started (the engine's clock), whatever the first start printed.
   const sinceMs = again ? (await engine.inspectContainer(id)).startedAtMs : undefined;
-  const traced: TracedStart | undefined = tracing ? await traceStart({ engine, scope: ctx.scope, id, tracing, workingDir: ctx.image.workingDir }) : undefined;
+  const attach = () => (tracing ? traceStart({ engine, scope: ctx.scope, id, tracing, workingDir: ctx.image.workingDir }) : Promise.resolve(undefined));
+  let traced: TracedStart | undefined = await attach();
+  // A profile's restart step: each start is traced apart, its refusals kept.
+  const earlierRefused: WriteEvent[] = [];
+  const restart = () =>
+    restartInPlace({
+      engine, engineInfo: ctx.engineInfo, id, image: ctx.image, run: ctx.run, signal: ctx.signal, stopTimeoutSec: ctx.stopTimeoutSec,
+      beforeStart: async () => {
+        if (traced) earlierRefused.push(...(await traced.refused()));
+        traced = undefined;
+      },
+      afterStart: async () => {
+        traced = await attach();
+      },
+    });
   let ready = false;
   let failure: string | undefined;
   let jobExitCode: number | undefined;
@@ -124,7 +138,7 @@ async function oneStart(ctx: RunContext, id: string, logFiles: readonly string[]
   }
   if (ready && jobExitCode === undefined) {
     const run = withExecs ? ctx.run : { ...ctx.run, exercise: { ...ctx.run.exercise, execs: [] } };
-    ({ probes, execs } = await exercise({ engine, engineInfo: ctx.engineInfo, id, imageRef: ctx.image.ref, run, reporter: silentReporter, signal: ctx.signal, tolerant: true, ...(traced ? { runStep: traced.runStep } : {}) }));
+    ({ probes, execs } = await exercise({ engine, engineInfo: ctx.engineInfo, id, imageRef: ctx.image.ref, run, reporter: silentReporter, signal: ctx.signal, tolerant: true, restart, ...(traced ? { runStep: (command: string, timeoutMs: number) => traced!.runStep(command, timeoutMs) } : {}) }));
     if (repeatProbes) bodyStability = await bodyStabilityOf({ engine, engineInfo: ctx.engineInfo, id, signal: ctx.signal }, probes);
     fileLogLines = await readLogFiles(engine, id, logFiles);
     runningAtEnd = (await engine.inspectContainer(id)).running;
@@ -132,7 +146,7 @@ async function oneStart(ctx: RunContext, id: string, logFiles: readonly string[]
   } else if ((await engine.inspectContainer(id)).running) {
     await engine.stopContainer(id, ctx.stopTimeoutSec);
   }
-  const refused = traced ? await traced.refused() : undefined;
+  const refused = tracing ? [...earlierRefused, ...(traced ? await traced.refused() : [])] : undefined;
   const logs = await engine.logs(id, sinceMs !== undefined ? { sinceMs } : {});
   const logLines = linesOf(`${logs.stdout}${logs.stdout.endsWith('\n') || logs.stdout === '' ? '' : '\n'}${logs.stderr}`);
   return {

@@ -153,8 +153,8 @@ export class EngineFake implements Engine {
     return notScripted('exec');
   }
 
-  async logs(id: string): Promise<{ readonly stdout: string; readonly stderr: string }> {
-    this.record('logs', id);
+  async logs(id: string, options?: { readonly sinceMs?: number }): Promise<{ readonly stdout: string; readonly stderr: string }> {
+    this.record('logs', id, ...(options?.sinceMs !== undefined ? [options] : []));
     return this.logOutput;
   }
 

@@ -44,6 +44,13 @@ describe.skipIf(!dockerAvailable())('each built-in, on its image', () => {
     });
     expect(result.verification.at(-1)).toMatchObject({ format: 'run', result: 'pass' });
     if (name === 'mariadb') expect(result.plan.mounts.map((m: { path: string }) => m.path)).not.toContain('/usr/lib/mysql/plugin');
+    // A mount at a directory of the image (a persistent hint above the written ones included) is
+    // planned from its facts, never as one the runtime creates (root-owned, 0755).
+    for (const m of result.plan.mounts as { path: string; created?: boolean }[]) {
+      const facts = result.fs.dirs.find((d: { path: string }) => d.path === m.path);
+      expect(facts, `facts of ${m.path}`).toBeDefined();
+      if (facts.exists && !facts.created) expect(m.created, `${m.path} is in the image`).toBeUndefined();
+    }
     // What the profile generated never reaches the result.
     for (const e of loaded.profile.run.env) expect(result.run.env).toContainEqual({ name: e.name });
     expect(await leftovers(session)).toEqual([]);
@@ -109,6 +116,53 @@ describe.skipIf(!dockerAvailable())('choosing a profile', () => {
         expect(await leftovers(session)).toEqual([]);
       },
     ));
+
+  it('a restart step: both starts are traced, and a step after it is compared', () =>
+    withProfileFile(
+      'restarts.yaml',
+      [
+        'name: restarts',
+        'description: redis, started by a shell that leaves a transient file at each start',
+        'match: [nothing-matches-this]',
+        'run:',
+        // Each start writes and removes a file only a trace sees; the second start another one.
+        "  command: [sh, -c, 'if [ -e /var/lib/redis/started ]; then f=/tmp/ro-second; else f=/tmp/ro-first; touch /var/lib/redis/started; fi; echo x > $f; rm $f; exec redis-server --bind 0.0.0.0 --protected-mode no --dir /var/lib/redis']",
+        'ready: { port: 6379 }',
+        'exercise:',
+        '  - exec: redis-cli SET k v',
+        '  - exec: redis-cli SAVE',
+        '  - restart: true',
+        '  - exec: test "$(redis-cli GET k)" = v',
+        '',
+      ].join('\n'),
+      async (file) => {
+        const session = testSession('profile-restart');
+        const r = await runCli([TESTED_ON['redis']!, '--profile', file, '--tracer', 'strace', '--leave-one-out', '0', '--format', 'json'], { session, timeoutMs: 300_000 });
+        expect(r.code, r.stderr).toBe(0);
+        const result = JSON.parse(r.stdout);
+        expect(result.exercise.execs.map((e: { command: string; step?: string; exitCode: number }) => [e.command, e.step, e.exitCode])).toEqual([
+          ['redis-cli SET k v', 'exec', 0],
+          ['redis-cli SAVE', 'exec', 0],
+          ['restart (stop, start, ready again)', 'restart', 0],
+          ['test "$(redis-cli GET k)" = v', 'exec', 0],
+        ]);
+        const written = new Set(result.events.map((e: { path: string }) => e.path));
+        expect(written).toContain('/tmp/ro-first');
+        expect(written).toContain('/tmp/ro-second');
+        expect(result.plan.mounts.map((m: { path: string }) => m.path)).toEqual(expect.arrayContaining(['/tmp', '/var/lib/redis']));
+        expect(result.verification.at(-1)).toMatchObject({ format: 'run', result: 'pass' });
+        expect(await leftovers(session)).toEqual([]);
+      },
+    ));
+
+  it('a restart step with the data dir made a tmpfs: exit 7, the step after the restart named, the hint names the tmpfs', async () => {
+    const session = testSession('profile-restart-tmpfs');
+    const r = await runCli([TESTED_ON['redis']!, '--ephemeral', '/var/lib/redis', '--leave-one-out', '0'], { session, timeoutMs: 300_000 });
+    expect(r.code, r.stderr).toBe(7);
+    expect(r.stderr).toContain(`the profile's step "test "$(redis-cli GET ro-profile:key)" = value" (after the profile's restart step) exited 1, in the writable run 0`);
+    expect(r.stderr).toContain('if the app keeps state in /var/lib/redis, keep it on a volume with --persist PATH');
+    expect(await leftovers(session)).toEqual([]);
+  });
 
   it('a step the image does not pass in the writable run: exit 5 naming the step, nothing left', () =>
     withProfileFile('wrong.yaml', 'name: wrong\ndescription: d\nmatch: [x]\nexercise:\n  - http: { port: 8080, path: /missing, status: 200 }\n', async (file) => {

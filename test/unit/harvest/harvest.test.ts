@@ -97,6 +97,28 @@ describe('takeSnapshot', () => {
   });
 });
 
+describe('takeSnapshot: directories a mount may be planned at', () => {
+  it('reads those that exist, once, and owner and mode reach the facts (a mount above the written directory is no runtime default)', async () => {
+    const tree: Tree = new Map([
+      ['/var/lib/app', dir(101, 103, 0o750)],
+      ['/var/lib/app/db', dir(101, 103, 0o700)],
+      ['/var/lib/app/db/new', dir(101, 103, 0o700)],
+    ]);
+    const engine = new EngineFake();
+    engine.stats.set('/var/lib/app', { type: 'dir', mode: 0o750, size: 4096 });
+    for (const d of ['/var/lib/app', '/var/lib/app/db']) {
+      const buf = await archiveOf(tree, d);
+      engine.archives.set(d, () => chunkedStream(buf));
+    }
+    const changes = parseDiffText('C /var/lib/app\nC /var/lib/app/db\nA /var/lib/app/db/new\n');
+    const snap = await takeSnapshot(engine, 'c0ffee', changes, none, ['/var/lib/app', '/var/lib/app/db', '/nowhere', '/var/lib/app']);
+    expect([...snap.listings.keys()]).toEqual(['/var/lib/app/db', '/var/lib/app']);
+    expect(engine.callsTo('getArchive')).toEqual([['c0ffee', '/var/lib/app/db'], ['c0ffee', '/var/lib/app']]);
+    const { fs } = harvest({ running: { changes: [], listings: new Map() }, stopped: snap, ignore: none });
+    expect(fs.dirs.find((d) => d.path === '/var/lib/app')).toMatchObject({ exists: true, uid: 101, gid: 103, mode: 0o750 });
+  });
+});
+
 describe('harvest on the captured fixture images', () => {
   it('turns the nginx diffs into write events, with the pid file created and removed', () => {
     const { events, changes } = harvestScenario(nginxScenario());

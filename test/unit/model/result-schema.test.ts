@@ -186,7 +186,7 @@ describe('docs/result.schema.json', () => {
       ExerciseReport: { readiness: true, readyAfterMs: true, probes: true, execs: true, jobExitCode: false, trace: false } satisfies Shape<ExerciseReport>,
       TraceReport: { tracer: true, method: true, image: true, steps: true, lines: true, events: true } satisfies Shape<TraceReport>,
       ProbeResult: { port: true, kind: true, ok: true, status: false, bodySha256: false, bodyShapeSha256: false, contentType: false, error: false } satisfies Shape<ProbeResult>,
-      ExecResult: { command: true, exitCode: true, output: true } satisfies Shape<ExecResult>,
+      ExecResult: { command: true, step: false, exitCode: true, output: true } satisfies Shape<ExecResult>,
       FsChange: { kind: true, path: true } satisfies Shape<FsChange>,
       VolumeSeen: { destination: true, name: true, anonymous: true } satisfies Shape<VolumeSeen>,
       FsFacts: { dirs: true, symlinks: true, tools: false } satisfies Shape<FsFacts>,

@@ -45,6 +45,12 @@ describe('waitReady', () => {
     expect(e.hint).toContain("ready.log is matched against the container's stdout and stderr only");
   });
 
+  it("a profile's log line counts from this start on: after a restart, the first start's line says nothing", async () => {
+    const engine = new EngineFake({ states: [running({ startedAtMs: 1_765_000_000_123 })], logs: { stdout: 'Ready to accept connections\n', stderr: '' } });
+    await wait(engine, IMAGE, runSpec({ ready: { log: 'Ready to accept' } }));
+    expect(engine.callsTo('logs')).toEqual([[ID, { sinceMs: 1_765_000_000_123 }]]);
+  });
+
   it('waits for the healthcheck to say healthy', async () => {
     const engine = new EngineFake({ states: [health('starting'), health('starting'), health('healthy')] });
     const r = await wait(engine, WITH_HEALTHCHECK, runSpec());

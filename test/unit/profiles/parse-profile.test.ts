@@ -20,6 +20,7 @@ exercise:
   - exec: echo hi
   - exec: { command: "false", exit: 1 }
   - wait: 500ms
+  - restart: true
 writes:
   - { path: /data, kind: persistent, reason: the database }
 `;
@@ -51,6 +52,7 @@ describe('parseProfile', () => {
         { kind: 'exec', command: 'echo hi', expectExit: 0 },
         { kind: 'exec', command: 'false', expectExit: 1 },
         { kind: 'wait', ms: 500 },
+        { kind: 'restart' },
       ],
       writes: [{ path: '/data', kind: 'persistent', reason: 'the database' }],
     });
@@ -69,13 +71,17 @@ describe('parseProfile', () => {
   });
 
   it('an unknown step: says which steps there are', () => {
-    expect(problem(VALID.replace('  - wait: 500ms', '  - sleep: 500ms'))).toMatch(/^p\.yaml is not a valid exercise profile:\np\.yaml:18:5: "sleep" is not allowed in exercise\.4; allowed: http, tcp, exec, wait/);
+    expect(problem(VALID.replace('  - wait: 500ms', '  - sleep: 500ms'))).toMatch(/^p\.yaml is not a valid exercise profile:\np\.yaml:18:5: "sleep" is not allowed in exercise\.4; allowed: http, tcp, exec, wait, restart/);
   });
 
   it('a wrong value: where it is and what it must be', () => {
     expect(problem(VALID.replace('port: 8080\n  log', 'port: 99999\n  log'))).toContain('p.yaml:10:9: ready.port must be <= 65535');
-    expect(problem(VALID.replace('kind: persistent', 'kind: forever'))).toContain('p.yaml:20:26: writes.0.kind must be one of "persistent", "optional", "ignorable"');
+    expect(problem(VALID.replace('kind: persistent', 'kind: forever'))).toContain('p.yaml:21:26: writes.0.kind must be one of "persistent", "optional", "ignorable"');
     expect(problem(VALID.replace('timeout: 90s', 'timeout: soon'))).toContain('p.yaml:12:12: ready.timeout must match');
+  });
+
+  it('a restart step is written `restart: true`', () => {
+    expect(problem(VALID.replace('  - restart: true', '  - restart: false'))).toContain('p.yaml:19:14: exercise.5.restart must be true');
   });
 
   it('a missing key', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { compareRuns, comparisonNotes, newErrorLines } from '../../../src/verify/compare.js';
+import { AFTER_RESTART, compareRuns, comparisonNotes, newErrorLines } from '../../../src/verify/compare.js';
 import type { Observation } from '../../../src/verify/observe.js';
 
 const page = (sha: string) => ({ port: 8080, kind: 'http' as const, ok: true, status: 200, bodySha256: sha });
@@ -77,6 +77,18 @@ describe('compareRuns', () => {
   it('exec steps: exit code, then output with numbers masked', () => {
     expect(compareRuns(service(), service({ execs: [{ command: 'redis-cli SAVE', exitCode: 1, output: 'ERR\n' }] }))[0]?.message).toBe('--exec "redis-cli SAVE" exited 1, in the writable run 0');
     expect(compareRuns(service({ execs: [{ command: 'date', exitCode: 0, output: 'Wed Nov 25 21:25:38 UTC 2026\n' }] }), service({ execs: [{ command: 'date', exitCode: 0, output: 'Thu Nov 26 09:01:02 UTC 2026\n' }] }))).toEqual([]);
+  });
+
+  it("a profile's steps are named by what they did, a command by itself, whatever it starts with", () => {
+    const restart = { command: 'restart (stop, start, ready again)', step: 'restart' as const, exitCode: 0, output: 'ready again by ports' };
+    const down = { ...restart, exitCode: 1, output: '"app" exited with code 1 before it was ready' };
+    expect(compareRuns(service({ execs: [restart] }), service({ execs: [down] }))[0]?.message).toBe(`the profile's step restart (stop, start, ready again) got "app" exited with code 1 before it was ready, in the writable run ready again by ports`);
+    const get = { command: 'redis-cli GET k', step: 'exec' as const, exitCode: 0, output: 'v\n' };
+    expect(compareRuns(service({ execs: [restart, get] }), service({ execs: [down] }))[1]?.message).toBe(`the profile's step "redis-cli GET k"${AFTER_RESTART} did not run`);
+    expect(compareRuns(service({ execs: [restart, get] }), service({ execs: [restart, { ...get, exitCode: 1, output: '\n' }] }))[0]?.message).toBe(`the profile's step "redis-cli GET k" (after the profile's restart step) exited 1, in the writable run 0`);
+    expect(compareRuns(service({ execs: [get, restart] }), service({ execs: [{ ...get, exitCode: 1 }, restart] }))[0]?.message).toBe(`the profile's step "redis-cli GET k" exited 1, in the writable run 0`);
+    const http = { command: 'HTTP GET :80/', exitCode: 0, output: 'ok' };
+    expect(compareRuns(service({ execs: [http] }), service({ execs: [{ ...http, exitCode: 1 }] }))[0]?.message).toBe('--exec "HTTP GET :80/" exited 1, in the writable run 0');
   });
 
   it('reports what broke after a restart apart', () => {

@@ -1,0 +1,1 @@
+docker run --read-only --security-opt no-new-privileges -v rabbitmq-var-lib-rabbitmq-8b7f1d:/var/lib/rabbitmq --tmpfs /var/log/rabbitmq:rw,noexec,nosuid,nodev,size=64m,mode=0755,uid=101,gid=103 ro-profile-fixture/rabbitmq:latest
