@@ -5,8 +5,7 @@ import { DEFAULT_EXEC_TIMEOUT_MS, type RunSpec } from '../model/run-spec.js';
 import type { Engine, EngineInfo, ExecOutcome } from '../runtime/engine.js';
 import { sleep, throwIfAborted } from './abort.js';
 import { endpointFor } from './endpoints.js';
-import type { ImageFacts } from '../model/image-facts.js';
-import { waitReady } from './ready.js';
+import { waitReady, type ReadyOptions } from './ready.js';
 import { httpProbe, tcpProbe } from './probes.js';
 import { httpStep, stepLabel, tcpStep } from './steps.js';
 import type { Reporter } from './reporter.js';
@@ -119,13 +118,7 @@ async function restartStep(restart: (() => Promise<string>) | undefined): Promis
  * Stops the running container and starts it again until ready by the run's rule; `afterStart`
  * runs as soon as it started (a traced run attaches its tracer there: the gate waits for one).
  */
-export async function restartInPlace(o: {
-  readonly engine: Engine;
-  readonly engineInfo: EngineInfo;
-  readonly id: string;
-  readonly image: ImageFacts;
-  readonly run: RunSpec;
-  readonly signal: AbortSignal;
+export async function restartInPlace(o: ReadyOptions & {
   readonly stopTimeoutSec: number;
   readonly beforeStart?: () => Promise<void>;
   readonly afterStart?: () => Promise<void>;

@@ -16,20 +16,23 @@ export interface Readiness {
 
 const POLL_MS = 100;
 
-/**
- * Waits until the container is ready: its healthcheck if it has one, else every probed TCP
- * port accepting, else a settle time. A container with no port and no healthcheck that exits 0
- * is a finished job; any other exit before ready is CONTAINER_FAILED (exit 5); running out of
- * --timeout is NOT_READY (exit 6).
- */
-export async function waitReady(options: {
+/** What waiting for readiness needs: the container, its image's facts and the run's rules. */
+export interface ReadyOptions {
   readonly engine: Engine;
   readonly engineInfo: EngineInfo;
   readonly id: string;
   readonly image: ImageFacts;
   readonly run: RunSpec;
   readonly signal: AbortSignal;
-}): Promise<Readiness> {
+}
+
+/**
+ * Waits until the container is ready: its healthcheck if it has one, else every probed TCP
+ * port accepting, else a settle time. A container with no port and no healthcheck that exits 0
+ * is a finished job; any other exit before ready is CONTAINER_FAILED (exit 5); running out of
+ * --timeout is NOT_READY (exit 6).
+ */
+export async function waitReady(options: ReadyOptions): Promise<Readiness> {
   const { engine, id, image, run, signal } = options;
   const started = Date.now();
   // A profile may name the one port that says "ready" (others, an admin port, may open later).

@@ -2,12 +2,9 @@ import { isRoProfileError } from '../errors.js';
 import type { ArchiveEntry } from '../harvest/archive.js';
 import { listDir, type Snapshot } from '../harvest/harvest.js';
 import { stateAcrossRestart } from '../harvest/restart-state.js';
-import type { ImageFacts } from '../model/image-facts.js';
-import type { RunSpec } from '../model/run-spec.js';
-import type { Engine, EngineInfo } from '../runtime/engine.js';
 import type { CleanupScope } from './cleanup-scope.js';
 import { exercise } from './exercise.js';
-import { waitReady } from './ready.js';
+import { waitReady, type ReadyOptions } from './ready.js';
 import { silentReporter } from './reporter.js';
 
 /** Attaches a tracer to the started container, when the first run was traced (its gate waits for one). */
@@ -20,13 +17,7 @@ export type RetraceStart = (id: string) => Promise<{ finish(): Promise<unknown> 
  * says whether the app carries state from one start to the next (restart-state.ts). A run that
  * does not come up again tells nothing: no evidence.
  */
-export async function restartCheck(o: {
-  readonly engine: Engine;
-  readonly engineInfo: EngineInfo;
-  readonly id: string;
-  readonly image: ImageFacts;
-  readonly run: RunSpec;
-  readonly signal: AbortSignal;
+export async function restartCheck(o: ReadyOptions & {
   readonly scope: CleanupScope;
   readonly stopTimeoutSec: number;
   readonly candidates: ReadonlyMap<string, readonly string[]>;
