@@ -1,1 +1,1 @@
-docker run --read-only --security-opt no-new-privileges --tmpfs /run/app:rw,noexec,nosuid,nodev,size=64m,mode=0755,uid=1000,gid=1000 ro-profile-fixture/clock-page:latest
+docker run --read-only --security-opt no-new-privileges --tmpfs /run/app:rw,noexec,nosuid,nodev,size=64m,mode=0755,uid=1000,gid=1000 --memory 128m --cpus 2 --pids-limit 64 ro-profile-fixture/clock-page:latest

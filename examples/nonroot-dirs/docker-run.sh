@@ -1,1 +1,1 @@
-docker run --read-only --security-opt no-new-privileges --tmpfs /srv/uploads:rw,noexec,nosuid,nodev,size=64m,mode=0775,gid=1000 --tmpfs /tmp:rw,noexec,nosuid,nodev,size=64m,mode=1777 ro-profile-fixture/nonroot-dirs:latest
+docker run --read-only --security-opt no-new-privileges --tmpfs /srv/uploads:rw,noexec,nosuid,nodev,size=64m,mode=0775,gid=1000 --tmpfs /tmp:rw,noexec,nosuid,nodev,size=64m,mode=1777 --memory 192m --cpus 1.25 --pids-limit 64 ro-profile-fixture/nonroot-dirs:latest

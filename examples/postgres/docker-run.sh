@@ -1,1 +1,1 @@
-docker run --read-only --security-opt no-new-privileges --tmpfs /run/postgresql:rw,noexec,nosuid,nodev,size=64m,mode=2775,uid=100,gid=102 -v postgres-var-lib-postgresql-data-524ebd:/var/lib/postgresql/data ro-profile-fixture/postgres:latest
+docker run --read-only --security-opt no-new-privileges --tmpfs /run/postgresql:rw,noexec,nosuid,nodev,size=64m,mode=2775,uid=100,gid=102 -v postgres-var-lib-postgresql-data-524ebd:/var/lib/postgresql/data --memory 160m --cpus 1.75 --pids-limit 64 ro-profile-fixture/postgres:latest

@@ -1,1 +1,1 @@
-docker run --read-only --security-opt no-new-privileges --tmpfs /tmp:rw,noexec,nosuid,nodev,size=64m,mode=1777 ro-profile-fixture/tempdir-search:latest
+docker run --read-only --security-opt no-new-privileges --tmpfs /tmp:rw,noexec,nosuid,nodev,size=64m,mode=1777 --memory 128m --cpus 1.75 --pids-limit 64 ro-profile-fixture/tempdir-search:latest

@@ -17,9 +17,9 @@ export const SIZE_FACTOR = 4;
 /** Paths listed in a mount's `covers`; `coversCount` has the total. */
 export const MAX_COVERS = 100;
 
-/** Size rule: max(64 MiB, 4 × bytes observed), rounded up to a whole MiB. */
-export function sizeFor(observedBytes: number): number {
-  return Math.max(MIN_SIZE_BYTES, Math.ceil((observedBytes * SIZE_FACTOR) / MiB) * MiB);
+/** Size rule: max(64 MiB, or the floor given, 4 × bytes observed), rounded up to a whole MiB. */
+export function sizeFor(observedBytes: number, floor = MIN_SIZE_BYTES): number {
+  return Math.max(floor, Math.ceil((observedBytes * SIZE_FACTOR) / MiB) * MiB);
 }
 
 export function innermost(path: string, chosen: ReadonlyMap<string, Chosen>): string | undefined {
@@ -66,7 +66,7 @@ export function mountFor(c: Chosen, f: DirFacts | undefined, ctx: MountContext):
     gid,
     mode,
     exec,
-    sizeBytes: sizeFor(observed + shippedBytes),
+    sizeBytes: sizeFor(observed + shippedBytes, ctx.minTmpfsBytes),
     covers: smallest(written, MAX_COVERS),
     coversCount: written.size,
     observedBytes: observed,

@@ -22,6 +22,8 @@ export interface AnalyzeInput {
   readonly state?: Readonly<Record<string, readonly string[]>>;
   /** --volume-prefix: the first part of every named volume's name (a project name). */
   readonly volumePrefix?: string;
+  /** The smallest tmpfs size (default MIN_SIZE_BYTES); --limits strict sizes them closer to what was written. */
+  readonly minTmpfsBytes?: number;
 }
 
 export { MAX_COVERS, MIN_SIZE_BYTES, SIZE_FACTOR, canWrite, sizeFor, smallest } from './mount-for.js';

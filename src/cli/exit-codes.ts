@@ -12,6 +12,8 @@ export const EXIT = {
   verify: 7,
   cannotRunReadOnly: 8,
   batch: 9,
+  /** `drift` found changes the result does not expect (DESIGN.md leaves the code to that command). */
+  drift: 10,
   interrupted: 130,
 } as const;
 
@@ -35,6 +37,8 @@ export function exitCodeFor(code: ErrorCode): number {
       return EXIT.cannotRunReadOnly;
     case 'BATCH_FAILED':
       return EXIT.batch;
+    case 'DRIFT_FOUND':
+      return EXIT.drift;
     case 'INTERRUPTED':
       return EXIT.interrupted;
     case 'EMIT_FAILED':

@@ -2,6 +2,7 @@
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { analyzeStraceCommand } from './commands/analyze-strace.js';
+import { driftCommand } from './commands/drift.js';
 import { emitCommand } from './commands/emit.js';
 import { gcCommand } from './commands/gc.js';
 import { profileCommand } from './commands/profile.js';
@@ -19,6 +20,7 @@ await yargs(hideBin(process.argv))
   .command(emitCommand)
   .command(analyzeStraceCommand)
   .command(verifyCommand)
+  .command(driftCommand)
   .command(profilesCommand)
   .command(profileCommand)
   .strict()

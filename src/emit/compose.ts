@@ -4,6 +4,7 @@ import type { Mount } from '../model/mount-plan.js';
 import type { Result } from '../model/result.js';
 import type { RunSpec } from '../model/run-spec.js';
 import { parseMountFlag } from '../syntax/mount-flag.js';
+import { composeLimits } from './resources.js';
 import { tmpfsOptions } from './tmpfs-options.js';
 import { toYaml } from './yaml.js';
 
@@ -30,6 +31,9 @@ interface ComposeService {
   volumes?: (string | LongVolume)[];
   ports?: string[];
   network_mode?: string;
+  mem_limit?: string;
+  cpus?: string;
+  pids_limit?: number;
 }
 
 interface ComposeFile {
@@ -69,6 +73,7 @@ export function emitCompose(result: Result, o: ComposeOptions): string {
     security_opt: ['no-new-privileges:true'],
     ...(o.override ? {} : passThrough(run)),
     ...(tmpfs.length > 0 ? { tmpfs } : {}),
+    ...composeLimits(result.limits, result.plan.mounts),
   };
   const userVolumes = o.override ? [] : userMounts(run);
   const allVolumes = [...volumes, ...userVolumes];

@@ -1,6 +1,8 @@
 import { RoProfileError } from '../errors.js';
 import type { Mount } from '../model/mount-plan.js';
 import type { RunSpec } from '../model/run-spec.js';
+import type { Limits } from '../model/usage.js';
+import { runLimitArgs } from './resources.js';
 import { shellJoin } from './shell-quote.js';
 import { formatMode, tmpfsOptions } from './tmpfs-options.js';
 
@@ -58,7 +60,7 @@ export function passThroughArgs(run: RunSpec): string[] {
 }
 
 /** One `docker run` line for a POSIX shell; a command comes after the image, as docker wants it. */
-export function emitDockerRun(run: RunSpec, mounts: readonly Mount[]): string {
-  const words = ['docker', 'run', ...hardeningArgs(mounts), ...passThroughArgs(run), run.image, ...run.command];
+export function emitDockerRun(run: RunSpec, mounts: readonly Mount[], limits?: Limits): string {
+  const words = ['docker', 'run', ...hardeningArgs(mounts), ...runLimitArgs(limits, mounts), ...passThroughArgs(run), run.image, ...run.command];
   return `${shellJoin(words)}\n`;
 }

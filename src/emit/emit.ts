@@ -5,6 +5,11 @@ import { emitDockerRun } from './docker-run.js';
 import { emitK8s, type K8sOptions } from './k8s.js';
 import { emitReport, oneLine } from './report.js';
 import { emitResultJson } from './result-json.js';
+import { logCommentLines } from './log-advice.js';
+
+function logComments(result: Result): string {
+  return logCommentLines(result).join('');
+}
 
 export const FORMATS = ['run', 'compose', 'k8s', 'json', 'report'] as const;
 export type Format = (typeof FORMATS)[number];
@@ -20,11 +25,11 @@ export const DEFAULT_EMIT: EmitOptions = { compose: { override: false }, k8s: { 
 export function emitFormat(result: Result, format: Format, options: EmitOptions = DEFAULT_EMIT): string {
   switch (format) {
     case 'run':
-      return unverifiedHeader(result) + emitDockerRun(result.run, result.plan.mounts);
+      return unverifiedHeader(result) + logComments(result) + emitDockerRun(result.run, result.plan.mounts, result.limits);
     case 'compose':
-      return unverifiedHeader(result) + emitCompose(result, options.compose);
+      return unverifiedHeader(result) + logComments(result) + emitCompose(result, options.compose);
     case 'k8s':
-      return unverifiedHeader(result) + emitK8s(result, options.k8s);
+      return unverifiedHeader(result) + logComments(result) + emitK8s(result, options.k8s);
     case 'json':
       return emitResultJson(result);
     case 'report':

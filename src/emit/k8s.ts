@@ -4,6 +4,7 @@ import type { Result } from '../model/result.js';
 import { containerPortOfPublish } from '../syntax/publish.js';
 import { volumeName } from '../analyze/volume-name.js';
 import { serviceName } from './compose.js';
+import { k8sResources, type K8sResources } from './resources.js';
 import { formatMode } from './tmpfs-options.js';
 import { envFromOf, networkOf, passedVolumes } from './k8s-passthrough.js';
 import { toYamlWithComments, type YamlComment } from './yaml.js';
@@ -47,6 +48,7 @@ interface Container {
   envFrom?: { secretRef: { name: string } }[];
   ports?: { containerPort: number }[];
   securityContext: SecurityContext;
+  resources?: K8sResources;
   volumeMounts?: VolumeMount[];
 }
 interface PodSpec {
@@ -131,6 +133,19 @@ export function emitK8s(result: Result, o: K8sOptions): string {
       text: `Docker ran it as --user ${result.run.user}; Kubernetes takes numeric ids only: set runAsUser (and runAsGroup) to that user's ids`,
     });
   }
+  if (result.limits) {
+    // medium: Memory pages are the container's memory: the limit holds the app and every such volume full.
+    const memoryDirs = o.memory ? mounts.filter((m) => m.kind !== 'volume').reduce((n, m) => n + Math.ceil(m.sizeBytes / MiB) * MiB, 0) : 0;
+    const res = k8sResources(result.limits, memoryDirs);
+    const containerPath = [...(o.kind === 'deployment' || o.patch ? ['spec', 'template', 'spec'] : ['spec']), 'containers', 0];
+    if (o.patch) {
+      // A patch leaves the team's own resources alone (they may be tuned to real load): the measured ones are advice.
+      comments.push({ path: [...containerPath, 'securityContext'], text: `resources measured (not patched: your manifest's own stay): requests cpu ${res.requests.cpu}, memory ${res.requests.memory}; limits cpu ${res.limits.cpu}, memory ${res.limits.memory}\n${resourcesNote(result, o.memory, memoryDirs)}` });
+    } else {
+      container.resources = res;
+      comments.push({ path: [...containerPath, 'resources'], text: resourcesNote(result, o.memory, memoryDirs) });
+    }
+  }
   if (volumeMounts.length > 0) container.volumeMounts = volumeMounts;
   const spec: PodSpec = {
     ...(network.hostNetwork ? { hostNetwork: true as const } : {}),
@@ -153,6 +168,20 @@ export function emitK8s(result: Result, o: K8sOptions): string {
   if (!o.patch) comments.push(...envComments(result, specPath, [...passed.notes, ...(network.note ? [network.note] : [])]));
   for (let i = 0; i < initContainers.length; i++) comments.push({ path: [...specPath, 'initContainers', i], text: initContainers[i]!.command?.[2] === SEED_IF_EMPTY_SCRIPT ? 'copies what the image ships into the claim before the app starts, while the claim is still empty' : initContainers[i]!.command ? 'copies what the image ships into the emptyDir before the app starts' : '' });
   return toYamlWithComments({ value: doc, comments: comments.filter((c) => c.text) });
+}
+
+/** What the figures rest on, and what a Pod counts that Docker does not. */
+function resourcesNote(result: Result, memory: boolean, memoryDirs: number): string {
+  const l = result.limits!;
+  const measured = result.usage?.verify ?? result.usage?.profile;
+  const lines = [
+    `${l.policy} limits from the measured run${measured ? ` (working set peak ${Math.ceil(measured.workingSetPeakBytes / MiB)} MiB, CPU peak ${measured.cpuPeakCores} cores, ${measured.pidsPeak} tasks)` : ''}, headroom ×${l.headroom}; check them under your real load`,
+    memory
+      ? `memory includes the memory-backed emptyDirs' sizeLimits (${Math.ceil(memoryDirs / MiB)} MiB): their content counts against this limit`
+      : 'disk-backed emptyDirs count against ephemeral storage, not memory; with medium: Memory their content would count against this limit',
+    `pids: Kubernetes limits tasks per node (kubelet podPidsLimit), not per container; the run peaked at ${measured?.pidsPeak ?? '?'} (Docker's limit: ${l.pids})`,
+  ];
+  return lines.join('\n');
 }
 
 function wrap(spec: PodSpec, name: string, o: K8sOptions): object {

@@ -2,6 +2,8 @@ import type { Finding, Mount } from '../model/mount-plan.js';
 import type { Result } from '../model/result.js';
 import type { WriteEvent } from '../model/write-event.js';
 import { MIN_SIZE_BYTES, SIZE_FACTOR } from '../analyze/plan-mounts.js';
+import { logsSection } from './log-advice.js';
+import { formatBytes, resourcesSection } from './report-resources.js';
 import { formatMode } from './tmpfs-options.js';
 
 /** Rows of written paths shown per mount before "… and N more". */
@@ -20,6 +22,7 @@ export function emitReport(r: Result): string {
   if (r.profile) out.push(`- Exercise profile: \`${r.profile.name}\` (${r.profile.source === 'built-in' ? 'built-in' : `\`${cell(r.profile.source)}\``}, sha256 \`${r.profile.sha256.slice(0, 12)}\`): ${r.profile.description}`);
   out.push(`- Seen by: ${describeSources(r)}`);
   out.push(`- Result: ${plural(r.plan.mounts.length, 'writable mount')} on a read-only root; ${plural(countBy(r.findings, 'error'), 'error')}, ${plural(countBy(r.findings, 'warning'), 'warning')}`);
+  if (r.limits) out.push(`- Limits (${r.limits.policy}, headroom ×${r.limits.headroom}): memory ${formatBytes(r.limits.memoryBytes)}, ${r.limits.cpus} CPUs, ${r.limits.pids} tasks (see Resources)`);
   out.push(`- Verified: ${r.verification.length > 0 ? r.verification.map((v) => `${v.result} with ${v.format} on ${v.runtime} ${v.version}`).join('; ') : 'not yet (this config has not been run under its hardening)'}`);
   out.push('');
   out.push('## Mounts', '');
@@ -30,13 +33,15 @@ export function emitReport(r: Result): string {
       out.push(`| \`${cell(m.path)}\` | ${kindLabel(m)} | ${m.uid}:${m.gid} | ${formatMode(m.mode)} | ${m.exec ? 'yes' : 'no'} | ${m.kind === 'tmpfs' ? formatBytes(m.sizeBytes) : '—'} | ${m.coversCount} path${m.coversCount === 1 ? '' : 's'}, ${formatBytes(m.observedBytes)} |`);
     }
     out.push('');
-    out.push(`Sizes come from observation: max(${formatBytes(MIN_SIZE_BYTES)}, ${SIZE_FACTOR} × the bytes written during the profile), rounded up to a MiB. A short exercise writes less than real traffic: raise them where you expect more.`, '');
+    out.push(`Sizes come from observation: max(${formatBytes(r.analysis.minTmpfsBytes ?? MIN_SIZE_BYTES)}${r.analysis.minTmpfsBytes !== undefined ? ' (--limits strict)' : ''}, ${SIZE_FACTOR} × the bytes written during the profile), rounded up to a MiB. A short exercise writes less than real traffic: raise them where you expect more.`, '');
     for (const m of r.plan.mounts) out.push(...mountSection(m, r.events));
   }
   if (r.profile) out.push(...profileSection(r.profile));
   out.push('## Findings', '');
   if (r.findings.length === 0) out.push('None.', '');
   for (const f of r.findings) out.push(...findingLines(f));
+  out.push(...logsSection(r));
+  out.push(...resourcesSection(r));
   out.push(...verificationSection(r));
   out.push('## Raw changes', '');
   out.push('What `docker diff` showed (while running and after stop, merged), then what other sources saw.', '');
@@ -176,11 +181,4 @@ function countBy(fs: readonly Finding[], severity: Finding['severity']): number 
 /** Markdown table cells cannot hold a bare pipe or newline. */
 function cell(s: string): string {
   return s.replace(/\|/g, '\\|').replace(/\n/g, '\\n');
-}
-
-function formatBytes(n: number): string {
-  if (n >= 1024 * 1024 && n % (1024 * 1024) === 0) return `${n / (1024 * 1024)} MiB`;
-  if (n >= 1024 * 1024) return `${(n / (1024 * 1024)).toFixed(1)} MiB`;
-  if (n >= 1024) return `${(n / 1024).toFixed(1)} KiB`;
-  return `${n} B`;
 }

@@ -1,3 +1,4 @@
+import type { Limits, UsageRecord } from './usage.js';
 import type { FsFacts } from './fs-facts.js';
 import type { ImageFacts } from './image-facts.js';
 import type { Finding, MountPlan } from './mount-plan.js';
@@ -133,8 +134,14 @@ export interface Result {
     readonly state?: Readonly<Record<string, readonly string[]>>;
     /** --volume-prefix: the first part of every named volume's name. */
     readonly volumePrefix?: string;
+    /** --limits strict: the smallest tmpfs size, in bytes (otherwise 64 MiB). */
+    readonly minTmpfsBytes?: number;
   };
   readonly plan: MountPlan;
   readonly findings: readonly Finding[];
   readonly verification: readonly VerificationRecord[];
+  /** What the profile's writable run and the final verification run used (memory, CPU, tasks, tmpfs). */
+  readonly usage?: UsageRecord;
+  /** The resource limits the config carries, chosen from `usage` (absent with --limits off, or when nothing was measured). */
+  readonly limits?: Limits;
 }

@@ -1,6 +1,9 @@
 import { createHash } from 'node:crypto';
 import { isAbsolute, resolve as resolvePath } from 'node:path';
+import { limitsForMounts } from '../analyze/limits.js';
 import type { ImageFacts } from '../model/image-facts.js';
+import type { Mount } from '../model/mount-plan.js';
+import type { Limits } from '../model/usage.js';
 import type { LaunchSecrets, RunSpec } from '../model/run-spec.js';
 import type { ContainerCreateSpec, MountSpec } from '../runtime/engine.js';
 import { LABEL_SESSION } from '../runtime/labels.js';
@@ -9,6 +12,19 @@ import { parseMountFlag } from '../syntax/mount-flag.js';
 export interface LaunchLimits {
   readonly memoryBytes: number;
   readonly pidsLimit: number;
+  /** CPUs × 1e9 (absent: no CPU limit). */
+  readonly nanoCpus?: number;
+}
+
+/**
+ * What a hardened run of the config gets: the limits the config carries (the app's memory plus
+ * the tmpfs sizes of these mounts, its CPUs and pids), or without them the caps every run of
+ * untrusted code gets.
+ */
+export function launchLimitsFor(caps: LaunchLimits, chosen: Limits | undefined, mounts: readonly Mount[]): LaunchLimits {
+  if (!chosen) return caps;
+  const l = limitsForMounts(chosen, mounts);
+  return { memoryBytes: l.memoryBytes, pidsLimit: l.pids, nanoCpus: Math.round(l.cpus * 1e9) };
 }
 
 export interface HardeningSpec {
@@ -58,6 +74,7 @@ export function buildCreateSpec(options: {
     ...(run.network !== undefined ? { network: run.network } : {}),
     memoryBytes: options.limits.memoryBytes,
     pidsLimit: options.limits.pidsLimit,
+    ...(options.limits.nanoCpus !== undefined ? { nanoCpus: options.limits.nanoCpus } : {}),
   };
 }
 

@@ -1,4 +1,9 @@
+import { availableParallelism } from 'node:os';
+import { STRICT_TMPFS_BYTES, chooseLimits } from '../analyze/limits.js';
 import { planMounts } from '../analyze/plan-mounts.js';
+import type { Mount } from '../model/mount-plan.js';
+import type { LimitPolicy, RunUsage } from '../model/usage.js';
+import { startMeter } from './usage-meter.js';
 import { harvest, takeSnapshot, type Snapshot } from '../harvest/harvest.js';
 import { listVolume, readCompatLinks, readLinksAlong, readTools } from '../harvest/image-links.js';
 import { isUnder, resolveLinks } from '../analyze/paths.js';
@@ -59,6 +64,8 @@ export interface ProfileOptions {
   readonly verify?: { readonly maxRounds: number; readonly leaveOneOutBudget: number; readonly launcher: Launcher };
   /** --tracer strace: trace the app live (undefined: the diff and volumes only). */
   readonly tracer?: TracerOptions;
+  /** --limits and --headroom: resource limits chosen from the writable run's use (absent: off). */
+  readonly resources?: { readonly policy: Exclude<LimitPolicy, 'off'>; readonly headroom?: number };
   /** Lets the caller see what is owned (for the message of a second Ctrl-C). */
   readonly onScope?: (scope: CleanupScope) => void;
 }
@@ -113,6 +120,10 @@ async function profileUnredacted(o: ProfileOptions, redact: (t: string) => strin
     await engine.startContainer(id);
   }
   clock('launch', `container ${id.slice(0, 12)} with a writable root${capture ? `, traced by strace (${capture.method})` : ''}`);
+  // Measured from its start to just before its stop, restart steps included: the limits come from this.
+  const meter = await startMeter({ engine, engineInfo, id });
+  scope.add('usage meter', async () => void (await meter.stop()));
+  let measured: RunUsage | undefined;
 
   const ready = await waitReady({ engine, engineInfo, id, image, run, signal });
   clock('ready', ready.readiness === 'job-exit' ? 'finished job (exit 0)' : `by ${ready.readiness}`);
@@ -152,7 +163,10 @@ async function profileUnredacted(o: ProfileOptions, redact: (t: string) => strin
     clock('exercise', describeExercise(probes, execs));
     // The diff taken while it runs catches files removed at shutdown (pid files, sockets).
     running = await takeSnapshot(engine, id, await engine.diff(id), ignore);
+    measured = await meter.stop();
     await engine.stopContainer(id, o.stopTimeoutSec);
+  } else {
+    measured = await meter.stop();
   }
   // One look at the stopped container: its exit code, its volumes and when it started.
   const final = await engine.inspectContainer(id);
@@ -184,7 +198,8 @@ async function profileUnredacted(o: ProfileOptions, redact: (t: string) => strin
   }
 
   const hinted = (o.persistHints ?? []).filter((h) => !o.persist.includes(h) && events.some((e) => isUnder(e.realPath, h)));
-  const overrides = { persist: [...o.persist, ...hinted], ephemeral: [...o.ephemeral], ...(o.volumePrefix !== undefined ? { volumePrefix: o.volumePrefix } : {}) };
+  // --limits strict: tmpfs sizes closer to what was written, since Docker's memory limit holds each one whole.
+  const overrides = { persist: [...o.persist, ...hinted], ephemeral: [...o.ephemeral], ...(o.volumePrefix !== undefined ? { volumePrefix: o.volumePrefix } : {}), ...(o.resources?.policy === 'strict' ? { minTmpfsBytes: STRICT_TMPFS_BYTES } : {}) };
   let analysis = planMounts({ image, events, fs, userMounts: userMountTargets(run), ...overrides });
   // Files the app kept outside the scratch trees, planned as tmpfs: does it take them up again when it starts next?
   const candidates = ready.readiness === 'job-exit' ? new Map<string, string[]>() : restartCandidates(analysis.plan.mounts, events, entriesOf(stopped), o.ephemeral);
@@ -214,6 +229,7 @@ async function profileUnredacted(o: ProfileOptions, redact: (t: string) => strin
     plan: analysis.plan,
     findings: analysis.findings,
     verification: [],
+    ...usageAndLimits(measured, analysis.plan.mounts, o.resources, engineInfo.local),
   };
   // The writable run, as the hardened runs will be compared with it: read before the restart check starts it again.
   const logs = o.verify !== undefined ? await engine.logs(id) : { stdout: '', stderr: '' };
@@ -234,7 +250,7 @@ async function profileUnredacted(o: ProfileOptions, redact: (t: string) => strin
     if (state.size > 0) {
       const analysisOpts = { ...overrides, state: Object.fromEntries(state) };
       analysis = planMounts({ image, events, fs, userMounts: userMountTargets(run), ...analysisOpts });
-      result = { ...result, analysis: analysisOpts, plan: analysis.plan, findings: analysis.findings };
+      result = { ...result, analysis: analysisOpts, plan: analysis.plan, findings: analysis.findings, ...usageAndLimits(measured, analysis.plan.mounts, o.resources, engineInfo.local) };
     }
   }
 
@@ -260,6 +276,20 @@ async function profileUnredacted(o: ProfileOptions, redact: (t: string) => strin
   const verified = await verifyResult(result, { ctx, reporter, baseline, maxRounds: o.verify.maxRounds, leaveOneOutBudget: o.verify.leaveOneOutBudget, viewLabels: createLabels(o.identity, 'verify'), launcher, runtimeVersion });
   clock('verify', verified.passed ? 'the config runs as the writable run did' : 'the config does NOT run as the writable run did');
   return redactVerification(verified.result, redact);
+}
+
+/**
+ * The writable run's figures with the bytes it wrote per planned mount, and the limits chosen
+ * from them. A job that ended before one reading leaves both out (the report says so).
+ */
+function usageAndLimits(measured: RunUsage | undefined, mounts: readonly Mount[], resources: ProfileOptions['resources'], local: boolean): Pick<Result, 'usage' | 'limits'> {
+  if (!measured) return {};
+  const written = mounts.map((m) => ({ path: m.path, peakBytes: m.observedBytes, source: 'written' as const }));
+  const profile: RunUsage = { ...measured, mounts: [...measured.mounts, ...written] };
+  if (!resources) return { usage: { profile } };
+  // The CPU limit never above the host's own CPUs (when this is the engine's host).
+  const hostCpus = local ? availableParallelism() : undefined;
+  return { usage: { profile }, limits: chooseLimits({ policy: resources.policy, ...(resources.headroom !== undefined ? { headroom: resources.headroom } : {}), usage: measured, mounts, ...(hostCpus !== undefined ? { hostCpus } : {}) }) };
 }
 
 function describeExercise(probes: Result['exercise']['probes'], execs: Result['exercise']['execs']): string {

@@ -76,6 +76,9 @@ export async function waitReady(options: ReadyOptions): Promise<Readiness> {
   }
 }
 
+/** How long before the recorded start its own output may already be. */
+const START_MARGIN_MS = 250;
+
 async function profileNotReady(state: ContainerState, options: { readonly engine: Engine; readonly engineInfo: EngineInfo; readonly id: string; readonly run: RunSpec }): Promise<string | undefined> {
   const ready = options.run.exercise.ready;
   if (ready?.http && options.run.exercise.probe !== false) {
@@ -84,8 +87,10 @@ async function profileNotReady(state: ContainerState, options: { readonly engine
     if (!r?.ok) return `GET :${ready.http.port}${ready.http.path} answered ${r?.output ?? 'nothing'}, not HTTP ${ready.http.status}`;
   }
   if (ready?.log !== undefined) {
-    // This start's own lines: after a restart, the first start's "ready" line says nothing.
-    const logs = await options.engine.logs(options.id, state.startedAtMs > 0 ? { sinceMs: state.startedAtMs } : {});
+    // This start's own lines: after a restart, the first start's "ready" line says nothing. The
+    // engine records StartedAt after the process runs, and a busy host lets a fast app print its
+    // ready line first: a margin keeps that line, and is far shorter than a start and a stop.
+    const logs = await options.engine.logs(options.id, state.startedAtMs > 0 ? { sinceMs: state.startedAtMs - START_MARGIN_MS } : {});
     const re = new RegExp(ready.log, 'm');
     if (!re.test(logs.stdout) && !re.test(logs.stderr)) return `no line of its output matches /${ready.log}/ yet`;
   }

@@ -8,17 +8,19 @@ import type { FsChange } from '../model/write-event.js';
 import type {
   ContainerCreateSpec,
   ContainerState,
+  ContainerSummary,
   Engine,
   EngineInfo,
   ExecOutcome,
   ManagedObject,
   PathStat,
   PullProgress,
+  UsageSample,
   WaitOptions,
 } from './engine.js';
 import { BULK_WAIT_MS, DEFAULT_WAIT_MS, deadline } from './deadline.js';
 import { apiMessage, containerRefusal, demuxBuffer, describeEndpoint, pullError, statusOf, UNREACHABLE_CODES, type DockerApiError } from './docker-api.js';
-import { mapChanges, mapContainer, mapImage, mapManagedContainer, mapManagedVolume, mapManagedNetwork, mapPathStat } from './map-docker.js';
+import { mapChanges, mapContainer, mapContainerSummary, mapImage, mapListedContainer, mapManagedContainer, mapManagedVolume, mapManagedNetwork, mapPathStat, mapStats } from './map-docker.js';
 
 /** An engine that cannot be reached stays that (call() says so); any other refusal is the container's. */
 function refused(op: 'create' | 'start', e: unknown): unknown {
@@ -168,6 +170,7 @@ export class DockerEngine implements Engine {
           ...(spec.network ? { NetworkMode: spec.network } : {}),
           Memory: spec.memoryBytes,
           PidsLimit: spec.pidsLimit,
+          ...(spec.nanoCpus !== undefined ? { NanoCpus: spec.nanoCpus } : {}),
           Privileged: false,
           SecurityOpt: ['no-new-privileges'],
           ...(spec.pidMode ? { PidMode: spec.pidMode } : {}),
@@ -278,6 +281,14 @@ export class DockerEngine implements Engine {
       const raw: unknown = await this.docker.getContainer(id).changes({ abortSignal });
       const parsed: unknown = Buffer.isBuffer(raw) ? JSON.parse(raw.toString('utf8') || 'null') : raw;
       return mapChanges(Array.isArray(parsed) ? (parsed as { Path: string; Kind: number }[]) : null);
+    });
+  }
+
+  async usageStats(id: string, o?: WaitOptions): Promise<UsageSample | undefined> {
+    return this.bounded('usageStats', o, async (abortSignal) => {
+      // one-shot: the values of the moment, without the engine's wait for a second sample.
+      const raw = (await this.docker.getContainer(id).stats({ stream: false, 'one-shot': true, abortSignal } as unknown as Parameters<Docker.Container['stats']>[0])) as unknown;
+      return mapStats(raw);
     });
   }
 
@@ -437,5 +448,19 @@ export class DockerEngine implements Engine {
       ];
     });
   }
-}
 
+  async findContainer(ref: string): Promise<ContainerSummary | undefined> {
+    return this.call('inspect', async () => {
+      try {
+        return mapContainerSummary(await this.docker.getContainer(ref).inspect());
+      } catch (e) {
+        if (statusOf(e) === 404) return undefined;
+        throw e;
+      }
+    });
+  }
+
+  async listContainers(): Promise<ContainerSummary[]> {
+    return this.call('list', async () => (await this.docker.listContainers({ all: false })).map(mapListedContainer));
+  }
+}

@@ -34,6 +34,8 @@ export interface ContainerCreateSpec {
   readonly network?: string;
   readonly memoryBytes: number;
   readonly pidsLimit: number;
+  /** CPU limit in units of 1e-9 CPUs (docker run --cpus × 1e9); absent: none. */
+  readonly nanoCpus?: number;
   /** `container:<id>` joins that container's pid namespace (the tracer sidecar). */
   readonly pidMode?: string;
   readonly capAdd?: readonly string[];
@@ -72,6 +74,21 @@ export interface ContainerState {
   readonly networkMode: string;
 }
 
+/** Who a container is and what it runs: what `drift` needs to find it and match it to a result. */
+export interface ContainerSummary {
+  readonly id: string;
+  /** Its name, without Docker's leading slash. */
+  readonly name: string;
+  /** The image as the container was created from it: a reference, or an id when created by id. */
+  readonly image: string;
+  /** The content id (sha256:...) of the image it runs, whatever its reference names now. */
+  readonly imageId: string;
+  readonly running: boolean;
+  /** Where the engine mounts something into it (volumes, binds, tmpfs), sorted: writes there are not the root's. */
+  readonly mountPoints: readonly string[];
+  readonly labels: Readonly<Record<string, string>>;
+}
+
 export interface PathStat {
   readonly type: 'file' | 'dir' | 'symlink' | 'other';
   /** Permission bits including setuid/setgid/sticky (0o7777). */
@@ -94,6 +111,22 @@ export interface ManagedObject {
   readonly createdAt: Date;
   /** A container's state as the engine lists it ('running', 'exited', 'removing', …). */
   readonly state?: string;
+}
+
+/** One reading of a container's counters (cgroup files or the engine's stats API). */
+export interface UsageSample {
+  /** Memory charged to the container now, page cache included. */
+  readonly memoryBytes: number;
+  /** The kernel's own peak of that, where it keeps one. */
+  readonly memoryPeakBytes?: number;
+  /** The inactive file cache in memoryBytes (reclaimed first; not part of the working set). */
+  readonly inactiveFileBytes: number;
+  /** CPU time used since the container started, in ns. */
+  readonly cpuNs: number;
+  /** Tasks (processes and threads) now. */
+  readonly pids: number;
+  /** The kernel's peak of tasks, where it keeps one. */
+  readonly pidsPeak?: number;
 }
 
 export interface PullProgress {
@@ -120,6 +153,10 @@ export interface Engine {
   createContainer(spec: ContainerCreateSpec): Promise<string>;
   startContainer(id: string): Promise<void>;
   inspectContainer(id: string): Promise<ContainerState>;
+  /** A container by id, id prefix or name, running or not; undefined when the engine knows none. */
+  findContainer(ref: string): Promise<ContainerSummary | undefined>;
+  /** The running containers, whoever started them. */
+  listContainers(): Promise<ContainerSummary[]>;
   /** Stops with the container's configured stop signal, then SIGKILL after timeoutSec. */
   stopContainer(id: string, timeoutSec: number): Promise<void>;
   /** Force-removes with anonymous volumes; a missing container counts as removed. */
@@ -136,6 +173,8 @@ export interface Engine {
   /** Builds an image from a tar build context; `onLine` gets the build output. */
   buildImage(context: Buffer, tag: string, labels: Readonly<Record<string, string>>, onLine: (line: string) => void, signal: AbortSignal): Promise<void>;
   diff(id: string, o?: WaitOptions): Promise<FsChange[]>;
+  /** The container's counters now, from the engine's stats API; undefined when it is not running. */
+  usageStats(id: string, o?: WaitOptions): Promise<UsageSample | undefined>;
   /** Runs a command in the container; past `timeoutMs` it is a CONTAINER_FAILED error with details.timedOut. */
   exec(id: string, cmd: readonly string[], options: { readonly user?: string } & WaitOptions): Promise<ExecOutcome>;
   /** stdout and stderr; `sinceMs` keeps only what was written from then on (a restart's own output). */

@@ -1,7 +1,7 @@
 import type Docker from 'dockerode';
 import type { HealthcheckSpec, ImageFacts, PortSpec } from '../model/image-facts.js';
 import type { FsChange } from '../model/write-event.js';
-import type { ContainerState, ManagedObject, PathStat } from './engine.js';
+import type { ContainerState, ContainerSummary, ManagedObject, PathStat, UsageSample } from './engine.js';
 
 /** Docker API shapes (PascalCase) turned into ours, here and nowhere else. */
 
@@ -163,4 +163,49 @@ export function mapPathStat(headerBase64: string): PathStat | undefined {
   const type = has(GO_MODE_DIR) ? 'dir' : has(GO_MODE_SYMLINK) ? 'symlink' : special ? 'other' : 'file';
   const mode = (m % 512) + (has(GO_MODE_SETUID) ? 0o4000 : 0) + (has(GO_MODE_SETGID) ? 0o2000 : 0) + (has(GO_MODE_STICKY) ? 0o1000 : 0);
   return { type, mode, size: stat.size ?? 0, ...(stat.linkTarget ? { linkTarget: stat.linkTarget } : {}) };
+}
+
+/**
+ * The stats API's one-shot answer: cgroup v1 engines report max_usage and total_inactive_file,
+ * v2 engines inactive_file and no peak. A stopped container answers with zeros and no pids.
+ */
+export function mapStats(raw: unknown): UsageSample | undefined {
+  const s = raw as { memory_stats?: { usage?: number; max_usage?: number; stats?: Record<string, number> }; cpu_stats?: { cpu_usage?: { total_usage?: number } }; pids_stats?: { current?: number } } | null;
+  const usage = s?.memory_stats?.usage;
+  if (usage === undefined || s?.pids_stats?.current === undefined) return undefined;
+  const stats = s.memory_stats?.stats ?? {};
+  return {
+    memoryBytes: usage,
+    ...(s.memory_stats?.max_usage !== undefined ? { memoryPeakBytes: s.memory_stats.max_usage } : {}),
+    inactiveFileBytes: stats['total_inactive_file'] ?? stats['inactive_file'] ?? 0,
+    cpuNs: s.cpu_stats?.cpu_usage?.total_usage ?? 0,
+    pids: s.pids_stats.current,
+  };
+}
+
+/** An inspected container as `drift` sees it; --tmpfs mounts are only in HostConfig.Tmpfs, not in Mounts. */
+export function mapContainerSummary(info: Docker.ContainerInspectInfo): ContainerSummary {
+  const points = [...(info.Mounts ?? []).map((m) => m.Destination), ...Object.keys(info.HostConfig?.Tmpfs ?? {})];
+  return {
+    id: info.Id,
+    name: info.Name.replace(/^\//, ''),
+    image: info.Config?.Image ?? info.Image,
+    imageId: info.Image,
+    running: info.State.Running,
+    mountPoints: [...new Set(points)].sort(),
+    labels: info.Config?.Labels ?? {},
+  };
+}
+
+/** A listed container; the list carries no --tmpfs mounts (inspect it for those). */
+export function mapListedContainer(c: Docker.ContainerInfo): ContainerSummary {
+  return {
+    id: c.Id,
+    name: (c.Names?.[0] ?? c.Id).replace(/^\//, ''),
+    image: c.Image,
+    imageId: c.ImageID,
+    running: c.State === 'running',
+    mountPoints: [...new Set((c.Mounts ?? []).map((m) => m.Destination))].sort(),
+    labels: c.Labels ?? {},
+  };
 }

@@ -33,6 +33,9 @@ export function compareRuns(base: Observation, hard: Observation): Difference[] 
     out.push(...probeDifferences(base.probes, hard.probes, base.bodyStability ?? []));
     out.push(...execDifferences(base.execs, hard.execs));
   }
+  if (hard.oomKilled === true) {
+    out.push({ kind: 'state', message: 'it was killed for memory (OOM) under the memory limit of the config; the limits come from the writable run: raise --headroom, or use --limits off' });
+  }
   const fresh = newErrorLines([...base.logLines, ...base.fileLogLines], [...hard.logLines, ...hard.fileLogLines]);
   if (fresh.length > 0) out.push(withPaths({ kind: 'log', message: `${fresh.length} new error line${fresh.length === 1 ? '' : 's'} in the logs`, lines: fresh.slice(0, MAX_LINES) }));
   if (hard.restart) {

@@ -56,7 +56,8 @@ export function verifyComposeFile(result: Result, o: VerifyComposeOptions): { re
   const doc = parse(emitCompose({ ...result, run, plan: { mounts } }, { override: false, service, ...(o.from !== undefined ? { from: o.from } : {}) })) as ComposeDoc;
   const svc = doc.services[service]!;
   const labels = Object.fromEntries(Object.entries(o.labels).map(([k, v]) => [k, escapeInterpolation(v)]));
-  Object.assign(svc, { labels, mem_limit: o.memoryBytes, pids_limit: o.pidsLimit, ...(o.hostname !== undefined && svc['network_mode'] === undefined ? { hostname: o.hostname } : {}) });
+  // The printed file's own limits are what is verified; without them, the caps of untrusted code.
+  Object.assign(svc, { labels, ...(svc['mem_limit'] === undefined ? { mem_limit: o.memoryBytes, pids_limit: o.pidsLimit } : {}), ...(o.hostname !== undefined && svc['network_mode'] === undefined ? { hostname: o.hostname } : {}) });
   if (o.gate) {
     svc['entrypoint'] = escapeInterpolation([...o.gate.entrypoint]);
     svc['command'] = escapeInterpolation([...o.gate.cmd]);

@@ -30,7 +30,8 @@ export const k8sLauncher: Launcher = {
   },
   async launch(ctx, result, mounts, tag) {
     const spec = withoutPassThrough(podSpecOf(parse(emitK8s({ ...result, plan: { mounts } }, { kind: 'pod', patch: false, memory: false }))), userMountTargets(result.run));
-    const app = buildCreateSpec({ image: ctx.image, run: result.run, secrets: ctx.secrets, labels: ctx.labels, limits: ctx.limits, hardening: WRITABLE, cwd: ctx.cwd });
+    // Memory and CPU come from the Pod's resources.limits (containerSpecOf); pids from the limits, as a node's podPidsLimit would cap them.
+    const app = buildCreateSpec({ image: ctx.image, run: result.run, secrets: ctx.secrets, labels: ctx.labels, limits: result.limits ? { ...ctx.limits, pidsLimit: result.limits.pids } : ctx.limits, hardening: WRITABLE, cwd: ctx.cwd });
     const pod = podResources(ctx.engine);
     ctx.scope.add(`kubelet-like pod (${tag})`, pod.dispose);
     try {

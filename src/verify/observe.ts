@@ -9,6 +9,8 @@ import { WRITABLE, buildCreateSpec, type LaunchLimits } from '../pipeline/launch
 import { waitReady } from '../pipeline/ready.js';
 import { silentReporter } from '../pipeline/reporter.js';
 import type { WriteEvent } from '../model/write-event.js';
+import type { RunUsage } from '../model/usage.js';
+import { startMeter, type UsageMeter } from '../pipeline/usage-meter.js';
 import { traceStart, type TracedStart, type VerifyTracing } from './traced-runs.js';
 
 /** What one run of the image showed: what the comparison looks at. */
@@ -37,6 +39,10 @@ export interface Observation {
   readonly bodyStability?: readonly PageStability[];
   /** A traced hardened run: the writes the kernel refused it (EROFS, EACCES…), as strace saw them. */
   readonly refused?: readonly WriteEvent[];
+  /** What the run used, from its start to just before its stop (undefined when not one reading succeeded). */
+  readonly usage?: RunUsage;
+  /** The engine killed it for memory (its limit was too low for the exercise). */
+  readonly oomKilled?: boolean;
 }
 
 
@@ -71,7 +77,7 @@ export async function observeWritable(ctx: RunContext, logFiles: readonly string
  * volumes; an emptyDir-like volume keeps its content, as a kubelet's does) and records that too.
  * What the launch created is disposed of, on every path.
  */
-export async function observeContainer(ctx: RunContext, launched: { readonly id: string; readonly gated?: boolean; dispose(): Promise<void> }, options: { readonly restart: boolean; readonly logFiles: readonly string[]; readonly repeatProbes?: boolean }): Promise<Observation> {
+export async function observeContainer(ctx: RunContext, launched: { readonly id: string; readonly gated?: boolean; dispose(): Promise<void> }, options: { readonly restart: boolean; readonly logFiles: readonly string[]; readonly repeatProbes?: boolean; readonly tmpfs?: readonly string[] }): Promise<Observation> {
   const { id } = launched;
   let removed = false;
   const remove = async () => {
@@ -81,18 +87,18 @@ export async function observeContainer(ctx: RunContext, launched: { readonly id:
   ctx.scope.add(`container ${id.slice(0, 12)}`, remove);
   try {
     const traced = launched.gated === true ? ctx.tracing : undefined;
-    const first = await oneStart(ctx, id, options.logFiles, false, true, options.repeatProbes === true, traced);
+    const first = await oneStart(ctx, id, options.logFiles, false, true, options.repeatProbes === true, traced, options.tmpfs ?? []);
     if (!options.restart || !first.ready || first.jobExitCode !== undefined) return first;
     // A second boot on the same mounts: readiness and probes; exec steps are not repeated
     // (they need not be idempotent: a second `create table` fails on the data of the first).
-    const restart = await oneStart(ctx, id, options.logFiles, true, false, false, traced);
+    const restart = await oneStart(ctx, id, options.logFiles, true, false, false, traced, options.tmpfs ?? []);
     return { ...first, restart };
   } finally {
     await remove();
   }
 }
 
-async function oneStart(ctx: RunContext, id: string, logFiles: readonly string[], again: boolean, withExecs: boolean, repeatProbes: boolean, tracing: VerifyTracing | undefined): Promise<Observation> {
+async function oneStart(ctx: RunContext, id: string, logFiles: readonly string[], again: boolean, withExecs: boolean, repeatProbes: boolean, tracing: VerifyTracing | undefined, tmpfs: readonly string[]): Promise<Observation> {
   const { engine } = ctx;
   try {
     await engine.startContainer(id);
@@ -105,6 +111,9 @@ async function oneStart(ctx: RunContext, id: string, logFiles: readonly string[]
   const sinceMs = again ? (await engine.inspectContainer(id)).startedAtMs : undefined;
   const attach = () => (tracing ? traceStart({ engine, scope: ctx.scope, id, tracing, workingDir: ctx.image.workingDir }) : Promise.resolve(undefined));
   let traced: TracedStart | undefined = await attach();
+  const meter: UsageMeter = await startMeter({ engine, engineInfo: ctx.engineInfo, id, tmpfs });
+  let usage: RunUsage | undefined;
+  const stopMeter = async () => (usage ??= await meter.stop());
   // A profile's restart step: each start is traced apart, its refusals kept.
   const earlierRefused: WriteEvent[] = [];
   const restart = () =>
@@ -127,25 +136,33 @@ async function oneStart(ctx: RunContext, id: string, logFiles: readonly string[]
   let fileLogLines: string[] = [];
   let bodyStability: Observation['bodyStability'];
   try {
-    const r = await waitReady({ engine, engineInfo: ctx.engineInfo, id, image: ctx.image, run: ctx.run, signal: ctx.signal });
-    ready = true;
-    jobExitCode = r.jobExitCode;
-  } catch (e) {
-    if (!isRoProfileError(e) || (e.code !== 'CONTAINER_FAILED' && e.code !== 'NOT_READY')) throw e;
-    failure = e.message;
-    const exit = e.details['exitCode'];
-    if (exit !== undefined) jobExitCode = Number(exit);
+    try {
+      const r = await waitReady({ engine, engineInfo: ctx.engineInfo, id, image: ctx.image, run: ctx.run, signal: ctx.signal });
+      ready = true;
+      jobExitCode = r.jobExitCode;
+    } catch (e) {
+      if (!isRoProfileError(e) || (e.code !== 'CONTAINER_FAILED' && e.code !== 'NOT_READY')) throw e;
+      failure = e.message;
+      const exit = e.details['exitCode'];
+      if (exit !== undefined) jobExitCode = Number(exit);
+    }
+    if (ready && jobExitCode === undefined) {
+      const run = withExecs ? ctx.run : { ...ctx.run, exercise: { ...ctx.run.exercise, execs: [] } };
+      ({ probes, execs } = await exercise({ engine, engineInfo: ctx.engineInfo, id, imageRef: ctx.image.ref, run, reporter: silentReporter, signal: ctx.signal, tolerant: true, restart, ...(traced ? { runStep: (command: string, timeoutMs: number) => traced!.runStep(command, timeoutMs) } : {}) }));
+      if (repeatProbes) bodyStability = await bodyStabilityOf({ engine, engineInfo: ctx.engineInfo, id, signal: ctx.signal }, probes);
+      fileLogLines = await readLogFiles(engine, id, logFiles);
+      runningAtEnd = (await engine.inspectContainer(id)).running;
+      await stopMeter();
+      await engine.stopContainer(id, ctx.stopTimeoutSec);
+    } else if ((await engine.inspectContainer(id)).running) {
+      await stopMeter();
+      await engine.stopContainer(id, ctx.stopTimeoutSec);
+    }
+  } finally {
+    // On every path: a reading timer must not outlive the run.
+    await stopMeter();
   }
-  if (ready && jobExitCode === undefined) {
-    const run = withExecs ? ctx.run : { ...ctx.run, exercise: { ...ctx.run.exercise, execs: [] } };
-    ({ probes, execs } = await exercise({ engine, engineInfo: ctx.engineInfo, id, imageRef: ctx.image.ref, run, reporter: silentReporter, signal: ctx.signal, tolerant: true, restart, ...(traced ? { runStep: (command: string, timeoutMs: number) => traced!.runStep(command, timeoutMs) } : {}) }));
-    if (repeatProbes) bodyStability = await bodyStabilityOf({ engine, engineInfo: ctx.engineInfo, id, signal: ctx.signal }, probes);
-    fileLogLines = await readLogFiles(engine, id, logFiles);
-    runningAtEnd = (await engine.inspectContainer(id)).running;
-    await engine.stopContainer(id, ctx.stopTimeoutSec);
-  } else if ((await engine.inspectContainer(id)).running) {
-    await engine.stopContainer(id, ctx.stopTimeoutSec);
-  }
+  const oomKilled = (await engine.inspectContainer(id)).oomKilled;
   const refused = tracing ? [...earlierRefused, ...(traced ? await traced.refused() : [])] : undefined;
   const logs = await engine.logs(id, sinceMs !== undefined ? { sinceMs } : {});
   const logLines = linesOf(`${logs.stdout}${logs.stdout.endsWith('\n') || logs.stdout === '' ? '' : '\n'}${logs.stderr}`);
@@ -160,6 +177,8 @@ async function oneStart(ctx: RunContext, id: string, logFiles: readonly string[]
     fileLogLines,
     ...(bodyStability ? { bodyStability } : {}),
     ...(refused ? { refused } : {}),
+    ...(usage ? { usage } : {}),
+    ...(oomKilled ? { oomKilled } : {}),
   };
 }
 

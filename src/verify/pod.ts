@@ -1,4 +1,5 @@
 import { RoProfileError } from '../errors.js';
+import { parseQuantity } from '../emit/resources.js';
 import { shellQuote } from '../emit/shell-quote.js';
 import type { LaunchSecrets } from '../model/run-spec.js';
 import type { ContainerCreateSpec, MountSpec } from '../runtime/engine.js';
@@ -17,6 +18,7 @@ export interface PodContainer {
   envFrom?: { secretRef?: { name: string } }[];
   ports?: { containerPort: number }[];
   securityContext?: { readOnlyRootFilesystem?: boolean; allowPrivilegeEscalation?: boolean; runAsUser?: number; runAsGroup?: number };
+  resources?: { requests?: { cpu?: string; memory?: string }; limits?: { cpu?: string; memory?: string } };
   volumeMounts?: { name: string; mountPath: string; readOnly?: boolean }[];
 }
 export interface PodVolume {
@@ -36,7 +38,9 @@ export interface PodSpec {
 const KNOWN = {
   spec: ['hostNetwork', 'securityContext', 'initContainers', 'containers', 'volumes'],
   podSecurity: ['fsGroup', 'runAsUser', 'runAsGroup'],
-  container: ['name', 'image', 'command', 'args', 'env', 'envFrom', 'ports', 'securityContext', 'volumeMounts'],
+  container: ['name', 'image', 'command', 'args', 'env', 'envFrom', 'ports', 'securityContext', 'resources', 'volumeMounts'],
+  resources: ['requests', 'limits'],
+  quantities: ['cpu', 'memory'],
   containerSecurity: ['readOnlyRootFilesystem', 'allowPrivilegeEscalation', 'runAsUser', 'runAsGroup'],
   env: ['name', 'value'],
   volumeMount: ['name', 'mountPath', 'readOnly'],
@@ -62,6 +66,9 @@ export function podSpecOf(doc: unknown): PodSpec {
     onlyKnown(`container ${c.name}`, c, KNOWN.container);
     onlyKnown(`container ${c.name}.securityContext`, c.securityContext, KNOWN.containerSecurity);
     for (const e of c.env ?? []) onlyKnown(`container ${c.name}.env`, e, KNOWN.env);
+    onlyKnown(`container ${c.name}.resources`, c.resources, KNOWN.resources);
+    onlyKnown(`container ${c.name}.resources.limits`, c.resources?.limits, KNOWN.quantities);
+    onlyKnown(`container ${c.name}.resources.requests`, c.resources?.requests, KNOWN.quantities);
     for (const m of c.volumeMounts ?? []) onlyKnown(`container ${c.name}.volumeMounts`, m, KNOWN.volumeMount);
   }
   for (const v of spec.volumes ?? []) {
@@ -156,7 +163,17 @@ export function containerSpecOf(
     mounts: [...o.base.mounts, ...mounts],
     readOnlyRoot: c.securityContext?.readOnlyRootFilesystem === true,
     ...(fsGroup !== undefined ? { groupAdd: [String(fsGroup)] } : {}),
+    ...resourceLimitsOf(c),
   };
+}
+
+/** A container's resources.limits as the kubelet sets them on the runtime: memory and CPU quota (requests only schedule). */
+function resourceLimitsOf(c: PodContainer): { memoryBytes?: number; nanoCpus?: number } {
+  const lim = c.resources?.limits;
+  const memory = lim?.memory !== undefined ? parseQuantity(lim.memory) : undefined;
+  const cpu = lim?.cpu !== undefined ? parseQuantity(lim.cpu) : undefined;
+  if ((lim?.memory !== undefined && memory === undefined) || (lim?.cpu !== undefined && cpu === undefined)) throw unsupported(`a resource quantity in container ${c.name} it cannot read`);
+  return { ...(memory !== undefined ? { memoryBytes: Math.ceil(memory) } : {}), ...(cpu !== undefined ? { nanoCpus: Math.round(cpu * 1e9) } : {}) };
 }
 
 /**

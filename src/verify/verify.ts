@@ -1,4 +1,6 @@
+import { limitsForMounts } from '../analyze/limits.js';
 import { planMounts } from '../analyze/plan-mounts.js';
+import type { RunUsage } from '../model/usage.js';
 import { isUnder } from '../analyze/paths.js';
 import { mergeFsFacts } from '../harvest/merge-fs-facts.js';
 import type { Finding, Mount } from '../model/mount-plan.js';
@@ -81,7 +83,7 @@ export async function verifyResult(result: Result, o: VerifyOptions): Promise<Ve
     const next = repairs.length > 0 && round < o.maxRounds ? await replan(current, repairs, o, (view ??= await openImageView(o.ctx.engine, current.image.id, o.viewLabels, o.ctx.scope))) : undefined;
     const repaired = next ? changedMounts(current.plan.mounts, next.plan.mounts) : [];
     rounds.push({ ...withRefused(round_('verify', current.plan.mounts, diffs), refused), ...(repaired.length > 0 ? { repaired } : {}) }, ...tries);
-    if (!next || repaired.length === 0) return { result: record(current, o, rounds, 'fail'), passed: false };
+    if (!next || repaired.length === 0) return { result: record(current, o, rounds, 'fail', obs.usage), passed: false };
     o.reporter.info(`repairing: ${repaired.join(', ')}`);
     current = next;
   }
@@ -91,7 +93,8 @@ export async function verifyResult(result: Result, o: VerifyOptions): Promise<Ve
   current = loo.result;
   const final = { ...o, baseline: { ...o.baseline, logLines: [...o.baseline.logLines, ...loo.accepted] } };
 
-  let finalDiffs = await tryPlan(final, current.plan.mounts, current, true, 'final');
+  let finalRun = await observePlan(final, current.plan.mounts, current, true, 'final');
+  let finalDiffs = finalRun.diffs;
   rounds.push(round_('final', current.plan.mounts, finalDiffs));
   if (finalDiffs.some((d) => d.kind !== 'restart') && current.plan.mounts.length < beforeLoo.plan.mounts.length) {
     // Each optional mount was tried alone; together they are not: keep them all, as verified before.
@@ -101,7 +104,8 @@ export async function verifyResult(result: Result, o: VerifyOptions): Promise<Ve
       return v ? { ...m, verified: v } : m;
     });
     current = { ...beforeLoo, plan: { mounts: restored } };
-    finalDiffs = await tryPlan(o, current.plan.mounts, current, true, 'final2');
+    finalRun = await observePlan(o, current.plan.mounts, current, true, 'final2');
+    finalDiffs = finalRun.diffs;
     rounds.push(round_('final', current.plan.mounts, finalDiffs));
   }
   o.reporter.stage('verify', `final run with a restart: ${finalDiffs.length === 0 ? 'compares equal' : finalDiffs.map((d) => d.message).join('; ')}`);
@@ -117,7 +121,7 @@ export async function verifyResult(result: Result, o: VerifyOptions): Promise<Ve
     current = { ...current, findings: [...current.findings, f] };
   }
   const passed = finalDiffs.length === 0 || finalDiffs.every((d) => d.kind === 'restart');
-  return { result: record(current, o, rounds, passed ? 'pass' : 'fail'), passed };
+  return { result: record(current, o, rounds, passed ? 'pass' : 'fail', finalRun.obs.usage), passed };
 }
 
 /** Runs one config on volumes of its own (removed after) and compares it with the baseline. */
@@ -127,7 +131,7 @@ async function tryPlan(o: VerifyOptions, mounts: readonly Mount[], r: Result, re
 
 async function observePlan(o: VerifyOptions, mounts: readonly Mount[], r: Result, restart: boolean, tag: string): Promise<{ diffs: Difference[]; obs: Observation }> {
   const launched = await o.launcher.launch(o.ctx, r, mounts, tag);
-  const obs = await observeContainer(o.ctx, launched, { restart, logFiles: logFilesOf(r) });
+  const obs = await observeContainer(o.ctx, launched, { restart, logFiles: logFilesOf(r), tmpfs: mounts.filter((m) => m.kind === 'tmpfs').map((m) => m.path) });
   return { diffs: compareRuns(o.baseline, obs), obs };
 }
 
@@ -264,7 +268,7 @@ async function replan(r: Result, repairs: readonly WriteEvent[], o: VerifyOption
   const t = await traceFacts(o.ctx.engine, view, repairs, () => false);
   const events = [...r.events, ...t.events];
   const fs = mergeFsFacts(r.fs, t.fs);
-  const analysis = planMounts({ image: r.image, events, fs, userMounts: userMountTargets(r.run), persist: r.analysis.persist, ephemeral: r.analysis.ephemeral, ...(r.analysis.state ? { state: r.analysis.state } : {}), ...(r.analysis.volumePrefix !== undefined ? { volumePrefix: r.analysis.volumePrefix } : {}) });
+  const analysis = planMounts({ image: r.image, events, fs, userMounts: userMountTargets(r.run), persist: r.analysis.persist, ephemeral: r.analysis.ephemeral, ...(r.analysis.state ? { state: r.analysis.state } : {}), ...(r.analysis.volumePrefix !== undefined ? { volumePrefix: r.analysis.volumePrefix } : {}), ...(r.analysis.minTmpfsBytes !== undefined ? { minTmpfsBytes: r.analysis.minTmpfsBytes } : {}) });
   return { ...r, events, fs, plan: analysis.plan, findings: analysis.findings };
 }
 
@@ -278,7 +282,11 @@ function round_(kind: VerifyRound['kind'], mounts: readonly Mount[], diffs: read
   return { kind, mounts: mounts.map((m) => m.path), result: diffs.length === 0 ? 'pass' : 'fail', differences: [...diffs] };
 }
 
-function record(r: Result, o: VerifyOptions, rounds: readonly VerifyRound[], result: 'pass' | 'fail'): Result {
+/**
+ * The run's record, with what the final run used beside what the profile measured, and the
+ * limits' memory for the mounts the config ended with (repairs add tmpfs, leave-one-out drops).
+ */
+function record(r: Result, o: VerifyOptions, rounds: readonly VerifyRound[], result: 'pass' | 'fail', finalUsage?: RunUsage): Result {
   const notes = comparisonNotes(o.baseline);
   const v: VerificationRecord = { format: o.launcher.format, runtime: o.launcher.runtime, version: o.runtimeVersion, result, rounds: [...rounds], ...(notes.length > 0 ? { notes } : {}) };
   const findings =
@@ -294,5 +302,11 @@ function record(r: Result, o: VerifyOptions, rounds: readonly VerifyRound[], res
           },
         ]
       : r.findings;
-  return { ...r, findings, verification: [...r.verification, v] };
+  return {
+    ...r,
+    findings,
+    verification: [...r.verification, v],
+    ...(finalUsage ? { usage: { ...r.usage, verify: finalUsage } } : {}),
+    ...(r.limits ? { limits: limitsForMounts(r.limits, r.plan.mounts) } : {}),
+  };
 }

@@ -4,12 +4,14 @@ import type { FsChange } from '../../src/model/write-event.js';
 import type {
   ContainerCreateSpec,
   ContainerState,
+  ContainerSummary,
   Engine,
   EngineInfo,
   ExecOutcome,
   ManagedObject,
   PathStat,
   PullProgress,
+  UsageSample,
 } from '../../src/runtime/engine.js';
 
 /** A running container with nothing special about it; tests override what they need. */
@@ -113,6 +115,19 @@ export class EngineFake implements Engine {
     return state;
   }
 
+  /** The containers the engine knows, for findContainer (by id, id prefix or name) and listContainers (the running ones). */
+  containers: ContainerSummary[] = [];
+
+  async findContainer(ref: string): Promise<ContainerSummary | undefined> {
+    this.record('findContainer', ref);
+    return this.containers.find((c) => c.name === ref || c.id.startsWith(ref));
+  }
+
+  async listContainers(): Promise<ContainerSummary[]> {
+    this.record('listContainers');
+    return this.containers.filter((c) => c.running);
+  }
+
   async stopContainer(id: string, timeoutSec: number): Promise<void> {
     this.record('stopContainer', id, timeoutSec);
     notScripted('stopContainer');
@@ -143,9 +158,20 @@ export class EngineFake implements Engine {
     notScripted('buildImage');
   }
 
+  /** diff answers by container id, before `changes` (which answers for any other id). */
+  changesById = new Map<string, FsChange[]>();
+
   async diff(id: string): Promise<FsChange[]> {
     this.record('diff', id);
-    return [...this.changes];
+    return [...(this.changesById.get(id) ?? this.changes)];
+  }
+
+  /** usageStats answers, one per call; the last one repeats (none scripted: undefined, as for a stopped container). */
+  statsSamples: (UsageSample | undefined)[] = [];
+
+  async usageStats(id: string): Promise<UsageSample | undefined> {
+    this.record('usageStats', id);
+    return this.statsSamples.length > 1 ? this.statsSamples.shift() : this.statsSamples[0];
   }
 
   async exec(id: string, cmd: readonly string[], options: { readonly user?: string }): Promise<ExecOutcome> {

@@ -28,6 +28,20 @@ describe.skipIf(!dockerAvailable())('failures: exit code, message, hint, nothing
       hint: true,
     },
     {
+      name: 'a --headroom under 1 is a usage error (2): limits are never tighter than what was measured',
+      args: [FIXTURE.busybox, '--headroom', '0.5'],
+      code: 2,
+      message: /"--headroom 0.5" is not a factor from 1 to 100/,
+      hint: true,
+    },
+    {
+      name: '--headroom with --limits off is a usage error (2)',
+      args: [FIXTURE.busybox, '--limits', 'off', '--headroom', '2'],
+      code: 2,
+      message: /"--headroom" has no effect with "--limits off"/,
+      hint: true,
+    },
+    {
       name: 'an image that is neither local nor pullable is exit 4',
       args: ['ro-profile-fixture/does-not-exist:never'],
       code: 4,

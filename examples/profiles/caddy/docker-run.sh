@@ -1,1 +1,1 @@
-docker run --read-only --security-opt no-new-privileges --tmpfs /config:rw,noexec,nosuid,nodev,size=64m,mode=0755 --tmpfs /root/.step:rw,noexec,nosuid,nodev,size=64m,mode=0700 ro-profile-fixture/caddy:latest
+docker run --read-only --security-opt no-new-privileges --tmpfs /config:rw,noexec,nosuid,nodev,size=64m,mode=0755 --tmpfs /root/.step:rw,noexec,nosuid,nodev,size=64m,mode=0700 --memory 192m --cpus 2 --pids-limit 64 ro-profile-fixture/caddy:latest

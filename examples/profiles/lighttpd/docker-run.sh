@@ -1,1 +1,2 @@
-docker run --read-only --security-opt no-new-privileges --tmpfs /run:rw,noexec,nosuid,nodev,size=64m,mode=0755 --tmpfs /var/log/lighttpd:rw,noexec,nosuid,nodev,size=64m,mode=0750,uid=33,gid=33 ro-profile-fixture/lighttpd:latest
+# logs: the app writes /var/log/lighttpd/error.log inside the container (its tmpfs (size=64m) caps them); link them to /dev/stdout or /dev/stderr in the image (RUN ln -sf /dev/stdout FILE) so the log driver gets them
+docker run --read-only --security-opt no-new-privileges --tmpfs /run:rw,noexec,nosuid,nodev,size=64m,mode=0755 --tmpfs /var/log/lighttpd:rw,noexec,nosuid,nodev,size=64m,mode=0750,uid=33,gid=33 --memory 192m --cpus 1.75 --pids-limit 64 ro-profile-fixture/lighttpd:latest

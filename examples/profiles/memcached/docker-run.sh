@@ -1,1 +1,1 @@
-docker run --read-only --security-opt no-new-privileges ro-profile-fixture/memcached:latest
+docker run --read-only --security-opt no-new-privileges --memory 64m --cpus 1.75 --pids-limit 64 ro-profile-fixture/memcached:latest

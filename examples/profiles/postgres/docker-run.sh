@@ -1,1 +1,1 @@
-docker run --read-only --security-opt no-new-privileges --tmpfs /run/postgresql:rw,noexec,nosuid,nodev,size=64m,mode=2775,uid=100,gid=102 -v postgres-var-lib-postgresql-data-524ebd:/var/lib/postgresql/data -e POSTGRES_PASSWORD ro-profile-fixture/postgres:latest
+docker run --read-only --security-opt no-new-privileges --tmpfs /run/postgresql:rw,noexec,nosuid,nodev,size=64m,mode=2775,uid=100,gid=102 -v postgres-var-lib-postgresql-data-524ebd:/var/lib/postgresql/data --memory 208m --cpus 2 --pids-limit 64 -e POSTGRES_PASSWORD ro-profile-fixture/postgres:latest

@@ -1,1 +1,1 @@
-docker run --read-only --security-opt no-new-privileges --tmpfs /app/__pycache__:rw,noexec,nosuid,nodev,size=64m,mode=0755,uid=10001,gid=999 --tmpfs /tmp:rw,noexec,nosuid,nodev,size=64m,mode=1777 ro-profile-fixture/python-wsgi:latest
+docker run --read-only --security-opt no-new-privileges --tmpfs /app/__pycache__:rw,noexec,nosuid,nodev,size=64m,mode=0755,uid=10001,gid=999 --tmpfs /tmp:rw,noexec,nosuid,nodev,size=64m,mode=1777 --memory 240m --cpus 2 --pids-limit 64 ro-profile-fixture/python-wsgi:latest

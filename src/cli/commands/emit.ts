@@ -10,6 +10,7 @@ const options = {
   format: { alias: 'f', choices: [...FORMATS, 'all'] as const, default: 'run' as const, describe: 'What to print' },
   out: { alias: 'o', type: 'string', describe: 'Write files into this directory instead of stdout' },
   ...EMIT_FLAGS,
+  limits: { choices: ['keep', 'off'] as const, default: 'keep' as const, describe: 'keep: the resource limits the result carries; off: a config without them' },
   json: { type: 'boolean', default: false, describe: 'Print one JSON object {outcome, result | error}' },
   debug: { type: 'boolean', default: false },
 } as const;
@@ -32,7 +33,9 @@ export const emitCommand: CommandModule<object, EmitArgs> = {
       } catch (e) {
         throw new RoProfileError('USAGE', `"${argv.result}" cannot be read: ${(e as NodeJS.ErrnoException).code ?? String(e)}`, { hint: 'Give the path of a file written with --format json.' });
       }
-      writeResult(parseResult(text, argv.result), { format: argv.format, out: argv.out, json: argv.json, emit: emitOptionsOf(argv) });
+      const parsed = parseResult(text, argv.result);
+      const { limits: _limits, ...unlimited } = parsed;
+      writeResult(argv.limits === 'off' ? unlimited : parsed, { format: argv.format, out: argv.out, json: argv.json, emit: emitOptionsOf(argv) });
       process.exitCode = 0;
     } catch (e) {
       process.exitCode = reportError(e, { json: argv.json, debug: argv.debug });

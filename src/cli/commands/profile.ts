@@ -6,7 +6,8 @@ import type { Result } from '../../model/result.js';
 import { FORMATS } from '../../emit/emit.js';
 import { DockerEngine } from '../../runtime/docker-engine.js';
 import { currentIdentity } from '../../runtime/labels.js';
-import { profileImage } from '../../pipeline/profile.js';
+import { profileImage, type ProfileOptions } from '../../pipeline/profile.js';
+import { LIMIT_POLICIES, type LimitPolicy } from '../../model/usage.js';
 import type { CleanupScope } from '../../pipeline/cleanup-scope.js';
 import { parseBytes, parseDuration } from '../durations.js';
 import { EXIT } from '../exit-codes.js';
@@ -43,6 +44,8 @@ const options = {
   'stop-timeout': { type: 'string', default: '10s', describe: 'Time between the stop signal and SIGKILL', group: 'Exercise:' },
   memory: { type: 'string', default: '1g', describe: 'Memory limit of the profiling container', group: 'Exercise:' },
   'pids-limit': { type: 'number', default: 512, describe: 'Process limit of the profiling container', group: 'Exercise:' },
+  limits: { choices: LIMIT_POLICIES, default: 'starter' as const, describe: 'Resource limits in the config, from what the writable run used (peak memory, CPU, tasks) with headroom: starter (x2, generous floors), strict (x1.25, small floors), off; verification runs under them', group: 'Limits:' },
+  headroom: { type: 'number', describe: '[default: 2 with starter, 1.25 with strict] Factor over each measured peak (at least 1)', group: 'Limits:' },
   tracer: { choices: ['none', 'strace'] as const, default: 'none' as const, describe: 'Also trace the app live with strace: finds transient files, opened-but-unchanged files, failed writes and executed files the diff cannot see', group: 'Tracing:' },
   'tracer-method': { choices: TRACE_METHODS, describe: '[default: sidecar] sidecar: strace in a container joining the app\'s pid namespace (any engine, no root); host: strace on this host (root, local Linux engine only)', group: 'Tracing:' },
   'tracer-image': { type: 'string', describe: 'Image holding strace and a static /bin/busybox, used as is (default: built once from --tracer-base)', group: 'Tracing:' },
@@ -149,6 +152,7 @@ async function runProfile(argv: ProfileArgs): Promise<number> {
       ...(argv.tracer === 'strace'
         ? { tracer: { method: argv.tracerMethod ?? 'sidecar', base: argv.tracerBase ?? DEFAULT_TRACER_BASE, ...(argv.tracerImage !== undefined ? { image: argv.tracerImage } : {}) } }
         : {}),
+      ...resourcesOf(argv.limits, argv.headroom),
       onScope: (s) => (scope = s),
     });
     if (controller.signal.aborted) throw new RoProfileError('INTERRUPTED', 'Interrupted; everything the run created was removed');
@@ -162,6 +166,18 @@ async function runProfile(argv: ProfileArgs): Promise<number> {
     uninstall();
     restoreStderr();
   }
+}
+
+/** --limits and --headroom as the pipeline takes them. */
+function resourcesOf(policy: LimitPolicy, headroom: number | undefined): Pick<ProfileOptions, 'resources'> {
+  if (headroom !== undefined && !(Number.isFinite(headroom) && headroom >= 1 && headroom <= 100)) {
+    throw new RoProfileError('USAGE', `"--headroom ${headroom}" is not a factor from 1 to 100`, { hint: 'Give the factor over the measured peaks, e.g. --headroom 1.5 (1: exactly what was measured).' });
+  }
+  if (policy === 'off') {
+    if (headroom !== undefined) throw new RoProfileError('USAGE', '"--headroom" has no effect with "--limits off"', { hint: 'Drop --headroom, or pick --limits starter or strict.' });
+    return {};
+  }
+  return { resources: { policy, ...(headroom !== undefined ? { headroom } : {}) } };
 }
 
 /** Prints the artifact; a required write into a system tree still prints, then exits 8. */

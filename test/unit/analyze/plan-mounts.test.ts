@@ -52,6 +52,17 @@ describe('sizeFor', () => {
   it('never proposes less than the minimum', () => {
     expect(MIN_SIZE_BYTES).toBe(64 * MiB);
   });
+
+  it('takes a smaller floor (--limits strict) and still 4 × what was written above it', () => {
+    expect(sizeFor(540, 8 * MiB)).toBe(8 * MiB);
+    expect(sizeFor(3 * MiB, 8 * MiB)).toBe(12 * MiB);
+  });
+
+  it('planMounts sizes every tmpfs with the floor it is given', () => {
+    const events: WriteEvent[] = [{ path: '/run/app.pid', realPath: '/run/app.pid', op: 'add', source: 'diff', type: 'file', size: 6 }];
+    expect(planMounts(input({ events })).plan.mounts[0]?.sizeBytes).toBe(64 * MiB);
+    expect(planMounts({ ...input({ events }), minTmpfsBytes: 8 * MiB }).plan.mounts[0]?.sizeBytes).toBe(8 * MiB);
+  });
 });
 
 describe('canWrite', () => {

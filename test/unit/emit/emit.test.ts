@@ -44,7 +44,9 @@ describe('emitFormat', () => {
     }
     const failed = { ...result, verification: [{ format: 'run', runtime: 'docker', version: '1', result: 'fail' as const, rounds: [{ kind: 'verify' as const, mounts: [], result: 'fail' as const, differences: [{ kind: 'state' as const, message: 'it never became ready' }] }] }] };
     expect(emitFormat(failed, 'run').split('\n')[0]).toMatch(/^# UNVERIFIED: under this config it never became ready/);
-    expect(emitFormat(result, 'run').startsWith('#')).toBe(false);
+    // A verified config has no such header; the comment it may carry is about its logs.
+    expect(emitFormat(result, 'run').startsWith('# UNVERIFIED')).toBe(false);
+    expect(emitFormat(result, 'run').split('\n')[0]).toMatch(/^# logs: /);
   });
 
   it('refuses an unknown format with a usage error', () => {

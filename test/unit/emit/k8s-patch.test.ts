@@ -135,9 +135,9 @@ describe('the --k8s-patch document', () => {
       const patch = YAML.parse(emitK8s(result, { kind: 'pod', patch: true, memory: false })) as Obj;
       const full = YAML.parse(emitK8s(result, { kind: 'deployment', patch: false, memory: false })) as Obj;
       const fullSpec = full['spec']['template']['spec'] as Obj;
-      // What the team's manifest has already: the image, its command and env, ports, and the run's own pass-through.
+      // What the team's manifest has already: the image, its command and env, ports, its resources (tuned to its load), and the run's own pass-through.
       const own = new Set(userMountTargets(result.run));
-      const { image: _i, command: _c, args: _a, env: _e, envFrom: _f, ports: _p, volumeMounts, ...hardening } = fullSpec['containers'][0] as Obj;
+      const { image: _i, command: _c, args: _a, env: _e, envFrom: _f, ports: _p, resources: _r, volumeMounts, ...hardening } = fullSpec['containers'][0] as Obj;
       const kept = ((volumeMounts ?? []) as Obj[]).filter((m) => !own.has(m['mountPath']));
       const ownVolumes = new Set(((volumeMounts ?? []) as Obj[]).filter((m) => own.has(m['mountPath'])).map((m) => m['name']));
       const { hostNetwork: _h, volumes, ...rest } = fullSpec;

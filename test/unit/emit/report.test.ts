@@ -16,7 +16,7 @@ const sections = (md: string) => md.split('\n').filter((l) => l.startsWith('## '
 describe('emitReport', () => {
   it('writes the nginx result as the golden Markdown report', async () => {
     const md = emitReport(nginx());
-    expect(sections(md)).toEqual(['## Mounts', '## Findings', '## Raw changes']);
+    expect(sections(md)).toEqual(['## Mounts', '## Findings', '## Logs', '## Resources', '## Raw changes']);
     await expect(md).toMatchFileSnapshot('../../fixtures/expected/nginx/report.md');
   });
 });
@@ -28,7 +28,7 @@ describe('emitReport details', () => {
 
   it('says so when nothing needs a mount and nothing was found', () => {
     const md = emitReport({ ...nginx(), plan: { mounts: [] }, findings: [], changes: [], events: [] });
-    expect(sections(md)).toEqual(['## Mounts', '## Findings', '## Raw changes']);
+    expect(sections(md)).toEqual(['## Mounts', '## Findings', '## Resources', '## Raw changes']);
     expect(md).toContain('## Mounts\n\nNone: the app wrote nothing outside its volumes during the profile.\n');
     expect(md).toContain('## Findings\n\nNone.\n');
     expect(md).toContain('```\n(none)\n```\n');

@@ -16,7 +16,7 @@ describe('emitResultJson', () => {
   it('keeps the key order the result was built with', () => {
     const result = JSON.parse(readFileSync(NGINX, 'utf8')) as Result;
     expect(Object.keys(JSON.parse(emitResultJson(result)) as object)).toEqual([
-      'schemaVersion', 'tool', 'image', 'run', 'exercise', 'changes', 'volumes', 'fs', 'events', 'analysis', 'plan', 'findings', 'verification',
+      'schemaVersion', 'tool', 'image', 'run', 'exercise', 'changes', 'volumes', 'fs', 'events', 'analysis', 'plan', 'findings', 'verification', 'usage', 'limits',
     ]);
   });
 });

@@ -7,6 +7,7 @@ import { FINDING_KINDS, type Finding, type Mount, type MountKind, type MountPlan
 import { RESULT_SCHEMA_URL } from '../../../src/model/parse-result.js';
 import type { Difference, ExecResult, ExerciseReport, ProbeResult, Result, ResultProfile, TraceReport, VerificationRecord, VerifyRound, VolumeSeen } from '../../../src/model/result.js';
 import type { EnvRef, ExerciseSpec, RunSpec } from '../../../src/model/run-spec.js';
+import type { Limits, MountUsage, RunUsage, UsageRecord } from '../../../src/model/usage.js';
 import { WRITE_OPS, WRITE_SOURCES, type EntryType, type FsChange, type WriteEvent } from '../../../src/model/write-event.js';
 import { sampleResult } from '../../helpers/sample-result.js';
 
@@ -139,6 +140,8 @@ describe('docs/result.schema.json', () => {
         plan: true,
         findings: true,
         verification: true,
+        usage: false,
+        limits: false,
       };
       expect(sorted(SCHEMA.required)).toEqual(sorted(Object.keys(sampleResult())));
       expect(sorted(SCHEMA.required)).toEqual(sorted(Object.entries(keys).filter(([, req]) => req).map(([k]) => k)));
@@ -218,7 +221,7 @@ describe('docs/result.schema.json', () => {
         errno: false,
         format: false,
       } satisfies Shape<WriteEvent>,
-      Analysis: { persist: true, ephemeral: true, state: false, volumePrefix: false } satisfies Shape<Result['analysis']>,
+      Analysis: { persist: true, ephemeral: true, state: false, volumePrefix: false, minTmpfsBytes: false } satisfies Shape<Result['analysis']>,
       MountPlan: { mounts: true } satisfies Shape<MountPlan>,
       Mount: {
         path: true,
@@ -241,6 +244,20 @@ describe('docs/result.schema.json', () => {
       VerificationRecord: { format: true, runtime: true, version: true, result: true, rounds: true, notes: false } satisfies Shape<VerificationRecord>,
       VerifyRound: { kind: true, mounts: true, without: false, result: true, differences: true, repaired: false, candidates: false, refused: false } satisfies Shape<VerifyRound>,
       Difference: { kind: true, message: true, lines: false, paths: false } satisfies Shape<Difference>,
+      RunUsage: {
+        source: true,
+        durationMs: true,
+        samples: true,
+        memoryPeakBytes: true,
+        workingSetPeakBytes: true,
+        cpuSeconds: true,
+        cpuPeakCores: true,
+        pidsPeak: true,
+        mounts: true,
+      } satisfies Shape<RunUsage>,
+      MountUsage: { path: true, peakBytes: true, source: true } satisfies Shape<MountUsage>,
+      UsageRecord: { profile: false, verify: false } satisfies Shape<UsageRecord>,
+      Limits: { policy: true, headroom: true, appMemoryBytes: true, tmpfsBytes: true, memoryBytes: true, cpus: true, cpuRequest: true, pids: true, basis: true } satisfies Shape<Limits>,
     };
 
     it('describes every object of the model, and only those', () => {
@@ -271,6 +288,8 @@ describe('docs/result.schema.json', () => {
       ['FsChange.kind', prop('FsChange', 'kind'), members<FsChange['kind']>({ added: true, modified: true, deleted: true })],
       ['PortSpec.protocol', prop('PortSpec', 'protocol'), members<PortSpec['protocol']>({ tcp: true, udp: true, sctp: true })],
       ['VerificationRecord.result', prop('VerificationRecord', 'result'), members<VerificationRecord['result']>({ pass: true, fail: true })],
+      ['RunUsage.source', prop('RunUsage', 'source'), members<RunUsage['source']>({ 'cgroup-v1': true, 'cgroup-v2': true, 'engine-stats': true })],
+      ['Limits.policy', prop('Limits', 'policy'), members<Limits['policy']>({ starter: true, strict: true })],
     ];
 
     it.each(ENUMS)('%s lists the members of the type', (_name, node, expected) => {

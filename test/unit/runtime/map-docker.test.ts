@@ -1,7 +1,7 @@
 import type Docker from 'dockerode';
 import { describe, expect, it } from 'vitest';
 import type { ImageFacts } from '../../../src/model/image-facts.js';
-import { mapChanges, mapContainer, mapImage, mapManagedContainer, mapManagedVolume, mapPorts } from '../../../src/runtime/map-docker.js';
+import { mapChanges, mapContainer, mapImage, mapManagedContainer, mapManagedVolume, mapPorts, mapStats } from '../../../src/runtime/map-docker.js';
 
 /** The fields of `docker image inspect` that mapImage reads, as the engine sends them. */
 function imageInspect(config: Record<string, unknown>, more: Record<string, unknown> = {}): Docker.ImageInspectInfo {
@@ -205,5 +205,22 @@ describe('mapManagedContainer and mapManagedVolume', () => {
   ])('dates a volume created at %s', (createdAt, date) => {
     const v = { Name: 'data', Driver: 'local', Mountpoint: '/x', Labels: null, ...(createdAt ? { CreatedAt: createdAt } : {}) } as unknown as Docker.VolumeInspectInfo;
     expect(mapManagedVolume(v)).toEqual({ kind: 'volume', id: 'data', name: 'data', labels: {}, createdAt: date });
+  });
+});
+
+describe('mapStats', () => {
+  it('a cgroup v1 engine\'s one-shot stats: usage, max_usage, total_inactive_file, CPU ns, pids', () => {
+    const raw = { memory_stats: { usage: 7340032, max_usage: 9437184, stats: { total_inactive_file: 1048576, inactive_file: 5 } }, cpu_stats: { cpu_usage: { total_usage: 250000000 } }, pids_stats: { current: 3 } };
+    expect(mapStats(raw)).toEqual({ memoryBytes: 7340032, memoryPeakBytes: 9437184, inactiveFileBytes: 1048576, cpuNs: 250000000, pids: 3 });
+  });
+
+  it('a cgroup v2 engine: inactive_file and no peak', () => {
+    const raw = { memory_stats: { usage: 4194304, stats: { inactive_file: 65536 } }, cpu_stats: { cpu_usage: { total_usage: 1500000 } }, pids_stats: { current: 2 } };
+    expect(mapStats(raw)).toEqual({ memoryBytes: 4194304, inactiveFileBytes: 65536, cpuNs: 1500000, pids: 2 });
+  });
+
+  it('a stopped container answers without memory usage or pids: no reading', () => {
+    expect(mapStats({ memory_stats: {}, cpu_stats: { cpu_usage: { total_usage: 0 } }, pids_stats: {} })).toBeUndefined();
+    expect(mapStats(null)).toBeUndefined();
   });
 });

@@ -14,6 +14,12 @@ const service = (over: Partial<Observation> = {}): Observation => ({
 });
 
 describe('compareRuns', () => {
+  it('an OOM kill under the config\'s memory limit is a difference that says what to change', () => {
+    const d = compareRuns(service(), service({ runningAtEnd: false, oomKilled: true }));
+    expect(d.map((x) => x.kind)).toEqual(['state', 'state']);
+    expect(d[1]?.message).toMatch(/killed for memory \(OOM\).*--headroom.*--limits off/);
+  });
+
   it('finds nothing when the hardened run did what the writable one did (timestamps and pids aside)', () => {
     expect(compareRuns(service(), service({ logLines: ['[7] 26 Nov 2026 09:01:02.456 * Ready to accept connections'] }))).toEqual([]);
   });

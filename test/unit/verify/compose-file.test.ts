@@ -58,6 +58,16 @@ describe('verifyComposeFile', () => {
     expect(doc.services.app.pids_limit).toBe(512);
   });
 
+  it('keeps the limits the printed file carries: those are what is verified', () => {
+    const MiB = 1024 * 1024;
+    const limits = { policy: 'starter' as const, headroom: 2, appMemoryBytes: 64 * MiB, tmpfsBytes: 0, memoryBytes: 64 * MiB, cpus: 0.5, cpuRequest: 0.05, pids: 64, basis: { memory: '', cpus: '', pids: '' } };
+    const limited = { ...result, limits };
+    const svc = parse(verifyComposeFile(limited, options(limited)).text).services.app;
+    const printedSvc = parse(emitCompose(limited, { override: false })).services.app;
+    expect({ mem_limit: svc.mem_limit, cpus: svc.cpus, pids_limit: svc.pids_limit }).toEqual({ mem_limit: printedSvc.mem_limit, cpus: printedSvc.cpus, pids_limit: printedSvc.pids_limit });
+    expect(svc.pids_limit).toBe(64);
+  });
+
   it('labels the project\'s default network, when the service has one', () => {
     // The sample runs with --network bridge: compose makes no network of its own.
     expect(doc).not.toHaveProperty('networks');

@@ -169,6 +169,13 @@ describe('containerSpecOf', () => {
     expect(s.readOnlyRoot).toBe(false);
   });
 
+  it('sets the memory and CPU of resources.limits, as a kubelet does (requests only schedule)', () => {
+    const c = container({ resources: { requests: { cpu: '50m', memory: '96Mi' }, limits: { cpu: '750m', memory: '160Mi' } } });
+    const s = containerSpecOf(c, { containers: [] }, { base: BASE, imageRef: 'example/app:1', volumes, secrets: new Map() });
+    expect(s).toMatchObject({ memoryBytes: 160 * 1024 * 1024, nanoCpus: 750_000_000, pidsLimit: BASE.pidsLimit });
+    expect(() => containerSpecOf(container({ resources: { limits: { memory: 'a lot' } } }), { containers: [] }, { base: BASE, imageRef: 'example/app:1', volumes, secrets: new Map() })).toThrow(/quantity/);
+  });
+
   it('refuses a mount of a volume the Pod does not declare', () => {
     expect(() => containerSpecOf(container({ volumeMounts: [{ name: 'nope', mountPath: '/x' }] }), spec, { base: BASE, imageRef: 'example/app:1', volumes, secrets: new Map() })).toThrow(/nope/);
   });

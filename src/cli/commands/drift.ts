@@ -1,0 +1,109 @@
+import { writeFileSync } from 'node:fs';
+import type { ArgumentsCamelCase, Argv, CommandModule, InferredOptionTypes } from 'yargs';
+import { auditAll, auditGiven, findContainers } from '../../drift/audit.js';
+import { driftCount, hasDrift, type DriftReport } from '../../drift/drift-model.js';
+import { driftJson, renderDriftJson, renderDriftTable } from '../../drift/drift-report.js';
+import { renderDriftSarif } from '../../drift/drift-sarif.js';
+import { RoProfileError } from '../../errors.js';
+import { DockerEngine } from '../../runtime/docker-engine.js';
+import { loadResult, loadResults } from '../drift-results.js';
+import { EXIT } from '../exit-codes.js';
+import { reportError } from '../output.js';
+import { stderrReporter } from '../stderr-reporter.js';
+import { toolVersion } from '../version.js';
+
+const DRIFT_FORMATS = ['table', 'json', 'sarif'] as const;
+
+const options = {
+  result: { type: 'string', describe: 'The result (--format json) to compare the containers with; without one, changes are grouped by directory and only system trees, programs and deletions count as drift' },
+  all: { type: 'boolean', default: false, describe: 'Check every running container whose image (by id or reference) has a result in --results DIR' },
+  results: { type: 'string', describe: 'With --all: the directory of results (*.json)' },
+  format: { alias: 'f', choices: DRIFT_FORMATS, default: 'table' as const, describe: 'table, json, or sarif (SARIF 2.1.0)' },
+  out: { alias: 'o', type: 'string', describe: 'Write the report to this file instead of stdout' },
+  json: { type: 'boolean', default: false, describe: 'Print one JSON object {outcome, result | error}' },
+  quiet: { alias: 'q', type: 'boolean', default: false, describe: 'No progress on stderr' },
+  debug: { type: 'boolean', default: false },
+} as const;
+
+type DriftArgs = ArgumentsCamelCase<InferredOptionTypes<typeof options>> & { containers?: string[] };
+
+export const driftCommand: CommandModule<object, DriftArgs> = {
+  command: 'drift [containers..]',
+  describe: `Audit containers' filesystem changes against their result (exit 0 none unexpected, ${EXIT.drift} drift)`,
+  builder: (y: Argv) =>
+    y.positional('containers', { type: 'string', array: true, describe: 'Container ids or names, running or stopped' }).options(options) as unknown as Argv<DriftArgs>,
+  handler: async (argv) => {
+    process.exitCode = await runDrift(argv);
+  },
+};
+
+function checkFlags(argv: DriftArgs, names: readonly string[]): void {
+  const usage = (message: string, hint: string) => new RoProfileError('USAGE', message, { hint });
+  if (argv.all && names.length > 0) throw usage('"--all" and container names cannot be used together', 'Name the containers, or use --all --results DIR for every running one.');
+  if (argv.all && argv.results === undefined) throw usage('"--all" needs "--results DIR"', 'Give the directory of results that --all matches the running containers to.');
+  if (argv.all && argv.result !== undefined) throw usage('"--all" and "--result" cannot be used together', 'With --all each container gets the result of its image from --results DIR.');
+  if (!argv.all && argv.results !== undefined) throw usage('"--results DIR" needs "--all"', 'Add --all, or compare named containers with --result FILE.');
+  if (!argv.all && names.length === 0) throw usage('drift needs a container, or --all', 'Name containers (ro-profile drift NAME... --result RESULT.json), or use --all --results DIR.');
+}
+
+async function runDrift(argv: DriftArgs): Promise<number> {
+  const out = { json: argv.json, debug: argv.debug };
+  const reporter = stderrReporter({ quiet: argv.quiet });
+  try {
+    const names = argv.containers ?? [];
+    checkFlags(argv, names);
+    const engine = new DockerEngine();
+    const started = Date.now();
+    let report: DriftReport;
+    if (argv.all) {
+      const { results, notes } = loadResults(argv.results!);
+      report = await auditAll(engine, results, notes);
+    } else {
+      const loaded = argv.result !== undefined ? loadResult(argv.result) : undefined;
+      report = await auditGiven(engine, await findContainers(engine, names), loaded);
+    }
+    for (const n of report.notes) reporter.info(n);
+    // A gate that checked nothing must not pass: the containers are not up, or DIR holds other images' results.
+    if (argv.all && report.containers.length === 0) {
+      throw new RoProfileError('USAGE', `nothing was checked: no running container runs an image with a result in ${argv.results!}`, { hint: 'Start the containers first, or give the directory of results profiled from the images they run (matched by image id, then by reference).' });
+    }
+    for (const c of report.containers) {
+      for (const w of c.warnings) reporter.warn(`${c.container.name}: ${w.message}`);
+      reporter.stage('drift', `${c.container.name}: ${c.classification.changes.length} changes, ${driftCount(c)} drift`);
+    }
+    reporter.stage('report', `${report.containers.length} container${report.containers.length === 1 ? '' : 's'} checked`, Date.now() - started);
+    return emitReport(report, argv);
+  } catch (e) {
+    return reportError(e, out);
+  }
+}
+
+/** stdout (or --out) gets the report in every case, drift or not; the exit status says which. */
+function emitReport(report: DriftReport, argv: DriftArgs): number {
+  const version = toolVersion();
+  const text = argv.format === 'sarif' ? renderDriftSarif(report, version) : argv.format === 'json' ? renderDriftJson(report, version) : renderDriftTable(report);
+  if (argv.out !== undefined) writeOut(argv.out, text);
+  const drifted = report.containers.filter((c) => driftCount(c) > 0);
+  const err = hasDrift(report)
+    ? new RoProfileError('DRIFT_FOUND', `drift: ${drifted.reduce((s, c) => s + driftCount(c), 0)} unexpected changes in ${drifted.map((c) => c.container.name).join(', ')}`, {
+        hint: 'Recreate the container from its image; if the app made these writes itself, profile it again with an exercise that makes them.',
+      })
+    : undefined;
+  if (argv.json) {
+    const result = driftJson(report, version);
+    process.stdout.write(`${JSON.stringify(err ? { outcome: 'error', result, error: { code: err.code, message: err.message, hint: err.hint } } : { outcome: 'success', result })}\n`);
+  } else if (argv.out === undefined) {
+    process.stdout.write(text);
+  }
+  if (!err) return EXIT.ok;
+  process.stderr.write(`ro-profile: ${err.message}\nhint: ${err.hint}\n`);
+  return EXIT.drift;
+}
+
+function writeOut(file: string, text: string): void {
+  try {
+    writeFileSync(file, text);
+  } catch (e) {
+    throw new RoProfileError('USAGE', `"--out ${file}" cannot be written: ${(e as NodeJS.ErrnoException).code ?? String(e)}`, { hint: 'Give a file path in a directory that exists and is writable.' });
+  }
+}
