@@ -10,12 +10,18 @@ export interface StartedHardened {
   remove(): Promise<void>;
 }
 
+/** The printed output's command lines: the comments it may open with (# logs: …, # UNVERIFIED: …) are a shell's to skip. */
+export function commandLines(text: string): string[] {
+  return text.split('\n').map((l) => l.trim()).filter((l) => l !== '' && !l.startsWith('#'));
+}
+
 /**
  * Runs a printed `docker run ...` line through /bin/sh, as a user pasting it would, with only
  * `-d` and our session label added after `docker run` so the test can find and remove it.
  */
 export async function runPrintedLine(line: string, session: string): Promise<StartedHardened> {
-  const trimmed = line.trim();
+  const trimmed = commandLines(line)[0] ?? '';
+  if (commandLines(line).length !== 1) throw new Error(`not one docker run line: ${line}`);
   if (!trimmed.startsWith('docker run ')) throw new Error(`not a docker run line: ${trimmed}`);
   const detached = trimmed.replace(/^docker run /, `docker run -d --label ${LABEL_SESSION}=${session} `);
   const id = execFileSync('/bin/sh', ['-c', detached], { encoding: 'utf8' }).trim();

@@ -5,7 +5,7 @@ import { parse } from 'yaml';
 import { docker, dockerAvailable, leftovers, runCli, testSession } from '../helpers/cli.js';
 import { composeAvailable, composeProject, type ComposeProject, type ComposeRun } from '../helpers/compose.js';
 import { FIXTURE_CASES, READ_ONLY_ERRORS, type FixtureCase } from '../helpers/fixture-exercises.js';
-import { attachContainer, removeVolumes, runPrintedLine, volumeNamesOf, type StartedHardened } from '../helpers/hardened-run.js';
+import { attachContainer, commandLines, removeVolumes, runPrintedLine, volumeNamesOf, type StartedHardened } from '../helpers/hardened-run.js';
 import { tmpDir, type TmpDir } from '../helpers/tmp.js';
 import { profiledFixture } from '../helpers/profiled-fixtures.js';
 
@@ -69,7 +69,7 @@ describe.skipIf(!dockerAvailable())('the printed configs of every fixture start 
 
     it('docker-run.sh, through /bin/sh', async () => {
       const line = readFileSync(join(out, 'docker-run.sh'), 'utf8');
-      expect(line.split('\n').filter(Boolean)).toHaveLength(1);
+      expect(commandLines(line)).toHaveLength(1);
       await removeVolumes(volumes);
       const c = await runPrintedLine(line, session);
       try {

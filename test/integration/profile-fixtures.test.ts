@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { FIXTURE, dockerAvailable, leftovers, runCli, testSession } from '../helpers/cli.js';
-import { eventually, httpStatus, removeVolumes, runPrintedLine, type StartedHardened } from '../helpers/hardened-run.js';
+import { commandLines, eventually, httpStatus, removeVolumes, runPrintedLine, type StartedHardened } from '../helpers/hardened-run.js';
 
 /**
  * The whole capability: profile a real image, paste the printed line into /bin/sh, and the
@@ -21,8 +21,10 @@ describe.skipIf(!dockerAvailable())('ro-profile IMAGE on the fixtures', () => {
     expect(r.code, r.stderr).toBe(0);
     expect(await leftovers(session)).toEqual([]);
     const line = r.stdout;
-    expect(line.split('\n').filter(Boolean)).toHaveLength(1);
-    expect(line).toMatch(/^docker run --read-only --security-opt no-new-privileges /);
+    // One command line, after the comments it may carry (where the app logs to files).
+    expect(commandLines(line)).toHaveLength(1);
+    expect(commandLines(line)[0]).toMatch(/^docker run --read-only --security-opt no-new-privileges /);
+    expect(line.split('\n').filter((l) => l.startsWith('#')).every((l) => l.startsWith('# logs: '))).toBe(true);
     const c = await runPrintedLine(line, session);
     started.push(c);
     return { line, c };
