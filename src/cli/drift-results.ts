@@ -1,20 +1,14 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { RoProfileError, messageOf } from '../errors.js';
-import { parseResult } from '../model/parse-result.js';
+import { readResultFile } from './result-file.js';
 import type { LoadedResult } from '../drift/match-results.js';
 
 const HINT = 'Give a file written by "ro-profile IMAGE --format json".';
 
 /** --result FILE: unreadable or not a result is RESULT_INVALID (exit 2), with the reason. */
 export function loadResult(file: string): LoadedResult {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (e) {
-    throw new RoProfileError('RESULT_INVALID', `"${file}" cannot be read: ${(e as NodeJS.ErrnoException).code ?? messageOf(e)}`, { hint: HINT });
-  }
-  return { file, result: parseResult(text, file) };
+  return { file, result: readResultFile(file, 'RESULT_INVALID', HINT) };
 }
 
 /**

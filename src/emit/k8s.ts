@@ -124,12 +124,14 @@ export function emitK8s(result: Result, o: K8sOptions): string {
     volumeMounts.push(p.mount);
     notes.push({ index: volumes.length - 1, text: p.note });
   }
+  // Where the pod spec sits in the document: the comments' paths start there.
+  const specPath = o.kind === 'deployment' || o.patch ? ['spec', 'template', 'spec'] : ['spec'];
   const fsGroup = fsGroupFor(mounts, result.image.user);
   const container: Container = { name, ...(o.patch ? {} : containerBody(result)), securityContext: { ...HARDENED, ...runAs(result.run.user) } };
   const network = o.patch ? {} : networkOf(result.run);
   if (result.run.user !== undefined && Object.keys(runAs(result.run.user)).length === 0) {
     comments.push({
-      path: [...(o.kind === 'deployment' || o.patch ? ['spec', 'template', 'spec'] : ['spec']), 'containers', 0, 'securityContext'],
+      path: [...specPath, 'containers', 0, 'securityContext'],
       text: `Docker ran it as --user ${result.run.user}; Kubernetes takes numeric ids only: set runAsUser (and runAsGroup) to that user's ids`,
     });
   }
@@ -137,7 +139,7 @@ export function emitK8s(result: Result, o: K8sOptions): string {
     // medium: Memory pages are the container's memory: the limit holds the app and every such volume full.
     const memoryDirs = o.memory ? mounts.filter((m) => m.kind !== 'volume').reduce((n, m) => n + Math.ceil(m.sizeBytes / MiB) * MiB, 0) : 0;
     const res = k8sResources(result.limits, memoryDirs);
-    const containerPath = [...(o.kind === 'deployment' || o.patch ? ['spec', 'template', 'spec'] : ['spec']), 'containers', 0];
+    const containerPath = [...specPath, 'containers', 0];
     if (o.patch) {
       // A patch leaves the team's own resources alone (they may be tuned to real load): the measured ones are advice.
       comments.push({ path: [...containerPath, 'securityContext'], text: `resources measured (not patched: your manifest's own stay): requests cpu ${res.requests.cpu}, memory ${res.requests.memory}; limits cpu ${res.limits.cpu}, memory ${res.limits.memory}\n${resourcesNote(result, o.memory, memoryDirs)}` });
@@ -155,7 +157,6 @@ export function emitK8s(result: Result, o: K8sOptions): string {
     ...(volumes.length > 0 ? { volumes } : {}),
   };
 
-  const specPath = o.kind === 'deployment' || o.patch ? ['spec', 'template', 'spec'] : ['spec'];
   const doc = wrap(spec, name, o);
   for (const n of notes) comments.push({ path: [...specPath, 'volumes', n.index], text: n.text });
   if (fsGroup !== undefined) {

@@ -16,7 +16,7 @@ export interface MeterOptions {
 }
 
 export interface UsageMeter {
-  /** One more reading now, then the figures; the meter stops. Undefined when not one reading succeeded. */
+  /** One more reading now, then the figures; the meter stops. Undefined when not one reading succeeded. Later calls give the same figures. */
   stop(): Promise<RunUsage | undefined>;
 }
 
@@ -97,26 +97,27 @@ export async function startMeter(o: MeterOptions): Promise<UsageMeter> {
   }, o.intervalMs ?? 250);
   timer.unref();
 
-  return {
-    async stop() {
-      clearInterval(timer);
-      await busy;
-      await take();
-      if (samples === 0) return undefined;
-      const mounts: MountUsage[] = [...tmpfsPeak].sort(([a], [b]) => (a < b ? -1 : 1)).map(([path, peakBytes]) => ({ path, peakBytes, source: 'tmpfs' }));
-      return {
-        source,
-        durationMs: Date.now() - started,
-        samples,
-        memoryPeakBytes: memoryPeak,
-        workingSetPeakBytes: Math.max(0, workingSetPeak),
-        cpuSeconds: Math.round((cpuBase + lastCpu) / 1e6) / 1e3,
-        cpuPeakCores: Math.round(cpuPeakCores * 1000) / 1000,
-        pidsPeak,
-        mounts,
-      };
-    },
+  const finish = async (): Promise<RunUsage | undefined> => {
+    clearInterval(timer);
+    await busy;
+    await take();
+    if (samples === 0) return undefined;
+    const mounts: MountUsage[] = [...tmpfsPeak].sort(([a], [b]) => (a < b ? -1 : 1)).map(([path, peakBytes]) => ({ path, peakBytes, source: 'tmpfs' }));
+    return {
+      source,
+      durationMs: Date.now() - started,
+      samples,
+      memoryPeakBytes: memoryPeak,
+      workingSetPeakBytes: Math.max(0, workingSetPeak),
+      cpuSeconds: Math.round((cpuBase + lastCpu) / 1e6) / 1e3,
+      cpuPeakCores: Math.round(cpuPeakCores * 1000) / 1000,
+      pidsPeak,
+      mounts,
+    };
   };
+  // Once: a cleanup scope may stop it again after the run did, and must not read a removed container.
+  let stopped: Promise<RunUsage | undefined> | undefined;
+  return { stop: () => (stopped ??= finish()) };
 }
 
 /** Bytes in use on the tmpfs at `path` inside the container of host process `pid`; undefined when it is not a tmpfs or not readable. */

@@ -10,7 +10,7 @@ import { waitReady } from '../pipeline/ready.js';
 import { silentReporter } from '../pipeline/reporter.js';
 import type { WriteEvent } from '../model/write-event.js';
 import type { RunUsage } from '../model/usage.js';
-import { startMeter, type UsageMeter } from '../pipeline/usage-meter.js';
+import { startMeter } from '../pipeline/usage-meter.js';
 import { traceStart, type TracedStart, type VerifyTracing } from './traced-runs.js';
 
 /** What one run of the image showed: what the comparison looks at. */
@@ -111,9 +111,7 @@ async function oneStart(ctx: RunContext, id: string, logFiles: readonly string[]
   const sinceMs = again ? (await engine.inspectContainer(id)).startedAtMs : undefined;
   const attach = () => (tracing ? traceStart({ engine, scope: ctx.scope, id, tracing, workingDir: ctx.image.workingDir }) : Promise.resolve(undefined));
   let traced: TracedStart | undefined = await attach();
-  const meter: UsageMeter = await startMeter({ engine, engineInfo: ctx.engineInfo, id, tmpfs });
-  let usage: RunUsage | undefined;
-  const stopMeter = async () => (usage ??= await meter.stop());
+  const meter = await startMeter({ engine, engineInfo: ctx.engineInfo, id, tmpfs });
   // A profile's restart step: each start is traced apart, its refusals kept.
   const earlierRefused: WriteEvent[] = [];
   const restart = () =>
@@ -152,16 +150,17 @@ async function oneStart(ctx: RunContext, id: string, logFiles: readonly string[]
       if (repeatProbes) bodyStability = await bodyStabilityOf({ engine, engineInfo: ctx.engineInfo, id, signal: ctx.signal }, probes);
       fileLogLines = await readLogFiles(engine, id, logFiles);
       runningAtEnd = (await engine.inspectContainer(id)).running;
-      await stopMeter();
+      await meter.stop();
       await engine.stopContainer(id, ctx.stopTimeoutSec);
     } else if ((await engine.inspectContainer(id)).running) {
-      await stopMeter();
+      await meter.stop();
       await engine.stopContainer(id, ctx.stopTimeoutSec);
     }
   } finally {
     // On every path: a reading timer must not outlive the run.
-    await stopMeter();
+    await meter.stop();
   }
+  const usage = await meter.stop();
   const oomKilled = (await engine.inspectContainer(id)).oomKilled;
   const refused = tracing ? [...earlierRefused, ...(traced ? await traced.refused() : [])] : undefined;
   const logs = await engine.logs(id, sinceMs !== undefined ? { sinceMs } : {});

@@ -1,8 +1,7 @@
-import { readFileSync } from 'node:fs';
 import type { ArgumentsCamelCase, Argv, CommandModule, InferredOptionTypes } from 'yargs';
 import { RoProfileError } from '../../errors.js';
 import { FORMATS } from '../../emit/emit.js';
-import { parseResult } from '../../model/parse-result.js';
+import { readResultFile } from '../result-file.js';
 import { EMIT_FLAGS, emitOptionsOf } from '../shared-flags.js';
 import { reportError, writeResult } from '../output.js';
 
@@ -27,13 +26,7 @@ export const emitCommand: CommandModule<object, EmitArgs> = {
       if (argv.format === 'all' && argv.out === undefined) {
         throw new RoProfileError('USAGE', '"--format all" needs "--out DIR"', { hint: 'Add --out DIR, or pick one format.' });
       }
-      let text: string;
-      try {
-        text = readFileSync(argv.result, 'utf8');
-      } catch (e) {
-        throw new RoProfileError('USAGE', `"${argv.result}" cannot be read: ${(e as NodeJS.ErrnoException).code ?? String(e)}`, { hint: 'Give the path of a file written with --format json.' });
-      }
-      const parsed = parseResult(text, argv.result);
+      const parsed = readResultFile(argv.result);
       const { limits: _limits, ...unlimited } = parsed;
       writeResult(argv.limits === 'off' ? unlimited : parsed, { format: argv.format, out: argv.out, json: argv.json, emit: emitOptionsOf(argv) });
       process.exitCode = 0;

@@ -1,8 +1,7 @@
-import { readFileSync } from 'node:fs';
 import type { ArgumentsCamelCase, Argv, CommandModule, InferredOptionTypes } from 'yargs';
 import { RoProfileError } from '../../errors.js';
 import { FORMATS } from '../../emit/emit.js';
-import { parseResult } from '../../model/parse-result.js';
+import { readResultFile } from '../result-file.js';
 import type { CleanupScope } from '../../pipeline/cleanup-scope.js';
 import { reverify } from '../../pipeline/reverify.js';
 import { DockerEngine } from '../../runtime/docker-engine.js';
@@ -52,13 +51,7 @@ async function runVerify(argv: VerifyArgs): Promise<number> {
   const uninstall = installRunSignals(controller, identity, () => scope);
   try {
     if (argv.format === 'all' && argv.out === undefined) throw new RoProfileError('USAGE', '"--format all" needs "--out DIR"', { hint: 'Add --out DIR, or pick one format.' });
-    let text: string;
-    try {
-      text = readFileSync(argv.result, 'utf8');
-    } catch (e) {
-      throw new RoProfileError('USAGE', `"${argv.result}" cannot be read: ${(e as NodeJS.ErrnoException).code ?? String(e)}`, { hint: 'Give the path of a file written with --format json.' });
-    }
-    const saved = parseResult(text, argv.result);
+    const saved = readResultFile(argv.result);
     if (saved.exercise.readiness === 'trace') {
       throw new RoProfileError('USAGE', `"${argv.result}" comes from analyze-strace: it has no exercise to repeat`, { hint: 'Profile the image (ro-profile IMAGE --format json) to get a result that can be verified.' });
     }
