@@ -177,9 +177,12 @@ function resourcesNote(result: Result, memory: boolean, memoryDirs: number): str
   const measured = result.usage?.verify ?? result.usage?.profile;
   const lines = [
     `${l.policy} limits from the measured run${measured ? ` (working set peak ${Math.ceil(measured.workingSetPeakBytes / MiB)} MiB, CPU peak ${measured.cpuPeakCores} cores, ${measured.pidsPeak} tasks)` : ''}, headroom ×${l.headroom}; check them under your real load`,
-    memory
-      ? `memory includes the memory-backed emptyDirs' sizeLimits (${Math.ceil(memoryDirs / MiB)} MiB): their content counts against this limit`
-      : 'disk-backed emptyDirs count against ephemeral storage, not memory; with medium: Memory their content would count against this limit',
+    // Only where the Pod has emptyDirs: a Pod of claims alone has nothing to say about them.
+    ...(!result.plan.mounts.some((m) => m.kind !== 'volume')
+      ? []
+      : memory
+        ? [`memory includes the memory-backed emptyDirs' sizeLimits (${Math.ceil(memoryDirs / MiB)} MiB): their content counts against this limit`]
+        : ['disk-backed emptyDirs count against ephemeral storage, not memory; with medium: Memory their content would count against this limit']),
     `pids: Kubernetes limits tasks per node (kubelet podPidsLimit), not per container; the run peaked at ${measured?.pidsPeak ?? '?'} (Docker's limit: ${l.pids})`,
   ];
   return lines.join('\n');

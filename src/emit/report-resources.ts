@@ -33,7 +33,7 @@ export function resourcesSection(r: Result): string[] {
     out.push(`- memory: ${l.basis.memory}`, `- CPU: ${l.basis.cpus}`, `- tasks: ${l.basis.pids}`);
     const verified = r.verification.at(-1);
     out.push(verified ? `- ${verified.result === 'pass' ? 'Verified' : 'NOT verified'} under these limits with ${verified.format} on ${verified.runtime} ${verified.version}.` : '- Not verified under these limits yet (`ro-profile verify RESULT.json`).');
-    out.push('- A Pod counts a disk-backed emptyDir against ephemeral storage, not memory; a memory-backed one (`--k8s-memory`) counts against the memory limit, so the limit then adds its sizeLimit.');
+    if (r.plan.mounts.some((m) => m.kind !== 'volume')) out.push('- A Pod counts a disk-backed emptyDir against ephemeral storage, not memory; a memory-backed one (`--k8s-memory`) counts against the memory limit, so the limit then adds its sizeLimit.');
     out.push('- The exercise is short: check the limits under real load before production, and raise `--headroom` for bursty apps.', '');
   } else {
     out.push('No limits in the config (`--limits off`); `--limits starter` or `strict` sets them from these figures.', '');

@@ -29,6 +29,16 @@ describe('resourcesSection', () => {
   });
 });
 
+describe('the emptyDir note', () => {
+  it('is said only where the Pod has emptyDirs: a plan of named volumes alone (claims) has none', () => {
+    const claims: Result = { ...NGINX, plan: { mounts: NGINX.plan.mounts.map((m) => ({ ...m, kind: 'volume' as const, volumeName: `v${m.path.length}` })) } };
+    expect(resourcesSection(NGINX).join('\n')).toContain('disk-backed emptyDir');
+    expect(emitFormat(NGINX, 'k8s')).toContain('disk-backed emptyDirs count against ephemeral storage');
+    expect(resourcesSection(claims).join('\n')).not.toContain('emptyDir');
+    expect(emitFormat(claims, 'k8s')).not.toContain('emptyDirs count');
+  });
+});
+
 describe('log advice', () => {
   it('nginx logs into /var/log/nginx: the report and every config say how to send the logs out, and what caps them', () => {
     expect(logAdviceOf(NGINX)).toEqual([{ mount: '/var/log/nginx', files: expect.arrayContaining(['/var/log/nginx/access.log']), bounded: true, sizeBytes: 64 * 1024 * 1024 }]);
