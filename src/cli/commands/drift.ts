@@ -84,8 +84,9 @@ function emitReport(report: DriftReport, argv: DriftArgs): number {
   const text = argv.format === 'sarif' ? renderDriftSarif(report, version) : argv.format === 'json' ? renderDriftJson(report, version) : renderDriftTable(report);
   if (argv.out !== undefined) writeOut(argv.out, text);
   const drifted = report.containers.filter((c) => driftCount(c) > 0);
+  const total = drifted.reduce((s, c) => s + driftCount(c), 0);
   const err = hasDrift(report)
-    ? new RoProfileError('DRIFT_FOUND', `drift: ${drifted.reduce((s, c) => s + driftCount(c), 0)} unexpected changes in ${drifted.map((c) => c.container.name).join(', ')}`, {
+    ? new RoProfileError('DRIFT_FOUND', `drift: ${total} unexpected change${total === 1 ? '' : 's'} in ${drifted.map((c) => c.container.name).join(', ')}`, {
         hint: 'Recreate the container from its image; if the app made these writes itself, profile it again with an exercise that makes them.',
       })
     : undefined;
