@@ -1,2 +1,5 @@
+# hardening: restricted: every capability dropped, a numeric non-root UID, no-new-privileges, seccomp RuntimeDefault, as Pod Security "restricted" asks
+# user: 33:33, numeric, so an admission check can see it is not root
+# seccomp: the engine's default profile (RuntimeDefault); never add seccomp=unconfined
 # logs: the app writes /var/log/apache2/access.log, /var/log/apache2/error.log inside the container (its tmpfs (size=64m) caps them); link them to /dev/stdout or /dev/stderr in the image (RUN ln -sf /dev/stdout FILE) so the log driver gets them
-docker run --read-only --security-opt no-new-privileges --tmpfs /run/apache2:rw,noexec,nosuid,nodev,size=64m,mode=0755 --tmpfs /run/lock:rw,noexec,nosuid,nodev,size=64m,mode=1777 --tmpfs /var/log/apache2:rw,noexec,nosuid,nodev,size=64m,mode=0750,gid=4 --memory 256m --cpus 1.5 --pids-limit 120 ro-profile-fixture/apache2:latest
+docker run --read-only --security-opt no-new-privileges --tmpfs /run/apache2:rw,noexec,nosuid,nodev,size=64m,mode=0755,uid=33,gid=33 --tmpfs /run/lock:rw,noexec,nosuid,nodev,size=64m,mode=1777 --tmpfs /var/log/apache2:rw,noexec,nosuid,nodev,size=64m,mode=0750,uid=33,gid=33 --cap-drop ALL --memory 256m --cpus 2 --pids-limit 120 --user 33:33 ro-profile-fixture/apache2:latest

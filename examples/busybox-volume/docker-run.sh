@@ -1,2 +1,5 @@
+# hardening: restricted: every capability dropped, a numeric non-root UID, no-new-privileges, seccomp RuntimeDefault, as Pod Security "restricted" asks
+# user: 1000:1000, numeric, so an admission check can see it is not root
+# seccomp: the engine's default profile (RuntimeDefault); never add seccomp=unconfined
 # logs: the app writes /var/log/app/app.log inside the container (its tmpfs (size=64m) caps them); link them to /dev/stdout or /dev/stderr in the image (RUN ln -sf /dev/stdout FILE) so the log driver gets them
-docker run --read-only --security-opt no-new-privileges -v busybox-volume-data-49f653:/data --tmpfs /run/app:rw,noexec,nosuid,nodev,size=64m,mode=0755,uid=1000,gid=1000 --tmpfs /var/log/app:rw,noexec,nosuid,nodev,size=64m,mode=0755,uid=1000,gid=1000 --memory 192m --cpus 1.75 --pids-limit 64 ro-profile-fixture/busybox-volume:latest
+docker run --read-only --security-opt no-new-privileges --tmpfs /run/app:rw,noexec,nosuid,nodev,size=64m,mode=0755,uid=1000,gid=1000 --tmpfs /var/log/app:rw,noexec,nosuid,nodev,size=64m,mode=0755,uid=1000,gid=1000 --cap-drop ALL --memory 192m --cpus 1.75 --pids-limit 64 --user 1000:1000 ro-profile-fixture/busybox-volume:latest

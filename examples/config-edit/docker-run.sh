@@ -1,1 +1,4 @@
-docker run --read-only --security-opt no-new-privileges -v config-edit-etc-app-582062:/etc/app --memory 64m --cpus 1.25 --pids-limit 64 ro-profile-fixture/config-edit:latest
+# hardening: restricted: every capability dropped, a numeric non-root UID, no-new-privileges, seccomp RuntimeDefault, as Pod Security "restricted" asks
+# user: 1000:1000, numeric, so an admission check can see it is not root
+# seccomp: the engine's default profile (RuntimeDefault); never add seccomp=unconfined
+docker run --read-only --security-opt no-new-privileges -v config-edit-etc-app-582062:/etc/app --cap-drop ALL --memory 64m --cpus 1.5 --pids-limit 64 --user 1000:1000 ro-profile-fixture/config-edit:latest

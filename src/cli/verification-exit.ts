@@ -12,6 +12,14 @@ export function verificationExit(result: Result): number {
 }
 
 export function verificationError(result: Result): RoProfileError {
+  const h = result.hardening;
+  const missed = h && !h.verified ? h.rejected.find((x) => x.level === h.level) : undefined;
+  if (missed) {
+    // The mounts verified; the --harden level asked for is what does not run.
+    return new RoProfileError('VERIFY_FAILED', `verification failed: under --harden ${missed.level}, ${missed.setting} broke it: ${missed.message}${missed.evidence.length > 0 ? `\n${missed.evidence.slice(0, 6).map((l) => `  | ${l}`).join('\n')}` : ''}`, {
+      hint: `The printed config is marked UNVERIFIED. ${missed.fix ? `To run under ${missed.level}: ${missed.fix}; or ` : ''}profile with a weaker --harden level (or auto: the strongest that runs).`,
+    });
+  }
   const last = result.verification.at(-1);
   const diffs = last?.rounds.at(-1)?.differences ?? [];
   const paths = [...new Set(diffs.flatMap((d) => d.paths ?? []))];

@@ -22,6 +22,8 @@ interface ComposeService {
   image?: string;
   read_only: true;
   security_opt: string[];
+  cap_drop?: string[];
+  cap_add?: string[];
   user?: string;
   entrypoint?: string[];
   command?: string[];
@@ -71,7 +73,11 @@ export function emitCompose(result: Result, o: ComposeOptions): string {
     ...(o.override ? {} : { image: run.image }),
     read_only: true,
     security_opt: ['no-new-privileges:true'],
+    ...(result.hardening && result.hardening.capDrop.length > 0 ? { cap_drop: [...result.hardening.capDrop] } : {}),
+    ...(result.hardening && result.hardening.capAdd.length > 0 ? { cap_add: result.hardening.capAdd.map((c) => c.name) } : {}),
     ...(o.override ? {} : passThrough(run)),
+    // The level's numeric user, in an override too: it is part of the hardening.
+    ...(result.hardening?.user ? { user: `${result.hardening.user.uid}:${result.hardening.user.gid}` } : {}),
     ...(tmpfs.length > 0 ? { tmpfs } : {}),
     ...composeLimits(result.limits, result.plan.mounts),
   };

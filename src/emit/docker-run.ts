@@ -1,5 +1,7 @@
 import { RoProfileError } from '../errors.js';
+import type { Hardening } from '../model/hardening.js';
 import type { Mount } from '../model/mount-plan.js';
+import { capabilityArgs, configUser } from './process-settings.js';
 import type { RunSpec } from '../model/run-spec.js';
 import type { Limits } from '../model/usage.js';
 import { runLimitArgs } from './resources.js';
@@ -60,7 +62,9 @@ export function passThroughArgs(run: RunSpec): string[] {
 }
 
 /** One `docker run` line for a POSIX shell; a command comes after the image, as docker wants it. */
-export function emitDockerRun(run: RunSpec, mounts: readonly Mount[], limits?: Limits): string {
-  const words = ['docker', 'run', ...hardeningArgs(mounts), ...runLimitArgs(limits, mounts), ...passThroughArgs(run), run.image, ...run.command];
+export function emitDockerRun(run: RunSpec, mounts: readonly Mount[], limits?: Limits, hardening?: Hardening): string {
+  // The level's numeric user takes --user's place (it is the same user, or the one verified).
+  const user = configUser({ run, ...(hardening ? { hardening } : {}) });
+  const words = ['docker', 'run', ...hardeningArgs(mounts), ...capabilityArgs(hardening), ...runLimitArgs(limits, mounts), ...passThroughArgs({ ...run, ...(user !== undefined ? { user } : {}) }), run.image, ...run.command];
   return `${shellJoin(words)}\n`;
 }

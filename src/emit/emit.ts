@@ -3,12 +3,15 @@ import type { Result } from '../model/result.js';
 import { emitCompose, type ComposeOptions } from './compose.js';
 import { emitDockerRun } from './docker-run.js';
 import { emitK8s, type K8sOptions } from './k8s.js';
-import { emitReport, oneLine } from './report.js';
+import { emitReport } from './report.js';
+import { oneLine } from './one-line.js';
+import { hardeningCommentLines } from './process-settings.js';
 import { emitResultJson } from './result-json.js';
 import { logCommentLines } from './log-advice.js';
 
+/** The comment lines above a config: its process settings and why, then where its logs go. */
 function logComments(result: Result): string {
-  return logCommentLines(result).join('');
+  return [...hardeningCommentLines(result), ...logCommentLines(result)].join('');
 }
 
 export const FORMATS = ['run', 'compose', 'k8s', 'json', 'report'] as const;
@@ -25,7 +28,7 @@ export const DEFAULT_EMIT: EmitOptions = { compose: { override: false }, k8s: { 
 export function emitFormat(result: Result, format: Format, options: EmitOptions = DEFAULT_EMIT): string {
   switch (format) {
     case 'run':
-      return unverifiedHeader(result) + logComments(result) + emitDockerRun(result.run, result.plan.mounts, result.limits);
+      return unverifiedHeader(result) + logComments(result) + emitDockerRun(result.run, result.plan.mounts, result.limits, result.hardening);
     case 'compose':
       return unverifiedHeader(result) + logComments(result) + emitCompose(result, options.compose);
     case 'k8s':
@@ -53,6 +56,9 @@ export function unverifiedHeader(result: Result): string {
   }
   const last = result.verification.at(-1);
   if (last?.result !== 'fail') return '';
+  const h = result.hardening;
+  const missed = h && !h.verified ? h.rejected.find((x) => x.level === h.level) : undefined;
+  if (missed) return `# UNVERIFIED: under --harden ${missed.level}, ${oneLine(missed.setting)} broke it (${oneLine(missed.message)}); the mounts verified with ${last.format} on ${last.runtime} ${last.version}; see the report\n`;
   const failed = last.rounds.at(-1);
   const why = failed?.differences[0]?.message ?? 'it did not run as the writable run did';
   return `# UNVERIFIED: under this config ${oneLine(why)} (ro-profile verification with ${last.format} on ${last.runtime} ${last.version}; see the report)\n`;

@@ -36,8 +36,17 @@ interface Volume {
 interface SecurityContext {
   readOnlyRootFilesystem: true;
   allowPrivilegeEscalation: false;
+  capabilities?: { drop: string[]; add?: string[] };
   runAsUser?: number;
   runAsGroup?: number;
+}
+interface PodSecurityContext {
+  runAsNonRoot?: true;
+  runAsUser?: number;
+  runAsGroup?: number;
+  fsGroup?: number;
+  seccompProfile?: { type: 'RuntimeDefault' };
+  sysctls?: { name: string; value: string }[];
 }
 interface Container {
   name: string;
@@ -53,13 +62,15 @@ interface Container {
 }
 interface PodSpec {
   hostNetwork?: true;
-  securityContext?: { fsGroup: number };
+  securityContext?: PodSecurityContext;
   initContainers?: Container[];
   containers: Container[];
   volumes?: Volume[];
 }
 
 const MiB = 1024 * 1024;
+/** The lowest port an unprivileged process may bind, per network namespace. */
+const UNPRIVILEGED_PORT_SYSCTL = 'net.ipv4.ip_unprivileged_port_start';
 /** The largest uid or gid the API server takes (IsValidUserID, IsValidGroupID). */
 const MAX_ID = 2 ** 31 - 1;
 const HARDENED: SecurityContext = { readOnlyRootFilesystem: true, allowPrivilegeEscalation: false };
@@ -126,10 +137,23 @@ export function emitK8s(result: Result, o: K8sOptions): string {
   }
   // Where the pod spec sits in the document: the comments' paths start there.
   const specPath = o.kind === 'deployment' || o.patch ? ['spec', 'template', 'spec'] : ['spec'];
-  const fsGroup = fsGroupFor(mounts, result.image.user);
-  const container: Container = { name, ...(o.patch ? {} : containerBody(result)), securityContext: { ...HARDENED, ...runAs(result.run.user) } };
+  const h = result.hardening;
+  // A level's numeric user runs the whole Pod (its init containers too); an arbitrary one is the platform's to assign.
+  const podUser = h?.user && !h.arbitraryUid && h.user.uid <= MAX_ID && h.user.gid <= MAX_ID ? h.user : undefined;
+  const fsGroup = fsGroupFor(mounts, result.image.user) ?? (podUser && mounts.some((m) => m.kind !== 'tmpfs') ? podUser.gid || undefined : undefined);
+  const caps = capabilitiesOf(result);
   const network = o.patch ? {} : networkOf(result.run);
-  if (result.run.user !== undefined && Object.keys(runAs(result.run.user)).length === 0) {
+  // Docker lets every container bind ports below 1024 (it sets this sysctl to 0); verification ran so, and a Pod must too.
+  const lowPorts = h && !h.capAdd.some((c) => c.name === 'NET_BIND_SERVICE') ? [...new Set(result.exercise.probes.filter((p) => p.ok && p.port < 1024).map((p) => p.port))].sort((a, b) => a - b) : [];
+  const container: Container = { name, ...(o.patch ? {} : containerBody(result)), securityContext: { ...HARDENED, ...caps, ...(podUser ? {} : runAs(result.run.user)) } };
+  const podSecurity: PodSecurityContext = {
+    ...(h?.user ? { runAsNonRoot: true as const } : {}),
+    ...(podUser ? { runAsUser: podUser.uid, runAsGroup: podUser.gid } : {}),
+    ...(fsGroup !== undefined ? { fsGroup } : {}),
+    ...(h ? { seccompProfile: { type: 'RuntimeDefault' as const } } : {}),
+    ...(lowPorts.length > 0 && !network.hostNetwork ? { sysctls: [{ name: UNPRIVILEGED_PORT_SYSCTL, value: '0' }] } : {}),
+  };
+  if (!podUser && result.run.user !== undefined && Object.keys(runAs(result.run.user)).length === 0) {
     comments.push({
       path: [...specPath, 'containers', 0, 'securityContext'],
       text: `Docker ran it as --user ${result.run.user}; Kubernetes takes numeric ids only: set runAsUser (and runAsGroup) to that user's ids`,
@@ -151,24 +175,46 @@ export function emitK8s(result: Result, o: K8sOptions): string {
   if (volumeMounts.length > 0) container.volumeMounts = volumeMounts;
   const spec: PodSpec = {
     ...(network.hostNetwork ? { hostNetwork: true as const } : {}),
-    ...(fsGroup !== undefined ? { securityContext: { fsGroup } } : {}),
-    ...(initContainers.length > 0 ? { initContainers } : {}),
+    ...(Object.keys(podSecurity).length > 0 ? { securityContext: podSecurity } : {}),
+    ...(initContainers.length > 0 ? { initContainers: initContainers.map((c) => ({ ...c, securityContext: { ...c.securityContext, ...(caps.capabilities ? { capabilities: { drop: caps.capabilities.drop } } : {}) } })) } : {}),
     containers: [container],
     ...(volumes.length > 0 ? { volumes } : {}),
   };
 
   const doc = wrap(spec, name, o);
   for (const n of notes) comments.push({ path: [...specPath, 'volumes', n.index], text: n.text });
-  if (fsGroup !== undefined) {
-    const uid = mounts.find((m) => m.gid === fsGroup && m.uid !== 0 && m.uid <= MAX_ID)?.uid;
-    comments.push({
-      path: [...specPath, 'securityContext'],
-      text: `the app runs as ${result.image.user} and must write mounts owned by group ${fsGroup}: fsGroup gives it that group on every volume${uid !== undefined ? `. If your platform does not run the image as its own user, set runAsUser: ${uid} too` : ''}`,
-    });
+  const podNotes = podSecurityNotes(result, podUser, fsGroup, mounts);
+  if (lowPorts.length > 0) {
+    podNotes.push(
+      network.hostNetwork
+        ? `the app binds port ${lowPorts.join(', ')} without NET_BIND_SERVICE, as Docker allows; with hostNetwork the node's ${UNPRIVILEGED_PORT_SYSCTL} decides`
+        : `the app binds port ${lowPorts.join(', ')} without NET_BIND_SERVICE: Docker sets ${UNPRIVILEGED_PORT_SYSCTL}=0 in every container and verification ran so; this safe sysctl (allowed by Pod Security) does the same on any runtime`,
+    );
   }
+  if (podNotes.length > 0) comments.push({ path: [...specPath, 'securityContext'], text: podNotes.join('\n') });
   if (!o.patch) comments.push(...envComments(result, specPath, [...passed.notes, ...(network.note ? [network.note] : [])]));
   for (let i = 0; i < initContainers.length; i++) comments.push({ path: [...specPath, 'initContainers', i], text: initContainers[i]!.command?.[2] === SEED_IF_EMPTY_SCRIPT ? 'copies what the image ships into the claim before the app starts, while the claim is still empty' : initContainers[i]!.command ? 'copies what the image ships into the emptyDir before the app starts' : '' });
   return toYamlWithComments({ value: doc, comments: comments.filter((c) => c.text) });
+}
+
+/** capabilities: drop ALL and add back what the level kept; none for a result made before levels. */
+function capabilitiesOf(result: Result): Pick<SecurityContext, 'capabilities'> {
+  const h = result.hardening;
+  if (!h || h.capDrop.length === 0) return {};
+  return { capabilities: { drop: [...h.capDrop], ...(h.capAdd.length > 0 ? { add: h.capAdd.map((c) => c.name) } : {}) } };
+}
+
+/** Why the Pod's securityContext says what it does: its user, its fsGroup, the platform's part. */
+function podSecurityNotes(result: Result, podUser: { uid: number; gid: number } | undefined, fsGroup: number | undefined, mounts: readonly Mount[]): string[] {
+  const h = result.hardening;
+  const out: string[] = [];
+  if (h?.arbitraryUid) out.push(`any UID with GID 0: the platform (OpenShift's restricted SCC) assigns runAsUser and fsGroup; verified as ${h.user?.uid ?? '?'}:0`);
+  else if (podUser) out.push(`runs as ${podUser.uid}:${podUser.gid} (numeric, so runAsNonRoot can be checked)${h?.level === 'restricted' ? '; meets Pod Security "restricted"' : ''}`);
+  if (fsGroup !== undefined) {
+    const uid = mounts.find((m) => m.gid === fsGroup && m.uid !== 0 && m.uid <= MAX_ID)?.uid;
+    out.push(`the app runs as ${podUser ? `${podUser.uid}:${podUser.gid}` : result.image.user} and must write mounts owned by group ${fsGroup}: fsGroup gives it that group on every volume${!podUser && uid !== undefined ? `. If your platform does not run the image as its own user, set runAsUser: ${uid} too` : ''}`);
+  }
+  return out;
 }
 
 /** What the figures rest on, and what a Pod counts that Docker does not. */

@@ -1,8 +1,10 @@
+import { oneLine } from './one-line.js';
 import type { Finding, Mount } from '../model/mount-plan.js';
-import type { Result } from '../model/result.js';
+import type { Result, VerifyRound } from '../model/result.js';
 import type { WriteEvent } from '../model/write-event.js';
 import { MIN_SIZE_BYTES, SIZE_FACTOR } from '../analyze/plan-mounts.js';
 import { logsSection } from './log-advice.js';
+import { hardeningSection } from './report-hardening.js';
 import { formatBytes, resourcesSection } from './report-resources.js';
 import { formatMode } from './tmpfs-options.js';
 
@@ -22,6 +24,7 @@ export function emitReport(r: Result): string {
   if (r.profile) out.push(`- Exercise profile: \`${r.profile.name}\` (${r.profile.source === 'built-in' ? 'built-in' : `\`${cell(r.profile.source)}\``}, sha256 \`${r.profile.sha256.slice(0, 12)}\`): ${r.profile.description}`);
   out.push(`- Seen by: ${describeSources(r)}`);
   out.push(`- Result: ${plural(r.plan.mounts.length, 'writable mount')} on a read-only root; ${plural(countBy(r.findings, 'error'), 'error')}, ${plural(countBy(r.findings, 'warning'), 'warning')}`);
+  if (r.hardening) out.push(`- Hardening: ${r.hardening.level}${r.hardening.capAdd.length > 0 ? `, keeping ${r.hardening.capAdd.map((c) => c.name).join(', ')}` : ''}${r.hardening.verified ? '' : ' (not verified)'} (see Hardening)`);
   if (r.limits) out.push(`- Limits (${r.limits.policy}, headroom ×${r.limits.headroom}): memory ${formatBytes(r.limits.memoryBytes)}, ${r.limits.cpus} CPUs, ${r.limits.pids} tasks (see Resources)`);
   out.push(`- Verified: ${r.verification.length > 0 ? r.verification.map((v) => `${v.result} with ${v.format} on ${v.runtime} ${v.version}`).join('; ') : 'not yet (this config has not been run under its hardening)'}`);
   out.push('');
@@ -40,6 +43,7 @@ export function emitReport(r: Result): string {
   out.push('## Findings', '');
   if (r.findings.length === 0) out.push('None.', '');
   for (const f of r.findings) out.push(...findingLines(f));
+  out.push(...hardeningSection(r));
   out.push(...logsSection(r));
   out.push(...resourcesSection(r));
   out.push(...verificationSection(r));
@@ -84,11 +88,11 @@ function verificationSection(r: Result): string[] {
     out.push(`With ${v.format} on ${v.runtime} ${v.version}: **${v.result}**`, '');
     out.push('| # | run | config | result | what differed |', '| --- | --- | --- | --- | --- |');
     v.rounds.forEach((round, i) => {
-      const config = round.kind === 'leave-one-out' ? `without \`${cell(round.without ?? '')}\`` : round.mounts.length === 0 ? 'no mounts' : round.mounts.map((m) => `\`${cell(m)}\``).join(', ');
+      const config = round.kind === 'harden' && round.harden ? hardenConfig(round.harden) : round.kind === 'leave-one-out' ? `without \`${cell(round.without ?? '')}\`` : round.mounts.length === 0 ? 'no mounts' : round.mounts.map((m) => `\`${cell(m)}\``).join(', ');
       const what = round.differences.length === 0 ? '—' : round.differences.map((d) => cell(oneLine(d.message)) + (d.paths && d.paths.length > 0 ? ` (${d.paths.map((p) => `\`${cell(p)}\``).join(', ')})` : '')).join('; ');
       const repaired = round.repaired && round.repaired.length > 0 ? `; ${round.candidates ? 'tried alone' : 'repaired'}: ${round.repaired.map((p) => `\`${cell(p)}\``).join(', ')}${round.candidates ? ` (one of ${round.candidates.map((p) => `\`${cell(p)}\``).join(', ')})` : ''}` : '';
       const refused = round.refused && round.refused.length > 0 ? `; refused (traced): ${round.refused.map((p) => `\`${cell(p)}\``).join(', ')}` : '';
-      out.push(`| ${i + 1} | ${round.kind}${round.kind === 'final' ? ' (with a restart)' : ''} | ${config} | ${round.result} | ${what}${refused}${repaired} |`);
+      out.push(`| ${i + 1} | ${round.kind}${round.kind === 'final' || (round.kind === 'harden' && round.result === 'pass') ? ' (with a restart)' : ''} | ${config} | ${round.result} | ${what}${refused}${repaired} |`);
     });
     out.push('');
     for (const n of v.notes ?? []) out.push(`- Not compared: ${oneLine(n)}`);
@@ -103,9 +107,9 @@ function verificationSection(r: Result): string[] {
   return out;
 }
 
-/** One line of text: line breaks of any kind become spaces (a Markdown cell, a shell comment). */
-export function oneLine(s: string): string {
-  return s.replace(/[\r\n\u2028\u2029\u0085]+/g, ' ');
+/** A harden round's config: its level, capabilities and user. */
+function hardenConfig(h: NonNullable<VerifyRound['harden']>): string {
+  return `${h.level}${h.user ? ` as \`${h.user}\`` : ''}${h.capAdd.length > 0 ? `, adding ${h.capAdd.map((c) => `\`${c}\``).join(', ')}` : ''}${h.withoutCap ? ` (without \`${h.withoutCap}\`)` : ''}`;
 }
 
 function findingLines(f: Finding): string[] {

@@ -1,3 +1,4 @@
+import type { Hardening } from './hardening.js';
 import type { Limits, UsageRecord } from './usage.js';
 import type { FsFacts } from './fs-facts.js';
 import type { ImageFacts } from './image-facts.js';
@@ -68,8 +69,10 @@ export interface Difference {
 
 /** One run of the image under a config: what was tried and what differed. */
 export interface VerifyRound {
-  /** verify: the config as planned or repaired; leave-one-out: it without one mount; final: the config printed, with a restart. */
-  readonly kind: 'verify' | 'leave-one-out' | 'final';
+  /** verify: the config as planned or repaired; leave-one-out: it without one mount; final: the config printed, with a restart; harden: the config under a --harden level (or without one capability). */
+  readonly kind: 'verify' | 'leave-one-out' | 'final' | 'harden';
+  /** harden: the level tried, its capabilities added back and its user. */
+  readonly harden?: { readonly level: string; readonly capAdd: readonly string[]; readonly user?: string; readonly withoutCap?: string };
   /** Mount paths of the config tried. */
   readonly mounts: readonly string[];
   /** leave-one-out: the mount left out. */
@@ -142,6 +145,8 @@ export interface Result {
   readonly verification: readonly VerificationRecord[];
   /** What the profile's writable run and the final verification run used (memory, CPU, tasks, tmpfs). */
   readonly usage?: UsageRecord;
+  /** The process settings the config carries (capabilities, user, seccomp) and the levels tried; absent in results made before levels (the engine's defaults). */
+  readonly hardening?: Hardening;
   /** The resource limits the config carries, chosen from `usage` (absent with --limits off, or when nothing was measured). */
   readonly limits?: Limits;
 }

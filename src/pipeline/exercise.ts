@@ -2,6 +2,9 @@ import { RoProfileError, isRoProfileError } from '../errors.js';
 import type { ExerciseStep } from '../model/exercise-profile.js';
 import type { ExecResult, ProbeResult } from '../model/result.js';
 import { DEFAULT_EXEC_TIMEOUT_MS, type RunSpec } from '../model/run-spec.js';
+
+/** How long a hardened run's HTTP or TCP step may wait for an answer the writable run gave. */
+export const HARDENED_REQUEST_TIMEOUT_MS = 10_000;
 import type { Engine, EngineInfo, ExecOutcome } from '../runtime/engine.js';
 import { sleep, throwIfAborted } from './abort.js';
 import { endpointFor } from './endpoints.js';
@@ -25,13 +28,15 @@ export async function exercise(options: {
   readonly runStep?: (command: string, timeoutMs: number) => Promise<ExecOutcome>;
   /** Record a failing step instead of stopping there (a hardened run is compared, not judged). */
   readonly tolerant?: boolean;
+  /** With tolerant: stop at the first step that fails (a --harden trial needs only whether, and the first evidence). */
+  readonly failFast?: boolean;
   /**
    * A profile's restart step: stops the container, starts it again (re-attaching a tracer where
    * the run is traced) and waits until it is ready; says by what, or throws NOT_READY or
    * CONTAINER_FAILED. Whoever owns the container knows how (restartInPlace for a plain one).
    */
   readonly restart?: () => Promise<string>;
-}): Promise<{ probes: ProbeResult[]; execs: ExecResult[] }> {
+}): Promise<{ probes: ProbeResult[]; execs: ExecResult[]; failedFast?: true }> {
   const { engine, id, run, signal } = options;
   // --no-probe sends nothing of its own; a profile's steps still talk to their ports.
   const probes = await probeAll({ engine, engineInfo: options.engineInfo, id, ports: run.exercise.probe === false ? [] : run.exercise.probePorts, signal });
@@ -62,8 +67,11 @@ export async function exercise(options: {
       // --no-probe wins over the profile: no request at all, its exec steps still run.
       if (run.exercise.probe === false) continue;
       const ep = endpointFor(await engine.inspectContainer(id), options.engineInfo, s.port);
-      const r = ep ? await (s.kind === 'http' ? httpStep(ep, s, timeoutMs) : tcpStep(ep, s, timeoutMs)) : { label: stepLabel(s), exitCode: 1, output: `port ${s.port} is not reachable`, ok: false };
+      // A hardened run whose server accepts and never answers (its workers could not start) must not hold each request for --exec-timeout.
+      const requestMs = options.tolerant === true ? Math.min(timeoutMs, HARDENED_REQUEST_TIMEOUT_MS) : timeoutMs;
+      const r = ep ? await (s.kind === 'http' ? httpStep(ep, s, requestMs) : tcpStep(ep, s, requestMs)) : { label: stepLabel(s), exitCode: 1, output: `port ${s.port} is not reachable`, ok: false };
       execs.push({ command: r.label, step: s.kind, exitCode: r.exitCode, output: r.output });
+      if (!r.ok && options.failFast === true) return { probes, execs, failedFast: true };
       if (!r.ok && options.tolerant !== true) {
         throw new RoProfileError('CONTAINER_FAILED', `the profile's step ${r.label} ${s.kind === 'http' ? `answered ${r.output}, not HTTP ${s.expectStatus}` : `got no reply matching /${s.expect}/: ${JSON.stringify(r.output.slice(0, 200))}`} in the writable run`, {
           hint: 'The exercise profile does not fit this image: pick another with --profile, or the generic exercise with --no-profile.',
@@ -87,6 +95,7 @@ export async function exercise(options: {
       });
     }
     execs.push({ command, ...(ofProfile ? { step: 'exec' as const } : {}), exitCode: r.exitCode, output: output.slice(-MAX_OUTPUT) });
+    if (r.exitCode !== s.expectExit && options.failFast === true) return { probes, execs, failedFast: true };
     if (r.exitCode !== s.expectExit && options.tolerant !== true) {
       throw new RoProfileError('CONTAINER_FAILED', `${named} failed with exit code ${r.exitCode}${s.expectExit !== 0 ? ` (the profile expects ${s.expectExit})` : ''} in the writable run${output.trim() ? `:\n${output.trim().slice(-1000)}` : ''}`, {
         hint: 'An exercise step must succeed before the image is hardened; fix the command or the image setup.',

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { isAbsolute, resolve as resolvePath } from 'node:path';
 import { limitsForMounts } from '../analyze/limits.js';
+import type { Hardening } from '../model/hardening.js';
 import type { ImageFacts } from '../model/image-facts.js';
 import type { Mount } from '../model/mount-plan.js';
 import type { Limits } from '../model/usage.js';
@@ -31,6 +32,20 @@ export interface HardeningSpec {
   readonly readOnlyRoot: boolean;
   readonly tmpfs: Readonly<Record<string, string>>;
   readonly mounts: readonly MountSpec[];
+  /** The level's process settings: capabilities dropped and added back, the numeric user (over --user). */
+  readonly process?: ProcessSettings;
+}
+
+export interface ProcessSettings {
+  readonly capDrop: readonly string[];
+  readonly capAdd: readonly string[];
+  readonly user?: string;
+}
+
+/** A result's hardening as the engine takes it; undefined for a result made before levels (the engine's defaults). */
+export function processSettingsOf(h: Hardening | undefined): ProcessSettings | undefined {
+  if (!h) return undefined;
+  return { capDrop: [...h.capDrop], capAdd: h.capAdd.map((c) => c.name), ...(h.user ? { user: `${h.user.uid}:${h.user.gid}` } : {}) };
 }
 
 export const WRITABLE: HardeningSpec = { readOnlyRoot: false, tmpfs: {}, mounts: [] };
@@ -62,7 +77,9 @@ export function buildCreateSpec(options: {
     labels: options.labels,
     ...(ownUts ? { hostname: sessionHostname(options.labels) } : {}),
     env,
-    ...(run.user !== undefined ? { user: run.user } : {}),
+    ...(options.hardening.process?.user !== undefined ? { user: options.hardening.process.user } : run.user !== undefined ? { user: run.user } : {}),
+    ...(options.hardening.process && options.hardening.process.capDrop.length > 0 ? { capDrop: options.hardening.process.capDrop } : {}),
+    ...(options.hardening.process && options.hardening.process.capAdd.length > 0 ? { capAdd: options.hardening.process.capAdd } : {}),
     // Docker's --entrypoint also drops the image's CMD; an empty Cmd does the same through the API.
     ...(run.entrypoint !== undefined ? { entrypoint: run.entrypoint === '' ? [] : [run.entrypoint] } : {}),
     ...(run.command.length > 0 ? { cmd: run.command } : run.entrypoint !== undefined ? { cmd: [] } : {}),

@@ -1,3 +1,6 @@
+import type { HardenRequest, ProcessInfo } from '../model/hardening.js';
+import { hardenResult } from '../verify/harden.js';
+import { privilegeFacts, readProcesses, readStartUser, startingHardening } from './privilege-facts.js';
 import { availableParallelism } from 'node:os';
 import { STRICT_TMPFS_BYTES, chooseLimits } from '../analyze/limits.js';
 import { planMounts } from '../analyze/plan-mounts.js';
@@ -64,6 +67,8 @@ export interface ProfileOptions {
   readonly verify?: { readonly maxRounds: number; readonly leaveOneOutBudget: number; readonly launcher: Launcher };
   /** --tracer strace: trace the app live (undefined: the diff and volumes only). */
   readonly tracer?: TracerOptions;
+  /** --harden: the process settings' level (auto: the strongest that verifies). */
+  readonly harden?: HardenRequest;
   /** --limits and --headroom: resource limits chosen from the writable run's use (absent: off). */
   readonly resources?: { readonly policy: Exclude<LimitPolicy, 'off'>; readonly headroom?: number };
   /** Lets the caller see what is owned (for the message of a second Ctrl-C). */
@@ -135,6 +140,7 @@ async function profileUnredacted(o: ProfileOptions, redact: (t: string) => strin
   let probes: Result['exercise']['probes'] = [];
   let execs: Result['exercise']['execs'] = [];
   let running = EMPTY;
+  let procs: { processes: ProcessInfo[]; initPid: number } = { processes: [], initPid: 0 };
   let rawExecs: Result['exercise']['execs'] = [];
   let bodyStability: PageStability[] = [];
   // A profile's restart step ends the trace of the first start; each start's trace is kept.
@@ -163,6 +169,9 @@ async function profileUnredacted(o: ProfileOptions, redact: (t: string) => strin
     clock('exercise', describeExercise(probes, execs));
     // The diff taken while it runs catches files removed at shutdown (pid files, sockets).
     running = await takeSnapshot(engine, id, await engine.diff(id), ignore);
+    // Who its processes run as: the user --harden runs it as, and the capabilities it switches users with.
+    procs = await readProcesses(engine, id);
+    procs = { ...procs, processes: procs.processes.map((p) => ({ ...p, command: redact(p.command) })) };
     measured = await meter.stop();
     await engine.stopContainer(id, o.stopTimeoutSec);
   } else {
@@ -201,6 +210,7 @@ async function profileUnredacted(o: ProfileOptions, redact: (t: string) => strin
   // --limits strict: tmpfs sizes closer to what was written, since Docker's memory limit holds each one whole.
   const overrides = { persist: [...o.persist, ...hinted], ephemeral: [...o.ephemeral], ...(o.volumePrefix !== undefined ? { volumePrefix: o.volumePrefix } : {}), ...(o.resources?.policy === 'strict' ? { minTmpfsBytes: STRICT_TMPFS_BYTES } : {}) };
   let analysis = planMounts({ image, events, fs, userMounts: userMountTargets(run), ...overrides });
+  const facts = privilegeFacts(procs, procs.processes.length > 0 ? undefined : await readStartUser(engine, id, run.user ?? image.user), probes, events);
   // Files the app kept outside the scratch trees, planned as tmpfs: does it take them up again when it starts next?
   const candidates = ready.readiness === 'job-exit' ? new Map<string, string[]>() : restartCandidates(analysis.plan.mounts, events, entriesOf(stopped), o.ephemeral);
   clock('analyze', `${analysis.plan.mounts.length} mount${analysis.plan.mounts.length === 1 ? '' : 's'}, ${analysis.findings.length} finding${analysis.findings.length === 1 ? '' : 's'}`);
@@ -254,8 +264,12 @@ async function profileUnredacted(o: ProfileOptions, redact: (t: string) => strin
     }
   }
 
+  const blocked = result.findings.some((f) => f.kind === 'system-write' && f.severity === 'error');
+  const start = startingHardening(o.harden ?? 'auto', facts, result.plan.mounts, o.verify !== undefined && !blocked);
+  result = { ...result, hardening: start.hardening, plan: { mounts: start.mounts } };
+
   // A required write into a system tree cannot be mounted (exit 8): nothing to verify.
-  if (o.verify === undefined || result.findings.some((f) => f.kind === 'system-write' && f.severity === 'error')) return result;
+  if (o.verify === undefined || blocked) return result;
 
   const baseline: Observation = {
     ready: true,
@@ -273,9 +287,15 @@ async function profileUnredacted(o: ProfileOptions, redact: (t: string) => strin
     ...(o.outDir !== undefined ? { composeDir: o.outDir } : {}),
   };
   const launcher = o.verify.launcher;
-  const verified = await verifyResult(result, { ctx, reporter, baseline, maxRounds: o.verify.maxRounds, leaveOneOutBudget: o.verify.leaveOneOutBudget, viewLabels: createLabels(o.identity, 'verify'), launcher, runtimeVersion });
+  const verifyOptions = { ctx, reporter, baseline, maxRounds: o.verify.maxRounds, leaveOneOutBudget: o.verify.leaveOneOutBudget, viewLabels: createLabels(o.identity, 'verify'), launcher, runtimeVersion };
+  const verified = await verifyResult(result, verifyOptions);
   clock('verify', verified.passed ? 'the config runs as the writable run did' : 'the config does NOT run as the writable run did');
-  return redactVerification(verified.result, redact);
+  if (!verified.passed) return redactVerification(verified.result, redact);
+  // Then the strongest --harden level the verified mounts run under.
+  const hardened = await hardenResult(verified.result, facts, verifyOptions);
+  const hs = hardened.result.hardening;
+  clock('harden', `${hs?.level ?? 'off'}${hs && hs.capAdd.length > 0 ? `, keeping ${hs.capAdd.map((c) => c.name).join(', ')}` : ''}${hs?.user ? `, as ${hs.user.uid}:${hs.user.gid}` : ''}${hardened.passed ? '' : ' (the level asked for does NOT run: not verified)'}`);
+  return redactVerification(hardened.result, redact);
 }
 
 /**

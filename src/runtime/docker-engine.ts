@@ -1,3 +1,5 @@
+import type { ProcessInfo } from '../model/hardening.js';
+import { mapTop, TOP_PS_ARGS } from './docker-top.js';
 import type { IncomingMessage } from 'node:http';
 import { PassThrough, Readable } from 'node:stream';
 import { finished } from 'node:stream/promises';
@@ -173,6 +175,7 @@ export class DockerEngine implements Engine {
           ...(spec.nanoCpus !== undefined ? { NanoCpus: spec.nanoCpus } : {}),
           Privileged: false,
           SecurityOpt: ['no-new-privileges'],
+          ...(spec.capDrop ? { CapDrop: [...spec.capDrop] } : {}),
           ...(spec.pidMode ? { PidMode: spec.pidMode } : {}),
           ...(spec.capAdd ? { CapAdd: [...spec.capAdd] } : {}),
           ...(spec.groupAdd ? { GroupAdd: [...spec.groupAdd] } : {}),
@@ -289,6 +292,14 @@ export class DockerEngine implements Engine {
       // one-shot: the values of the moment, without the engine's wait for a second sample.
       const raw = (await this.docker.getContainer(id).stats({ stream: false, 'one-shot': true, abortSignal } as unknown as Parameters<Docker.Container['stats']>[0])) as unknown;
       return mapStats(raw);
+    });
+  }
+
+  async processes(id: string, o?: WaitOptions): Promise<ProcessInfo[]> {
+    return this.bounded('top', o, async (abortSignal) => {
+      // A stopped container has none (the engine answers 409); a ps the engine's host lacks, none either.
+      const raw: unknown = await this.docker.getContainer(id).top({ ps_args: TOP_PS_ARGS, abortSignal } as unknown as Parameters<Docker.Container['top']>[0]).catch(() => null);
+      return mapTop(raw);
     });
   }
 

@@ -1,4 +1,5 @@
 import type { Readable } from 'node:stream';
+import type { ProcessInfo } from '../model/hardening.js';
 import type { ImageFacts } from '../model/image-facts.js';
 import type { FsChange } from '../model/write-event.js';
 
@@ -39,6 +40,8 @@ export interface ContainerCreateSpec {
   /** `container:<id>` joins that container's pid namespace (the tracer sidecar). */
   readonly pidMode?: string;
   readonly capAdd?: readonly string[];
+  /** Capabilities dropped (['ALL'] drops every one; capAdd then adds back). */
+  readonly capDrop?: readonly string[];
   /** Supplementary groups (a Pod's fsGroup, which every container of the Pod gets). */
   readonly groupAdd?: readonly string[];
 }
@@ -177,6 +180,8 @@ export interface Engine {
   usageStats(id: string, o?: WaitOptions): Promise<UsageSample | undefined>;
   /** Runs a command in the container; past `timeoutMs` it is a CONTAINER_FAILED error with details.timedOut. */
   exec(id: string, cmd: readonly string[], options: { readonly user?: string } & WaitOptions): Promise<ExecOutcome>;
+  /** The container's processes (host pid, effective uid and gid, command line); empty when it is not running. */
+  processes(id: string, o?: WaitOptions): Promise<ProcessInfo[]>;
   /** stdout and stderr; `sinceMs` keeps only what was written from then on (a restart's own output). */
   logs(id: string, o?: WaitOptions & { readonly sinceMs?: number }): Promise<{ readonly stdout: string; readonly stderr: string }>;
   /** Type, mode and link target of a path in the container, without reading it; undefined when absent. */

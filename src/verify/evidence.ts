@@ -40,5 +40,15 @@ export function redactVerification(r: Result, redact: (t: string) => string): Re
       })),
     })),
     plan: { mounts: r.plan.mounts.map((m) => (m.verified ? { ...m, verified: { ...m.verified, evidence: m.verified.evidence.map(redact) } } : m)) },
+    ...(r.hardening
+      ? {
+          hardening: {
+            ...r.hardening,
+            capAdd: r.hardening.capAdd.map((c) => ({ ...c, evidence: c.evidence.map(redact) })),
+            rejected: r.hardening.rejected.map((x) => ({ ...x, message: redact(x.message), evidence: x.evidence.map(redact) })),
+            ...(r.hardening.processes ? { processes: r.hardening.processes.map(redact) } : {}),
+          },
+        }
+      : {}),
   };
 }

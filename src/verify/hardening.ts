@@ -1,5 +1,5 @@
 import type { Mount } from '../model/mount-plan.js';
-import type { HardeningSpec } from '../pipeline/launch-spec.js';
+import type { HardeningSpec, ProcessSettings } from '../pipeline/launch-spec.js';
 import type { MountSpec } from '../runtime/engine.js';
 import { tmpfsOptions } from '../emit/tmpfs-options.js';
 
@@ -9,7 +9,7 @@ import { tmpfsOptions } from '../emit/tmpfs-options.js';
  * (Docker copies the image's content into a new one, as it will for the user). Volume names are
  * mapped, so verification runs on volumes of its own and never touches the user's. Pure.
  */
-export function hardeningOf(mounts: readonly Mount[], volumeFor: (m: Mount) => string): HardeningSpec {
+export function hardeningOf(mounts: readonly Mount[], volumeFor: (m: Mount) => string, process?: ProcessSettings): HardeningSpec {
   const tmpfs: Record<string, string> = {};
   const specs: MountSpec[] = [];
   for (const m of mounts) {
@@ -20,5 +20,5 @@ export function hardeningOf(mounts: readonly Mount[], volumeFor: (m: Mount) => s
       specs.push({ type: 'volume', source: volumeFor(m), target: m.path, readOnly: false });
     }
   }
-  return { readOnlyRoot: true, tmpfs, mounts: specs };
+  return { readOnlyRoot: true, tmpfs, mounts: specs, ...(process ? { process } : {}) };
 }

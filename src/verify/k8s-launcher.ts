@@ -40,7 +40,9 @@ export const k8sLauncher: Launcher = {
         await pod.volume(v.name, verifyVolumeName(ctx, tag, `pod-volume:${v.name}`), ctx.labels);
       }
       await asKubeletMakesThem(ctx, spec, pod, app, result.fs.tools?.sh === false);
-      const translate = { imageRef: result.run.image, volumes: pod.volumes, secrets: ctx.secrets };
+      // An openshift level's Pod names no user: the platform assigns one, as verification does here.
+      const assigned = result.hardening?.arbitraryUid && result.hardening.user ? { assignedUser: `${result.hardening.user.uid}:${result.hardening.user.gid}` } : {};
+      const translate = { imageRef: result.run.image, volumes: pod.volumes, secrets: ctx.secrets, imageUser: ctx.image.user, ...assigned };
       for (const c of spec.initContainers ?? []) {
         const r = await runToEnd(ctx.engine, await pod.create(containerSpecOf(c, spec, { ...translate, base: initBase(app) })));
         if (r.exitCode !== 0) {

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Mount } from '../model/mount-plan.js';
 import type { Result } from '../model/result.js';
-import { buildCreateSpec, launchLimitsFor } from '../pipeline/launch-spec.js';
+import { buildCreateSpec, launchLimitsFor, processSettingsOf } from '../pipeline/launch-spec.js';
 import type { RunContext } from './observe.js';
 import { hardeningOf } from './hardening.js';
 import { gateVolumeName, installVerifyGate, withGate } from './traced-runs.js';
@@ -60,7 +60,7 @@ export const runLauncher: Launcher = {
       await engine.createVolume(gate, ctx.labels);
       names.set('', gate);
     }
-    const hardening = hardeningOf(mounts, (m) => names.get(m.path) ?? '');
+    const hardening = hardeningOf(mounts, (m) => names.get(m.path) ?? '', processSettingsOf(result.hardening));
     const spec = buildCreateSpec({ image: ctx.image, run: result.run, secrets: ctx.secrets, labels: ctx.labels, limits: launchLimitsFor(ctx.limits, result.limits, mounts), hardening, cwd: ctx.cwd });
     const id = await engine.createContainer(gate !== undefined ? withGate(spec, ctx.image, result.run, gate) : spec);
     if (gate !== undefined && ctx.tracing) {

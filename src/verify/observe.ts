@@ -43,6 +43,8 @@ export interface Observation {
   readonly usage?: RunUsage;
   /** The engine killed it for memory (its limit was too low for the exercise). */
   readonly oomKilled?: boolean;
+  /** Failing fast, a step failed and the rest were not run. */
+  readonly failedFast?: true;
 }
 
 
@@ -77,7 +79,7 @@ export async function observeWritable(ctx: RunContext, logFiles: readonly string
  * volumes; an emptyDir-like volume keeps its content, as a kubelet's does) and records that too.
  * What the launch created is disposed of, on every path.
  */
-export async function observeContainer(ctx: RunContext, launched: { readonly id: string; readonly gated?: boolean; dispose(): Promise<void> }, options: { readonly restart: boolean; readonly logFiles: readonly string[]; readonly repeatProbes?: boolean; readonly tmpfs?: readonly string[] }): Promise<Observation> {
+export async function observeContainer(ctx: RunContext, launched: { readonly id: string; readonly gated?: boolean; dispose(): Promise<void> }, options: { readonly restart: boolean; readonly logFiles: readonly string[]; readonly repeatProbes?: boolean; readonly tmpfs?: readonly string[]; readonly failFast?: boolean }): Promise<Observation> {
   const { id } = launched;
   let removed = false;
   const remove = async () => {
@@ -87,8 +89,10 @@ export async function observeContainer(ctx: RunContext, launched: { readonly id:
   ctx.scope.add(`container ${id.slice(0, 12)}`, remove);
   try {
     const traced = launched.gated === true ? ctx.tracing : undefined;
-    const first = await oneStart(ctx, id, options.logFiles, false, true, options.repeatProbes === true, traced, options.tmpfs ?? []);
+    const first = await oneStart(ctx, id, options.logFiles, false, true, options.repeatProbes === true, traced, options.tmpfs ?? [], options.failFast === true);
     if (!options.restart || !first.ready || first.jobExitCode !== undefined) return first;
+    // Failing fast, a first start whose steps already failed needs no second.
+    if (first.failedFast === true) return first;
     // A second boot on the same mounts: readiness and probes; exec steps are not repeated
     // (they need not be idempotent: a second `create table` fails on the data of the first).
     const restart = await oneStart(ctx, id, options.logFiles, true, false, false, traced, options.tmpfs ?? []);
@@ -98,7 +102,7 @@ export async function observeContainer(ctx: RunContext, launched: { readonly id:
   }
 }
 
-async function oneStart(ctx: RunContext, id: string, logFiles: readonly string[], again: boolean, withExecs: boolean, repeatProbes: boolean, tracing: VerifyTracing | undefined, tmpfs: readonly string[]): Promise<Observation> {
+async function oneStart(ctx: RunContext, id: string, logFiles: readonly string[], again: boolean, withExecs: boolean, repeatProbes: boolean, tracing: VerifyTracing | undefined, tmpfs: readonly string[], failFast = false): Promise<Observation> {
   const { engine } = ctx;
   try {
     await engine.startContainer(id);
@@ -133,6 +137,7 @@ async function oneStart(ctx: RunContext, id: string, logFiles: readonly string[]
   let runningAtEnd = false;
   let fileLogLines: string[] = [];
   let bodyStability: Observation['bodyStability'];
+  let failedFast: true | undefined;
   try {
     try {
       const r = await waitReady({ engine, engineInfo: ctx.engineInfo, id, image: ctx.image, run: ctx.run, signal: ctx.signal });
@@ -146,7 +151,7 @@ async function oneStart(ctx: RunContext, id: string, logFiles: readonly string[]
     }
     if (ready && jobExitCode === undefined) {
       const run = withExecs ? ctx.run : { ...ctx.run, exercise: { ...ctx.run.exercise, execs: [] } };
-      ({ probes, execs } = await exercise({ engine, engineInfo: ctx.engineInfo, id, imageRef: ctx.image.ref, run, reporter: silentReporter, signal: ctx.signal, tolerant: true, restart, ...(traced ? { runStep: (command: string, timeoutMs: number) => traced!.runStep(command, timeoutMs) } : {}) }));
+      ({ probes, execs, failedFast } = await exercise({ engine, engineInfo: ctx.engineInfo, id, imageRef: ctx.image.ref, run, reporter: silentReporter, signal: ctx.signal, tolerant: true, failFast, restart, ...(traced ? { runStep: (command: string, timeoutMs: number) => traced!.runStep(command, timeoutMs) } : {}) }));
       if (repeatProbes) bodyStability = await bodyStabilityOf({ engine, engineInfo: ctx.engineInfo, id, signal: ctx.signal }, probes);
       fileLogLines = await readLogFiles(engine, id, logFiles);
       runningAtEnd = (await engine.inspectContainer(id)).running;
@@ -178,6 +183,7 @@ async function oneStart(ctx: RunContext, id: string, logFiles: readonly string[]
     ...(refused ? { refused } : {}),
     ...(usage ? { usage } : {}),
     ...(oomKilled ? { oomKilled } : {}),
+    ...(failedFast ? { failedFast } : {}),
   };
 }
 

@@ -17,9 +17,22 @@ export interface PodContainer {
   env?: { name: string; value?: string }[];
   envFrom?: { secretRef?: { name: string } }[];
   ports?: { containerPort: number }[];
-  securityContext?: { readOnlyRootFilesystem?: boolean; allowPrivilegeEscalation?: boolean; runAsUser?: number; runAsGroup?: number };
+  securityContext?: ContainerSecurity;
   resources?: { requests?: { cpu?: string; memory?: string }; limits?: { cpu?: string; memory?: string } };
   volumeMounts?: { name: string; mountPath: string; readOnly?: boolean }[];
+}
+export interface SeccompProfile {
+  type: string;
+  localhostProfile?: string;
+}
+export interface ContainerSecurity {
+  readOnlyRootFilesystem?: boolean;
+  allowPrivilegeEscalation?: boolean;
+  runAsUser?: number;
+  runAsGroup?: number;
+  runAsNonRoot?: boolean;
+  capabilities?: { drop?: string[]; add?: string[] };
+  seccompProfile?: SeccompProfile;
 }
 export interface PodVolume {
   name: string;
@@ -29,7 +42,7 @@ export interface PodVolume {
 }
 export interface PodSpec {
   hostNetwork?: boolean;
-  securityContext?: { fsGroup?: number; runAsUser?: number; runAsGroup?: number };
+  securityContext?: { fsGroup?: number; runAsUser?: number; runAsGroup?: number; runAsNonRoot?: boolean; seccompProfile?: SeccompProfile; sysctls?: { name: string; value: string }[] };
   initContainers?: PodContainer[];
   containers: PodContainer[];
   volumes?: PodVolume[];
@@ -37,11 +50,13 @@ export interface PodSpec {
 
 const KNOWN = {
   spec: ['hostNetwork', 'securityContext', 'initContainers', 'containers', 'volumes'],
-  podSecurity: ['fsGroup', 'runAsUser', 'runAsGroup'],
+  podSecurity: ['fsGroup', 'runAsUser', 'runAsGroup', 'runAsNonRoot', 'seccompProfile', 'sysctls'],
   container: ['name', 'image', 'command', 'args', 'env', 'envFrom', 'ports', 'securityContext', 'resources', 'volumeMounts'],
   resources: ['requests', 'limits'],
   quantities: ['cpu', 'memory'],
-  containerSecurity: ['readOnlyRootFilesystem', 'allowPrivilegeEscalation', 'runAsUser', 'runAsGroup'],
+  containerSecurity: ['readOnlyRootFilesystem', 'allowPrivilegeEscalation', 'runAsUser', 'runAsGroup', 'runAsNonRoot', 'capabilities', 'seccompProfile'],
+  capabilities: ['drop', 'add'],
+  seccomp: ['type'],
   env: ['name', 'value'],
   volumeMount: ['name', 'mountPath', 'readOnly'],
   volume: ['name', 'emptyDir', 'persistentVolumeClaim', 'hostPath'],
@@ -49,6 +64,13 @@ const KNOWN = {
 
 function unsupported(what: string): RoProfileError {
   return new RoProfileError('INTERNAL', `the Pod has ${what}, which the kubelet-like Docker run does not support`);
+}
+
+/** RuntimeDefault is the engine's default profile, which every run here has; another profile cannot be run alike. */
+function checkSeccomp(what: string, p: SeccompProfile | undefined): void {
+  if (!p) return;
+  onlyKnown(`${what}.seccompProfile`, p, KNOWN.seccomp);
+  if (p.type !== 'RuntimeDefault') throw unsupported(`${what}.seccompProfile.type ${p.type} (only RuntimeDefault)`);
 }
 
 function onlyKnown(what: string, o: object | undefined, keys: readonly string[]): void {
@@ -62,9 +84,18 @@ export function podSpecOf(doc: unknown): PodSpec {
   if (!spec) throw unsupported(`kind ${String(d.kind)} (not a Pod or Deployment)`);
   onlyKnown('spec', spec, KNOWN.spec);
   onlyKnown('spec.securityContext', spec.securityContext, KNOWN.podSecurity);
+  checkSeccomp('spec.securityContext', spec.securityContext?.seccompProfile);
+  // Docker sets ip_unprivileged_port_start=0 in every container's network namespace: that one sysctl is how it runs already.
+  for (const x of spec.securityContext?.sysctls ?? []) {
+    if (x.name !== 'net.ipv4.ip_unprivileged_port_start' || String(x.value) !== '0') throw unsupported(`the sysctl ${x.name}=${x.value}`);
+  }
   for (const c of [...(spec.initContainers ?? []), ...spec.containers]) {
     onlyKnown(`container ${c.name}`, c, KNOWN.container);
     onlyKnown(`container ${c.name}.securityContext`, c.securityContext, KNOWN.containerSecurity);
+    onlyKnown(`container ${c.name}.securityContext.capabilities`, c.securityContext?.capabilities, KNOWN.capabilities);
+    checkSeccomp(`container ${c.name}.securityContext`, c.securityContext?.seccompProfile);
+    // A false allowPrivilegeEscalation is Docker's no-new-privileges, which every run here has; true would need the engine to allow what it never does here.
+    if (c.securityContext?.allowPrivilegeEscalation === true) throw unsupported(`allowPrivilegeEscalation: true in container ${c.name}`);
     for (const e of c.env ?? []) onlyKnown(`container ${c.name}.env`, e, KNOWN.env);
     onlyKnown(`container ${c.name}.resources`, c.resources, KNOWN.resources);
     onlyKnown(`container ${c.name}.resources.limits`, c.resources?.limits, KNOWN.quantities);
@@ -108,6 +139,31 @@ export function userOf(c: PodContainer, spec: PodSpec): string | undefined {
 }
 
 /**
+ * The kubelet's runAsNonRoot check (verifyRunAsNonRoot): the user the container will run as must
+ * be numeric and not 0, or the container is not created (CreateContainerConfigError). `user` is
+ * Docker's User the container gets (the Pod's, or the image's when the Pod sets none).
+ */
+export function checkRunAsNonRoot(c: PodContainer, spec: PodSpec, user: string): void {
+  const nonRoot = c.securityContext?.runAsNonRoot ?? spec.securityContext?.runAsNonRoot;
+  if (nonRoot !== true) return;
+  const u = user.split(':')[0] ?? '';
+  if (u === '' || u === '0' || u === 'root') {
+    throw new RoProfileError('CONTAINER_FAILED', `container ${c.name} has runAsNonRoot and its image will run as root (CreateContainerConfigError)`, { hint: 'Set runAsUser to a non-root UID the image works as.' });
+  }
+  if (!/^\d+$/.test(u)) {
+    throw new RoProfileError('CONTAINER_FAILED', `container ${c.name} has runAsNonRoot and its image has non-numeric user (${u}), which the kubelet cannot verify is non-root (CreateContainerConfigError)`, { hint: 'Set runAsUser to the numeric UID of that user.' });
+  }
+}
+
+/** Docker's CapDrop and CapAdd from the container's capabilities (names with or without CAP_, as the kubelet takes them). */
+function capabilitiesOf(c: PodContainer): { capDrop?: string[]; capAdd?: string[] } {
+  const norm = (x: string) => x.replace(/^CAP_/i, '').toUpperCase();
+  const drop = c.securityContext?.capabilities?.drop?.map(norm);
+  const add = c.securityContext?.capabilities?.add?.map(norm);
+  return { ...(drop && drop.length > 0 ? { capDrop: drop } : {}), ...(add && add.length > 0 ? { capAdd: add } : {}) };
+}
+
+/**
  * A word of command or args as the kubelet passes it on: `$$` is one `$`, `$(NAME)` the value of
  * the container's variable NAME when it has one (else left as written), any other `$` as is.
  */
@@ -138,7 +194,16 @@ export function processOf(c: PodContainer, env: ReadonlyMap<string, string>): { 
 export function containerSpecOf(
   c: PodContainer,
   spec: PodSpec,
-  o: { readonly base: ContainerCreateSpec; readonly imageRef: string; readonly volumes: ReadonlyMap<string, string>; readonly secrets: LaunchSecrets },
+  o: {
+    readonly base: ContainerCreateSpec;
+    readonly imageRef: string;
+    readonly volumes: ReadonlyMap<string, string>;
+    readonly secrets: LaunchSecrets;
+    /** What the platform assigns when the Pod sets no runAsUser (OpenShift's SCC: an arbitrary UID, GID 0). */
+    readonly assignedUser?: string;
+    /** The image's own user (Docker's Config.User), for the runAsNonRoot check. */
+    readonly imageUser?: string;
+  },
 ): ContainerCreateSpec {
   const given = new Set(o.base.env.map((e) => e.slice(0, e.indexOf('='))));
   const podEnv = new Map<string, string>();
@@ -152,8 +217,9 @@ export function containerSpecOf(
     return { type: 'volume', source, target: m.mountPath, readOnly: m.readOnly === true, noCopy: true };
   });
   const fsGroup = spec.securityContext?.fsGroup;
-  const { entrypoint: _e, cmd: _c, user: baseUser, ...rest } = o.base;
-  const user = userOf(c, spec) ?? baseUser;
+  const { entrypoint: _e, cmd: _c, user: baseUser, capAdd: _a, capDrop: _d, ...rest } = o.base;
+  const user = userOf(c, spec) ?? o.assignedUser ?? baseUser;
+  checkRunAsNonRoot(c, spec, user ?? o.imageUser ?? '');
   return {
     ...rest,
     image: c.image === o.imageRef ? o.base.image : c.image,
@@ -163,6 +229,7 @@ export function containerSpecOf(
     mounts: [...o.base.mounts, ...mounts],
     readOnlyRoot: c.securityContext?.readOnlyRootFilesystem === true,
     ...(fsGroup !== undefined ? { groupAdd: [String(fsGroup)] } : {}),
+    ...capabilitiesOf(c),
     ...resourceLimitsOf(c),
   };
 }

@@ -129,9 +129,9 @@ async function tryPlan(o: VerifyOptions, mounts: readonly Mount[], r: Result, re
   return (await observePlan(o, mounts, r, restart, tag)).diffs;
 }
 
-async function observePlan(o: VerifyOptions, mounts: readonly Mount[], r: Result, restart: boolean, tag: string): Promise<{ diffs: Difference[]; obs: Observation }> {
+export async function observePlan(o: VerifyOptions, mounts: readonly Mount[], r: Result, restart: boolean, tag: string, failFast = false): Promise<{ diffs: Difference[]; obs: Observation }> {
   const launched = await o.launcher.launch(o.ctx, r, mounts, tag);
-  const obs = await observeContainer(o.ctx, launched, { restart, logFiles: logFilesOf(r), tmpfs: mounts.filter((m) => m.kind === 'tmpfs').map((m) => m.path) });
+  const obs = await observeContainer(o.ctx, launched, { restart, logFiles: logFilesOf(r), tmpfs: mounts.filter((m) => m.kind === 'tmpfs').map((m) => m.path), failFast });
   return { diffs: compareRuns(o.baseline, obs), obs };
 }
 

@@ -1,3 +1,4 @@
+import type { ProcessInfo } from '../../src/model/hardening.js';
 import { Readable } from 'node:stream';
 import type { ImageFacts } from '../../src/model/image-facts.js';
 import type { FsChange } from '../../src/model/write-event.js';
@@ -172,6 +173,14 @@ export class EngineFake implements Engine {
   async usageStats(id: string): Promise<UsageSample | undefined> {
     this.record('usageStats', id);
     return this.statsSamples.length > 1 ? this.statsSamples.shift() : this.statsSamples[0];
+  }
+
+  /** processes answers for every container (none scripted: empty, as for a stopped one). */
+  processList: ProcessInfo[] = [];
+
+  async processes(id: string): Promise<ProcessInfo[]> {
+    this.record('processes', id);
+    return [...this.processList];
   }
 
   async exec(id: string, cmd: readonly string[], options: { readonly user?: string }): Promise<ExecOutcome> {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { FIXTURE, dockerAvailable, leftovers, runCli, testSession } from '../helpers/cli.js';
+import { commandLines } from '../helpers/hardened-run.js';
 
 /**
  * Each failure of the contract's exit-code table: the right status, a message that says what
@@ -113,7 +114,8 @@ describe.skipIf(!dockerAvailable())('a write straight into a system tree', () =>
     const r = await runCli([FIXTURE.base, '--', 'sh', '-c', 'echo x > /etc/app.conf && mkdir -p /tmp/ok'], { session });
     expect(r.code, r.stderr).toBe(8);
     // Marked as an unverified config is (exit 7): the same header, then the line.
-    const [header, line] = r.stdout.split('\n');
+    const header = r.stdout.split('\n')[0];
+    const line = commandLines(r.stdout)[0];
     expect(header).toBe('# UNVERIFIED: this config cannot run read-only as is: the app writes straight into /etc, which no mount may cover (see the findings in the report); it was not run');
     expect(line).toMatch(/^docker run --read-only .*--tmpfs \/tmp:/);
     expect(r.stderr).toContain('the image writes straight into /etc, which cannot become a writable mount');

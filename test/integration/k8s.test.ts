@@ -1,3 +1,4 @@
+import type { Result } from '../../src/model/result.js';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -74,17 +75,24 @@ describe.skipIf(!dockerAvailable())('the printed Kubernetes Pod of every fixture
     const session = testSession(`k8s-${fc.fixture}`);
     let dir: TmpDir | undefined;
     let pod = '';
+    let rootMadeNonRoot = false;
 
     beforeAll(async () => {
       dir = tmpDir('ro-profile-k8s-');
       const out = await profiledFixture(fc, session);
       pod = readFileSync(join(out, 'k8s.yaml'), 'utf8');
+      const result = JSON.parse(readFileSync(join(out, 'result.json'), 'utf8')) as Result;
+      rootMadeNonRoot = result.hardening?.user !== undefined && (result.hardening.processes ?? []).some((p) => p.startsWith('0:'));
       expect(parse(pod)).toMatchObject({ apiVersion: 'v1', kind: 'Pod' });
     });
 
     afterAll(() => dir?.[Symbol.dispose]());
 
-    it.skipIf(!withPodman)('under podman kube play', async () => {
+    it.skipIf(!withPodman)('under podman kube play', async (t) => {
+      // Podman 4.3 fills an emptyDir with the image directory's owner and mode (root 0755), where a
+      // kubelet makes it 0777: a root image that --harden runs as non-root cannot write it there, as
+      // it can on a cluster (the kubelet-like run below holds it to the kubelet's semantics).
+      if (rootMadeNonRoot) t.skip();
       const p = await podmanKubePlay(pod, session);
       try {
         await podRunsHardened(p, fc);

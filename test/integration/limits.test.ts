@@ -4,7 +4,8 @@ import { limitsForMounts } from '../../src/analyze/limits.js';
 import { startMeter } from '../../src/pipeline/usage-meter.js';
 import { DockerEngine } from '../../src/runtime/docker-engine.js';
 import { LABEL_ROLE, LABEL_SESSION } from '../../src/runtime/labels.js';
-import { FIXTURE, docker, dockerAvailable, leftovers, runCli, testSession } from '../helpers/cli.js';
+import { FIXTURE, dockerAvailable, leftovers, runCli, testSession } from '../helpers/cli.js';
+import { watchContainers } from '../helpers/engine-events.js';
 import { composeAvailable } from '../helpers/compose.js';
 
 const withCompose = composeAvailable() || process.env['CI'] === 'true';
@@ -18,36 +19,9 @@ interface Created {
   readonly pidsLimit: number;
 }
 
-/**
- * Every container the session creates, as the engine holds it: watched through the engine's
- * own event stream and inspected at once (a verification container lives for seconds).
- */
-async function watchCreated(session: string): Promise<{ stop(): Promise<Created[]> }> {
-  const stream = (await docker.getEvents({ filters: { type: ['container'], event: ['create'], label: [`${LABEL_SESSION}=${session}`] } })) as NodeJS.ReadableStream & { destroy(): void };
-  const pending: Promise<Created | undefined>[] = [];
-  let buf = '';
-  stream.on('data', (chunk: Buffer) => {
-    buf += chunk.toString('utf8');
-    let nl: number;
-    while ((nl = buf.indexOf('\n')) >= 0) {
-      const line = buf.slice(0, nl);
-      buf = buf.slice(nl + 1);
-      const id = (JSON.parse(line) as { id: string }).id;
-      pending.push(
-        docker
-          .getContainer(id)
-          .inspect()
-          .then((c) => ({ role: c.Config.Labels[LABEL_ROLE] ?? '', readOnly: c.HostConfig.ReadonlyRootfs === true, memory: c.HostConfig.Memory ?? 0, nanoCpus: c.HostConfig.NanoCpus ?? 0, pidsLimit: c.HostConfig.PidsLimit ?? 0 }))
-          .catch(() => undefined),
-      );
-    }
-  });
-  return {
-    async stop() {
-      stream.destroy();
-      return (await Promise.all(pending)).filter((c): c is Created => c !== undefined);
-    },
-  };
+/** Every container the session creates, as the engine holds it. */
+function watchCreated(session: string): Promise<{ stop(): Promise<Created[]> }> {
+  return watchContainers(session, 'create', (c) => ({ role: c.Config.Labels[LABEL_ROLE] ?? '', readOnly: c.HostConfig.ReadonlyRootfs === true, memory: c.HostConfig.Memory ?? 0, nanoCpus: c.HostConfig.NanoCpus ?? 0, pidsLimit: c.HostConfig.PidsLimit ?? 0 }));
 }
 
 async function profileWatched(name: string, args: string[]): Promise<{ result: Result; created: Created[] }> {

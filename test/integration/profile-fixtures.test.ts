@@ -24,7 +24,9 @@ describe.skipIf(!dockerAvailable())('ro-profile IMAGE on the fixtures', () => {
     // One command line, after the comments it may carry (where the app logs to files).
     expect(commandLines(line)).toHaveLength(1);
     expect(commandLines(line)[0]).toMatch(/^docker run --read-only --security-opt no-new-privileges /);
-    expect(line.split('\n').filter((l) => l.startsWith('#')).every((l) => l.startsWith('# logs: '))).toBe(true);
+    // The comments say where its logs go and what its process settings are, and why.
+    for (const l of line.split('\n').filter((x) => x.startsWith('#'))) expect(l).toMatch(/^# (logs|hardening|capability [A-Z_]+ kept|user|not [a-z-]+|seccomp): /);
+    expect(line).toContain('# hardening: ');
     const c = await runPrintedLine(line, session);
     started.push(c);
     return { line, c };

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Result } from '../../src/model/result.js';
 import { FIXTURE, docker, dockerAvailable, leftovers, runCli, testSession } from '../helpers/cli.js';
-import { eventually, httpStatus, removeVolumes, runPrintedLine, volumeNamesOf, type StartedHardened } from '../helpers/hardened-run.js';
+import { commandLines, eventually, httpStatus, removeVolumes, runPrintedLine, volumeNamesOf, type StartedHardened } from '../helpers/hardened-run.js';
 
 /**
  * The verify stage on real images: each fixture shows one way a diff is wrong (a log opened but
@@ -164,7 +164,7 @@ describe.skipIf(!dockerAvailable())('verification', () => {
     const r = await runCli([image('open-log'), '--max-rounds', '1'], { session });
     expect(r.code, r.stderr).toBe(7);
     expect(r.stdout).toMatch(/^# UNVERIFIED: under this config /);
-    expect(r.stdout.split('\n')[1]).toMatch(/^docker run --read-only /);
+    expect(commandLines(r.stdout)[0]).toMatch(/^docker run --read-only /);
     expect(r.stderr).toContain('verification failed');
     expect(r.stderr).toContain('failing paths: /var/log/open-log/app.log');
     expect(r.stderr).toContain("can't create /var/log/open-log/app.log: Read-only file system");

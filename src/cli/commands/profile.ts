@@ -1,3 +1,4 @@
+import { HARDEN_LEVELS } from '../../model/hardening.js';
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { ArgumentsCamelCase, Argv, CommandModule, InferredOptionTypes } from 'yargs';
@@ -50,6 +51,7 @@ const options = {
   'tracer-method': { choices: TRACE_METHODS, describe: '[default: sidecar] sidecar: strace in a container joining the app\'s pid namespace (any engine, no root); host: strace on this host (root, local Linux engine only)', group: 'Tracing:' },
   'tracer-image': { type: 'string', describe: 'Image holding strace and a static /bin/busybox, used as is (default: built once from --tracer-base)', group: 'Tracing:' },
   'tracer-base': { type: 'string', describe: `[default: ${DEFAULT_TRACER_BASE}] Debian-like base the tracer image is built from (apt-get install strace busybox-static), or "host": assembled from this host's strace and static busybox, no registry needed (also the fallback when the base cannot be had)`, group: 'Tracing:' },
+  harden: { choices: ['auto', ...HARDEN_LEVELS] as const, default: 'auto' as const, describe: 'Process settings of the config: restricted (every capability dropped, a numeric non-root UID, seccomp RuntimeDefault: Pod Security "restricted"), drop-caps (every capability dropped but those verification shows it needs, its own user), off (the engine\'s default capabilities); openshift (restricted as an arbitrary UID with GID 0) only when asked; auto: the strongest that verifies', group: 'Hardening:' },
   verify: { type: 'boolean', default: true, describe: 'Run the image again under the config, compare it with the writable run, repair what breaks, leave each mount out once; --no-verify skips it', group: 'Verification:' },
   'verify-with': { choices: VERIFY_FORMATS, default: 'run' as const, describe: 'Which emitted format verification runs: run (the docker run line, through the engine), compose (the compose file, through docker-compose), k8s (the Pod, as Docker runs with kubelet-like emptyDirs)', group: 'Verification:' },
   'max-rounds': { type: 'number', default: 5, describe: 'Repair rounds before verification gives up (exit 7)', group: 'Verification:' },
@@ -153,6 +155,7 @@ async function runProfile(argv: ProfileArgs): Promise<number> {
         ? { tracer: { method: argv.tracerMethod ?? 'sidecar', base: argv.tracerBase ?? DEFAULT_TRACER_BASE, ...(argv.tracerImage !== undefined ? { image: argv.tracerImage } : {}) } }
         : {}),
       ...resourcesOf(argv.limits, argv.headroom),
+      harden: argv.harden,
       onScope: (s) => (scope = s),
     });
     if (controller.signal.aborted) throw new RoProfileError('INTERRUPTED', 'Interrupted; everything the run created was removed');

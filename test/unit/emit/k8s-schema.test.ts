@@ -3,6 +3,7 @@ import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { emitK8s, type K8sOptions } from '../../../src/emit/k8s.js';
 import { parseResult } from '../../../src/model/parse-result.js';
+import type { Hardening } from '../../../src/model/hardening.js';
 import type { Result } from '../../../src/model/result.js';
 import { emitCaseArb } from '../../helpers/emit-arbitraries.js';
 import { apiServerProblems, k8sProblems, readBackAll, schemaErrors, unknownFields, type ReadBack } from '../../helpers/k8s-api.js';
@@ -27,6 +28,17 @@ const FULL: readonly Omit<K8sOptions, 'name'>[] = [
   { kind: 'pod', patch: false, memory: true },
   { kind: 'deployment', patch: false, memory: true },
 ];
+
+/** One result per level, as --harden leaves them (verified). */
+const base = { requested: 'auto', noNewPrivileges: true, seccomp: 'RuntimeDefault', verified: true, rejected: [] } as const;
+const HARDENINGS: readonly Hardening[] = [
+  { ...base, level: 'restricted', capDrop: ['ALL'], capAdd: [], user: { uid: 33, gid: 33 } },
+  { ...base, level: 'drop-caps', capDrop: ['ALL'], capAdd: [{ name: 'CHOWN', reason: 'chowns', evidence: ['x'] }, { name: 'SETUID', reason: 'switches user', evidence: ['y'] }] },
+  { ...base, level: 'openshift', capDrop: ['ALL'], capAdd: [], user: { uid: 1000680000, gid: 0 }, arbitraryUid: true },
+  { ...base, level: 'off', capDrop: [], capAdd: [] },
+];
+/** A result whose app answered on port 80: the Pod gets the unprivileged-port sysctl. */
+const withLowPort = (r: Result): Result => ({ ...r, exercise: { ...r.exercise, probes: [...r.exercise.probes, { port: 80, kind: 'http', ok: true, status: 200 }] } });
 
 const describeOptions = (o: Omit<K8sOptions, 'name'>, name?: string) =>
   `--k8s-kind ${o.kind}${o.memory ? ' --k8s-memory' : ''}${name !== undefined ? ` --service ${JSON.stringify(name)}` : ''}`;
@@ -95,6 +107,7 @@ describe('emitK8s output against the Kubernetes API', () => {
     const groups: [string, { label: string; text: string }[]][] = [
       ...fixtureResults.map(([name, result]): [string, { label: string; text: string }[]] => [name, emitAll(name, result)]),
       ['sample', [...emitAll('sample result', sampleResult()), ...emitAll('sample result', sampleResult(), 'on'), ...emitAll('sample result', sampleResult(), '.Web_App')]],
+      ['hardened', fixtureResults.flatMap(([name, result]) => HARDENINGS.flatMap((h) => emitAll(`${name} --harden ${h.level}`, withLowPort({ ...result, hardening: h }))))],
     ];
     // One python process for all of them.
     const all = readBackAll(groups.flatMap(([, e]) => e));
@@ -110,6 +123,11 @@ describe('emitK8s output against the Kubernetes API', () => {
   it.each(fixtureResults.map(([name]) => name))('is valid for the result %s: Pod and Deployment, disk and memory', (name) => {
     expect(read.get(name)).toHaveLength(FULL.length);
     read.get(name)!.forEach(expectValid);
+  });
+
+  it('is valid with each --harden level: full securityContext, capabilities, the low-port sysctl', () => {
+    expect(read.get('hardened')).toHaveLength(fixtureResults.length * HARDENINGS.length * FULL.length);
+    read.get('hardened')!.forEach(expectValid);
   });
 
   it('is valid for a result with every option set, with and without --service', () => {

@@ -2,6 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { Ajv2020, type ErrorObject } from 'ajv/dist/2020.js';
 import { describe, expect, it } from 'vitest';
 import type { DirFacts, FsFacts, ImageTools, ShippedEntry, Symlink } from '../../../src/model/fs-facts.js';
+import { HARDEN_LEVELS, type Hardening, type HardenRequest, type KeptCapability, type RejectedLevel } from '../../../src/model/hardening.js';
 import type { HealthcheckSpec, ImageFacts, PortSpec } from '../../../src/model/image-facts.js';
 import { FINDING_KINDS, type Finding, type Mount, type MountKind, type MountPlan } from '../../../src/model/mount-plan.js';
 import { RESULT_SCHEMA_URL } from '../../../src/model/parse-result.js';
@@ -141,6 +142,7 @@ describe('docs/result.schema.json', () => {
         findings: true,
         verification: true,
         usage: false,
+        hardening: false,
         limits: false,
       };
       expect(sorted(SCHEMA.required)).toEqual(sorted(Object.keys(sampleResult())));
@@ -242,7 +244,7 @@ describe('docs/result.schema.json', () => {
       } satisfies Shape<Mount>,
       Finding: { kind: true, severity: true, path: true, message: true, evidence: true } satisfies Shape<Finding>,
       VerificationRecord: { format: true, runtime: true, version: true, result: true, rounds: true, notes: false } satisfies Shape<VerificationRecord>,
-      VerifyRound: { kind: true, mounts: true, without: false, result: true, differences: true, repaired: false, candidates: false, refused: false } satisfies Shape<VerifyRound>,
+      VerifyRound: { kind: true, harden: false, mounts: true, without: false, result: true, differences: true, repaired: false, candidates: false, refused: false } satisfies Shape<VerifyRound>,
       Difference: { kind: true, message: true, lines: false, paths: false } satisfies Shape<Difference>,
       RunUsage: {
         source: true,
@@ -258,6 +260,22 @@ describe('docs/result.schema.json', () => {
       MountUsage: { path: true, peakBytes: true, source: true } satisfies Shape<MountUsage>,
       UsageRecord: { profile: false, verify: false } satisfies Shape<UsageRecord>,
       Limits: { policy: true, headroom: true, appMemoryBytes: true, tmpfsBytes: true, memoryBytes: true, cpus: true, cpuRequest: true, pids: true, basis: true } satisfies Shape<Limits>,
+      Hardening: {
+        requested: true,
+        level: true,
+        capDrop: true,
+        capAdd: true,
+        user: false,
+        arbitraryUid: false,
+        noNewPrivileges: true,
+        seccomp: true,
+        verified: true,
+        rejected: true,
+        notes: false,
+        processes: false,
+      } satisfies Shape<Hardening>,
+      KeptCapability: { name: true, reason: true, evidence: true, alternative: false } satisfies Shape<KeptCapability>,
+      RejectedLevel: { level: true, setting: true, message: true, evidence: true, fix: false } satisfies Shape<RejectedLevel>,
     };
 
     it('describes every object of the model, and only those', () => {
@@ -290,6 +308,11 @@ describe('docs/result.schema.json', () => {
       ['VerificationRecord.result', prop('VerificationRecord', 'result'), members<VerificationRecord['result']>({ pass: true, fail: true })],
       ['RunUsage.source', prop('RunUsage', 'source'), members<RunUsage['source']>({ 'cgroup-v1': true, 'cgroup-v2': true, 'engine-stats': true })],
       ['Limits.policy', prop('Limits', 'policy'), members<Limits['policy']>({ starter: true, strict: true })],
+      ['Hardening.requested', prop('Hardening', 'requested'), members<HardenRequest>({ auto: true, openshift: true, restricted: true, 'drop-caps': true, off: true })],
+      ['Hardening.level', prop('Hardening', 'level'), HARDEN_LEVELS],
+      ['RejectedLevel.level', prop('RejectedLevel', 'level'), HARDEN_LEVELS],
+      ['VerifyRound.harden.level', prop('VerifyRound', 'harden')?.properties?.['level'], HARDEN_LEVELS],
+      ['VerifyRound.kind', prop('VerifyRound', 'kind'), members<VerifyRound['kind']>({ verify: true, 'leave-one-out': true, final: true, harden: true })],
     ];
 
     it.each(ENUMS)('%s lists the members of the type', (_name, node, expected) => {
