@@ -18,7 +18,7 @@ export interface PrivilegeFacts {
   readonly processes: readonly ProcessInfo[];
   /** The first process's pid on the host (the container's init), 0 when unknown. */
   readonly initPid: number;
-  /** The user the container started as, numeric, when it is known (from the processes or the image's /etc/passwd). */
+  /** The user the container starts as (the image's USER or --user), numeric, from the image's /etc/passwd; undefined when that cannot say. */
   readonly startUser?: { readonly uid: number; readonly gid: number };
   readonly probes: readonly ProbeResult[];
   readonly events: readonly WriteEvent[];
@@ -29,10 +29,16 @@ function initProcess(f: PrivilegeFacts): ProcessInfo | undefined {
   return f.processes.find((p) => p.pid === f.initPid) ?? [...f.processes].sort((a, b) => a.pid - b.pid)[0];
 }
 
-/** The numeric user the app starts as; undefined when neither the processes nor the image's files say. */
+/**
+ * The numeric user the app starts as: the image's USER (or --user) as its /etc/passwd resolves
+ * it, which is what the engine starts it as. Not the processes' users: an app that starts as root
+ * and drops to another user itself (varnishd, lighttpd) still needs root to start. The first
+ * process's user only when the image's files could not say.
+ */
 export function startUserOf(f: PrivilegeFacts): { uid: number; gid: number } | undefined {
+  if (f.startUser) return f.startUser;
   const init = initProcess(f);
-  return init ? { uid: init.uid, gid: init.gid } : f.startUser;
+  return init ? { uid: init.uid, gid: init.gid } : undefined;
 }
 
 /**

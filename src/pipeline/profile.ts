@@ -210,7 +210,7 @@ async function profileUnredacted(o: ProfileOptions, redact: (t: string) => strin
   // --limits strict: tmpfs sizes closer to what was written, since Docker's memory limit holds each one whole.
   const overrides = { persist: [...o.persist, ...hinted], ephemeral: [...o.ephemeral], ...(o.volumePrefix !== undefined ? { volumePrefix: o.volumePrefix } : {}), ...(o.resources?.policy === 'strict' ? { minTmpfsBytes: STRICT_TMPFS_BYTES } : {}) };
   let analysis = planMounts({ image, events, fs, userMounts: userMountTargets(run), ...overrides });
-  const facts = privilegeFacts(procs, procs.processes.length > 0 ? undefined : await readStartUser(engine, id, run.user ?? image.user), probes, events);
+  const facts = privilegeFacts(procs, await readStartUser(engine, id, run.user ?? image.user), probes, events);
   // Files the app kept outside the scratch trees, planned as tmpfs: does it take them up again when it starts next?
   const candidates = ready.readiness === 'job-exit' ? new Map<string, string[]>() : restartCandidates(analysis.plan.mounts, events, entriesOf(stopped), o.ephemeral);
   clock('analyze', `${analysis.plan.mounts.length} mount${analysis.plan.mounts.length === 1 ? '' : 's'}, ${analysis.findings.length} finding${analysis.findings.length === 1 ? '' : 's'}`);

@@ -33,8 +33,9 @@ describe('startUserOf', () => {
     expect(startUserOf(f)).toEqual({ uid: 1000, gid: 1001 });
   });
 
-  it('takes the processes over the image\'s user, and the image\'s user when there are no processes', () => {
-    expect(startUserOf(facts({ processes: [proc(1, 0, 0)], initPid: 1, startUser: { uid: 1000, gid: 1000 } }))).toEqual({ uid: 0, gid: 0 });
+  it('takes the image\'s user over the processes\' (an app that starts as root and drops to another user itself still starts as root)', () => {
+    // varnishd: the image has no USER, its manager runs as varnish (100) once started.
+    expect(startUserOf(facts({ processes: [proc(1, 100, 101)], initPid: 1, startUser: { uid: 0, gid: 0 } }))).toEqual({ uid: 0, gid: 0 });
     expect(startUserOf(facts({ startUser: { uid: 1000, gid: 1000 } }))).toEqual({ uid: 1000, gid: 1000 });
     expect(startUserOf(facts())).toBeUndefined();
   });
