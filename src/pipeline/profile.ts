@@ -1,6 +1,3 @@
-import type { HardenRequest, ProcessInfo } from '../model/hardening.js';
-import { hardenResult } from '../verify/harden.js';
-import { privilegeFacts, readProcesses, readStartUser, startingHardening } from './privilege-facts.js';
 import { availableParallelism } from 'node:os';
 import { STRICT_TMPFS_BYTES, chooseLimits } from '../analyze/limits.js';
 import { planMounts } from '../analyze/plan-mounts.js';
@@ -39,6 +36,9 @@ import { entriesOf, restartCheck, type RetraceStart } from './restart-check.js';
 import { restartCandidates } from '../harvest/restart-state.js';
 import { redactError, redactor } from './redact.js';
 import { createUserVolumes, mountPointFilter } from './user-volumes.js';
+import type { HardenRequest, ProcessInfo } from '../model/hardening.js';
+import { hardenResult } from '../verify/harden.js';
+import { privilegeFacts, readProcesses, readStartUser, startingHardening } from './privilege-facts.js';
 
 export interface ProfileOptions {
   readonly engine: Engine;

@@ -1,5 +1,3 @@
-import type { ProcessInfo } from '../model/hardening.js';
-import { mapTop, TOP_PS_ARGS } from './docker-top.js';
 import type { IncomingMessage } from 'node:http';
 import { PassThrough, Readable } from 'node:stream';
 import { finished } from 'node:stream/promises';
@@ -23,6 +21,8 @@ import type {
 import { BULK_WAIT_MS, DEFAULT_WAIT_MS, deadline } from './deadline.js';
 import { apiMessage, containerRefusal, demuxBuffer, describeEndpoint, pullError, statusOf, UNREACHABLE_CODES, type DockerApiError } from './docker-api.js';
 import { mapChanges, mapContainer, mapContainerSummary, mapImage, mapListedContainer, mapManagedContainer, mapManagedVolume, mapManagedNetwork, mapPathStat, mapStats } from './map-docker.js';
+import type { ProcessInfo } from '../model/hardening.js';
+import { mapTop, TOP_PS_ARGS } from './docker-top.js';
 
 /** An engine that cannot be reached stays that (call() says so); any other refusal is the container's. */
 function refused(op: 'create' | 'start', e: unknown): unknown {
