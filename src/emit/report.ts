@@ -5,6 +5,7 @@ import type { WriteEvent } from '../model/write-event.js';
 import { MIN_SIZE_BYTES, SIZE_FACTOR } from '../analyze/plan-mounts.js';
 import { logsSection } from './log-advice.js';
 import { hardeningSection } from './report-hardening.js';
+import { knobsSection } from './report-knobs.js';
 import { formatBytes, resourcesSection } from './report-resources.js';
 import { formatMode } from './tmpfs-options.js';
 
@@ -39,6 +40,7 @@ export function emitReport(r: Result): string {
     out.push(`Sizes come from observation: max(${formatBytes(r.analysis.minTmpfsBytes ?? MIN_SIZE_BYTES)}${r.analysis.minTmpfsBytes !== undefined ? ' (--limits strict)' : ''}, ${SIZE_FACTOR} × the bytes written during the profile), rounded up to a MiB. A short exercise writes less than real traffic: raise them where you expect more.`, '');
     for (const m of r.plan.mounts) out.push(...mountSection(m, r.events));
   }
+  out.push(...knobsSection(r));
   if (r.profile) out.push(...profileSection(r.profile));
   out.push('## Findings', '');
   if (r.findings.length === 0) out.push('None.', '');
