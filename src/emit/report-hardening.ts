@@ -3,6 +3,9 @@ import type { Result } from '../model/result.js';
 import { oneLine } from './one-line.js';
 import { capabilityArgs, configUser } from './process-settings.js';
 
+/** nobody's UID on Debian, Alpine and the distros they feed. */
+const NOBODY_UID = 65534;
+
 /**
  * The report's "Hardening" section: the level the config runs under and what it means, each
  * capability kept with its reason, the proof (what broke without it) and the way around it, the
@@ -16,6 +19,10 @@ export function hardeningSection(r: Result): string[] {
   out.push(`- Level: **${h.level}** (${LEVEL_MEANING[h.level]})${h.requested === 'auto' ? ', the strongest that verified (--harden auto)' : `, as asked (--harden ${h.requested})`}; ${h.verified ? 'verified: a run under exactly these settings compared equal with the writable run' : '**not verified**'}.`);
   const user = configUser(r);
   out.push(`- User: ${h.user ? (h.arbitraryUid ? `any UID with GID 0 (verified as \`${h.user.uid}:0\`)` : `\`${h.user.uid}:${h.user.gid}\` (numeric, non-root)`) : `${user !== undefined ? `\`${user}\`` : `the image's (\`${r.image.user || 'root'}\`)`}`}.`);
+  // nobody owns files in every container that runs as it: a volume it writes is any such container's to read.
+  if (h.user?.uid === NOBODY_UID && !h.arbitraryUid) {
+    out.push(`- UID ${NOBODY_UID} is \`nobody\`, shared by every image that drops to it: files it writes on a volume are open to any other container running as nobody. A UID of the image's own (\`RUN useradd --system --uid 10001 app\`, and its user directive set to it) keeps them apart; profile again after the change.`);
+  }
   const flags = capabilityArgs(h);
   out.push(`- Capabilities: ${h.capDrop.length > 0 ? `every one dropped${h.capAdd.length > 0 ? `, ${h.capAdd.length} added back` : ', none added back'}` : 'the engine\'s defaults'}${flags.length > 0 ? ` (\`${flags.join(' ')}\`; compose \`cap_drop\`/\`cap_add\`; k8s \`capabilities\`)` : ''}.`);
   out.push('- no-new-privileges (k8s `allowPrivilegeEscalation: false`), seccomp `RuntimeDefault` (the engine\'s default profile; k8s `seccompProfile`).');

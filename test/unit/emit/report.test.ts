@@ -16,7 +16,7 @@ const sections = (md: string) => md.split('\n').filter((l) => l.startsWith('## '
 describe('emitReport', () => {
   it('writes the nginx result as the golden Markdown report', async () => {
     const md = emitReport(nginx());
-    expect(sections(md)).toEqual(['## Mounts', '## Findings', '## Logs', '## Resources', '## Raw changes']);
+    expect(sections(md)).toEqual(['## Mounts', '## Config knobs instead of mounts', '## Findings', '## Logs', '## Resources', '## Raw changes']);
     await expect(md).toMatchFileSnapshot('../../fixtures/expected/nginx/report.md');
   });
 });
@@ -25,6 +25,20 @@ describe('emitReport details', () => {
   const MiB = 1024 * 1024;
   const lines = (r: Result) => emitReport(r).split('\n');
   const withPlan = (mounts: Mount[], events: WriteEvent[] = []): Result => ({ ...nginx(), plan: { mounts }, events, findings: [] });
+
+  it('offers a config knob with its evidence only where one applies', () => {
+    const md = emitReport(nginx());
+    expect(md).toContain('### `/var/lib/nginx`: `client_body_temp_path`');
+    expect(md).toContain('- `written: /var/lib/nginx/body`');
+    expect(sections(emitReport(withPlan([sampleMount({ path: '/run/app', covers: ['/run/app/app.pid'], coversCount: 1 })])))).not.toContain('## Config knobs instead of mounts');
+  });
+
+  it('says when the user it runs as is the shared nobody, and what to do instead', () => {
+    const base = nginx();
+    const hardening = { requested: 'auto', level: 'restricted', capDrop: ['ALL'], capAdd: [], user: { uid: 65534, gid: 65534 }, noNewPrivileges: true, seccomp: 'RuntimeDefault', verified: true, rejected: [] } as unknown as NonNullable<Result['hardening']>;
+    expect(emitReport({ ...base, hardening })).toContain('UID 65534 is `nobody`, shared by every image that drops to it');
+    expect(emitReport({ ...base, hardening: { ...hardening, user: { uid: 33, gid: 33 } } })).not.toContain('`nobody`');
+  });
 
   it('says so when nothing needs a mount and nothing was found', () => {
     const md = emitReport({ ...nginx(), plan: { mounts: [] }, findings: [], changes: [], events: [] });
