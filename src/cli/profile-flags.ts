@@ -1,6 +1,6 @@
 import { RoProfileError } from '../errors.js';
 import type { HardenRequest } from '../model/hardening.js';
-import type { Result } from '../model/result.js';
+import type { Result, ResultProfile } from '../model/result.js';
 import type { ExerciseSpec, RunSpec } from '../model/run-spec.js';
 import type { LimitPolicy } from '../model/usage.js';
 import type { ProfileOptions } from '../pipeline/profile.js';
@@ -61,6 +61,11 @@ export function exerciseOf(argv: {
 export function runOf(built: RunSpec, applied: { readonly run: RunSpec; readonly timeoutMs?: number } | undefined): RunSpec {
   if (!applied) return built;
   return { ...applied.run, exercise: { ...applied.run.exercise, ...(applied.timeoutMs !== undefined ? { timeoutMs: applied.timeoutMs } : {}) } };
+}
+
+/** The progress line that names the exercise profile a run follows. */
+export function profileLine(p: ResultProfile): string {
+  return `${p.name} (${p.source}, sha256 ${p.sha256.slice(0, 12)}): ${p.description}`;
 }
 
 export function pipelineOptionsOf(argv: PipelineFlags): Pick<ProfileOptions, 'limits' | 'stopTimeoutSec' | 'verify' | 'tracer' | 'resources' | 'harden'> {

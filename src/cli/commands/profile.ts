@@ -17,7 +17,7 @@ import { redactor } from '../../pipeline/redact.js';
 import { reportError, writeResult } from '../output.js';
 import { buildRunSpec } from '../passthrough.js';
 import { applyProfile, selectProfile } from '../profile-selection.js';
-import { cannotRunReadOnly, checkTracerFlags, exerciseOf, pipelineOptionsOf, runOf } from '../profile-flags.js';
+import { cannotRunReadOnly, checkTracerFlags, exerciseOf, pipelineOptionsOf, profileLine, runOf } from '../profile-flags.js';
 import { installRunSignals } from '../signals.js';
 import { stderrReporter } from '../stderr-reporter.js';
 import { toolVersion } from '../version.js';
@@ -122,7 +122,7 @@ async function runProfile(argv: ProfileArgs): Promise<number> {
     out.redact = redactor(secrets);
     restoreStderr = redactStderr(out.redact);
     const reporter = stderrReporter({ quiet: argv.quiet });
-    if (applied) reporter.stage('profile', `${applied.profile.name} (${applied.profile.source}, sha256 ${applied.profile.sha256.slice(0, 12)}): ${applied.profile.description}`);
+    if (applied) reporter.stage('profile', profileLine(applied.profile));
     const result = await profileImage({
       engine: new DockerEngine(undefined, { signal: controller.signal }),
       reporter,
