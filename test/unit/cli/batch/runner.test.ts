@@ -63,7 +63,7 @@ describe('runBatch', () => {
     const controller = new AbortController();
     const started: string[] = [];
     const profileOne: ProfileOne = (e, signal) =>
-      new Promise((resolve, reject) => {
+      new Promise((_resolve, reject) => {
         started.push(e.image);
         signal.addEventListener('abort', () => reject(new RoProfileError('INTERRUPTED', 'Interrupted')));
       });

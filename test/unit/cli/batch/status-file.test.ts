@@ -25,7 +25,7 @@ describe('runFingerprint', () => {
 });
 
 const success: BatchEntry = { image: 'nginx:alpine', dir: 'n', outcome: 'success', exitCode: 0, mounts: 3, files: ['docker-run.sh', 'result.json'] };
-const status = (entry: BatchEntry, more: Partial<StatusFile> = {}): StatusFile => ({ schemaVersion: 1, toolVersion: '1.0.0', fingerprint: 'sha256:f', startedAt: 't0', finishedAt: 't1', entry, ...more });
+const status = (entry: BatchEntry, finished = true): StatusFile => ({ schemaVersion: 1, toolVersion: '1.0.0', fingerprint: 'sha256:f', startedAt: 't0', ...(finished ? { finishedAt: 't1' } : {}), entry });
 
 describe('resumedEntry', () => {
   const setup = (s: StatusFile | string | undefined) => {
@@ -44,7 +44,7 @@ describe('resumedEntry', () => {
   it.each([
     ['another fingerprint (other options)', status(success), 'sha256:other'],
     ['a failure', status({ ...success, outcome: 'failed', exitCode: 7 }), 'sha256:f'],
-    ['an unfinished run (killed)', status({ ...success, outcome: 'running' }, { finishedAt: undefined }), 'sha256:f'],
+    ['an unfinished run (killed)', status({ ...success, outcome: 'running' }, false), 'sha256:f'],
     ['an interrupted run', status({ ...success, outcome: 'interrupted' }), 'sha256:f'],
     ['a directory of another image', status({ ...success, image: 'nginx:1.27' }), 'sha256:f'],
     ['no status file', undefined, 'sha256:f'],
