@@ -110,6 +110,9 @@ async function runBatchCommand(argv: BatchArgs): Promise<number> {
       const dir = safeName(l.image);
       return (argv.resume ? resumedEntry(join(outDir, dir), l.image, fingerprints.get(l.image)!) : undefined) ?? { image: l.image, dir, outcome: 'pending' };
     });
+    // Two references in one directory would overwrite each other: only a 48-bit hash collision can do it, and it is refused.
+    const dirs = new Set(entries.map((e) => e.dir));
+    if (dirs.size !== entries.length) throw new RoProfileError('INTERNAL', 'two references of the batch map to the same directory', { hint: 'Please report this with the list of images.' });
     const startedAt = new Date().toISOString();
     const summary = (es: readonly BatchEntry[], finished: boolean) => summaryOf(es, { toolVersion: version, startedAt, updatedAt: new Date().toISOString(), finished });
     writeSummary(outDir, summary(entries, false));
@@ -167,7 +170,9 @@ function report(s: ReturnType<typeof summaryOf>, interrupted: boolean, argv: Bat
 }
 
 /** The references given as arguments, then those of --file (standard input for "-"). */
-function imagesOf(args: readonly string[], file: string | undefined): ListedImage[] {
+function imagesOf(args: readonly string[], fileFlag: string | undefined): ListedImage[] {
+  // yargs hands "--file -" over as an empty --file (the "-" itself is dropped): both are standard input.
+  const file = fileFlag === '' ? '-' : fileFlag;
   const listed: ListedImage[] = args.map((image, i) => ({ image: String(image), from: `argument ${i + 1}` }));
   if (file !== undefined) {
     let text: string;
