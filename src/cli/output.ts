@@ -14,9 +14,10 @@ export interface OutputOptions {
   readonly emit?: EmitOptions;
 }
 
-/** Artifacts go to stdout (or files under --out); --json wraps the result in one envelope object. */
-export function writeResult(result: Result, o: OutputOptions): void {
+/** Artifacts go to stdout (or files under --out); --json wraps the result in one envelope object. Returns the names of the files written. */
+export function writeResult(result: Result, o: OutputOptions): string[] {
   const formats: Format[] = o.format === 'all' ? [...FORMATS] : [o.format];
+  const written: string[] = [];
   if (o.out !== undefined) {
     mkdirSync(o.out, { recursive: true });
     // The compose file is run from --out DIR: its relative paths must name the same files from there.
@@ -26,11 +27,13 @@ export function writeResult(result: Result, o: OutputOptions): void {
       const file =
         f === 'compose' && o.emit?.compose.override ? 'compose.override.yaml' : f === 'k8s' && o.emit?.k8s.patch ? 'k8s-patch.yaml' : FILE_NAMES[f];
       writeFileSync(join(o.out, file), emitFormat(result, f, emit));
+      written.push(file);
     }
   }
   // --json: stdout is the envelope, with the files written all the same when --out is given.
   if (o.json) process.stdout.write(`${JSON.stringify({ outcome: 'success', result })}\n`);
   else if (o.out === undefined) process.stdout.write(emitFormat(result, formats[0] ?? 'run', o.emit));
+  return written;
 }
 
 /** The usage-error envelope, for --json, before any command ran (yargs refused the flags). */

@@ -1,6 +1,6 @@
 import { rmSync } from 'node:fs';
 import { shellQuote } from '../emit/shell-quote.js';
-import type { CleanupScope } from '../pipeline/cleanup-scope.js';
+import { CleanupScope } from '../pipeline/cleanup-scope.js';
 import { DockerEngine } from '../runtime/docker-engine.js';
 import type { ManagedObject } from '../runtime/engine.js';
 import { LABEL_SESSION, type SessionIdentity } from '../runtime/labels.js';
@@ -74,14 +74,21 @@ export function installSignalHandlers(options: SignalOptions): () => void {
   };
 }
 
-/** The handlers of a command that runs containers: its session, its scope, the engine it uses. */
-export function installRunSignals(controller: AbortController, identity: SessionIdentity, scope: () => CleanupScope | undefined): () => void {
+/**
+ * The handlers of a command that runs containers: its session, its scope (a batch: the scopes of
+ * every image in flight), the engine it uses.
+ */
+export function installRunSignals(controller: AbortController, identity: SessionIdentity, scope: () => CleanupScope | readonly CleanupScope[] | undefined): () => void {
+  const scopes = (): readonly CleanupScope[] => {
+    const s = scope();
+    return s === undefined ? [] : s instanceof CleanupScope ? [s] : s;
+  };
   return installSignalHandlers({
     controller,
     sessionId: identity.sessionId,
-    leftovers: () => scope()?.pending() ?? [],
-    localPaths: () => scope()?.localPaths() ?? [],
-    halt: async (waitMs) => scope()?.halt(waitMs),
+    leftovers: () => scopes().flatMap((s) => s.pending()),
+    localPaths: () => scopes().flatMap((s) => s.localPaths()),
+    halt: async (waitMs) => void (await Promise.all(scopes().map((s) => s.halt(waitMs)))),
     // A container the engine is already removing goes on being removed after we exit: not left.
     stillThere: async () => (await new DockerEngine().listManaged([`${LABEL_SESSION}=${identity.sessionId}`])).filter((o) => o.state !== 'removing').map(describeObject).sort(),
     write: (l) => process.stderr.write(`${l}\n`),

@@ -1,18 +1,22 @@
 import type { Reporter } from '../pipeline/reporter.js';
 
-/** Progress on stderr, one line per stage with its time; --quiet keeps only warnings. */
-export function stderrReporter(options: { readonly quiet: boolean }): Reporter {
-  const write = (line: string) => process.stderr.write(`${line}\n`);
+/**
+ * Progress on stderr, one line per stage with its time; --quiet keeps only warnings. A batch
+ * gives each image a prefix ("[nginx:alpine] "), so the lines of parallel runs stay apart.
+ */
+export function stderrReporter(options: { readonly quiet: boolean; readonly prefix?: string }): Reporter {
+  const prefix = options.prefix ?? '';
+  const write = (text: string) => process.stderr.write(`ro-profile: ${prefix}${prefix ? text.split('\n').join(`\n${prefix}`) : text}\n`);
   return {
     stage(name, detail, ms) {
       if (options.quiet) return;
-      write(`ro-profile: ${name.padEnd(9)} ${detail}${ms !== undefined ? ` (${(ms / 1000).toFixed(1)} s)` : ''}`);
+      write(`${name.padEnd(9)} ${detail}${ms !== undefined ? ` (${(ms / 1000).toFixed(1)} s)` : ''}`);
     },
     info(message) {
-      if (!options.quiet) write(`ro-profile: ${message}`);
+      if (!options.quiet) write(message);
     },
     warn(message) {
-      write(`ro-profile: warning: ${message}`);
+      write(`warning: ${message}`);
     },
   };
 }

@@ -7,10 +7,9 @@ import type { Result } from '../../model/result.js';
 import { FORMATS } from '../../emit/emit.js';
 import { DockerEngine } from '../../runtime/docker-engine.js';
 import { currentIdentity } from '../../runtime/labels.js';
-import { profileImage, type ProfileOptions } from '../../pipeline/profile.js';
-import { LIMIT_POLICIES, type LimitPolicy } from '../../model/usage.js';
+import { profileImage } from '../../pipeline/profile.js';
+import { LIMIT_POLICIES } from '../../model/usage.js';
 import type { CleanupScope } from '../../pipeline/cleanup-scope.js';
-import { parseBytes, parseDuration } from '../durations.js';
 import { EXIT } from '../exit-codes.js';
 import { ANALYSIS_FLAGS, EMIT_FLAGS, absolutePaths, emitOptionsOf, volumePrefixOf } from '../shared-flags.js';
 import { redactStderr } from '../redacted-stderr.js';
@@ -18,15 +17,16 @@ import { redactor } from '../../pipeline/redact.js';
 import { reportError, writeResult } from '../output.js';
 import { buildRunSpec } from '../passthrough.js';
 import { applyProfile, selectProfile } from '../profile-selection.js';
+import { cannotRunReadOnly, checkTracerFlags, exerciseOf, pipelineOptionsOf, profileLine, runOf } from '../profile-flags.js';
 import { installRunSignals } from '../signals.js';
 import { stderrReporter } from '../stderr-reporter.js';
 import { toolVersion } from '../version.js';
 import { DEFAULT_TRACER_BASE } from '../../trace/tracer-image.js';
 import { verificationError, verificationExit } from '../verification-exit.js';
-import { VERIFY_FORMATS, launcherFor } from '../../verify/launchers.js';
+import { VERIFY_FORMATS } from '../../verify/launchers.js';
 import { TRACE_METHODS } from '../../trace/tracer.js';
 
-const options = {
+export const options = {
   env: { alias: 'e', type: 'string', array: true, default: [] as string[], describe: 'Set a variable (NAME=VALUE, or NAME to take it from your environment); outputs name it, never its value', group: 'Run options (passed through):' },
   'env-file': { type: 'string', array: true, default: [] as string[], describe: 'Read variables from a file; outputs repeat --env-file FILE', group: 'Run options (passed through):' },
   user: { alias: 'u', type: 'string', describe: 'Run as this user (name|uid[:group|gid])', group: 'Run options (passed through):' },
@@ -93,19 +93,10 @@ async function runProfile(argv: ProfileArgs): Promise<number> {
     if (argv.format === 'all' && argv.out === undefined) {
       throw new RoProfileError('USAGE', '"--format all" needs "--out DIR"', { hint: 'Add --out DIR, or pick one format.' });
     }
-    if (argv.tracer !== 'strace' && (argv.tracerImage !== undefined || argv.tracerMethod !== undefined || argv.tracerBase !== undefined)) {
-      throw new RoProfileError('USAGE', '--tracer-method, --tracer-image and --tracer-base only apply with "--tracer strace"', { hint: 'Add --tracer strace, or drop them.' });
-    }
+    checkTracerFlags(argv);
     // Read before anything runs: a malformed profile is a usage error (exit 2) with file:line:column.
     const picked = selectProfile(argv.image, argv.profile as string | false | undefined);
-    const exercise = {
-      execs: argv.exec,
-      ...(argv.probe ? {} : { probe: false as const }),
-      durationMs: parseDuration('duration', argv.duration),
-      timeoutMs: parseDuration('timeout', argv.timeout ?? '60s'),
-      execTimeoutMs: parseDuration('exec-timeout', argv.execTimeout),
-      settleMs: parseDuration('settle', argv.settle),
-    };
+    const exercise = exerciseOf(argv);
     const built = buildRunSpec(
       {
         image: argv.image,
@@ -126,12 +117,12 @@ async function runProfile(argv: ProfileArgs): Promise<number> {
     const persist = absolutePaths('persist', argv.persist);
     const ephemeral = absolutePaths('ephemeral', argv.ephemeral);
     const applied = picked ? applyProfile(picked, built.run, secrets, { user: argv.user !== undefined, command: (argv['--'] ?? []).length > 0, timeout: argv.timeout !== undefined }, { persist, ephemeral }) : undefined;
-    const run = applied ? { ...applied.run, exercise: { ...applied.run.exercise, ...(applied.timeoutMs !== undefined ? { timeoutMs: applied.timeoutMs } : {}) } } : built.run;
+    const run = runOf(built.run, applied);
     // From here on, no value of -e or --env-file reaches stderr, whoever prints.
     out.redact = redactor(secrets);
     restoreStderr = redactStderr(out.redact);
     const reporter = stderrReporter({ quiet: argv.quiet });
-    if (applied) reporter.stage('profile', `${applied.profile.name} (${applied.profile.source}, sha256 ${applied.profile.sha256.slice(0, 12)}): ${applied.profile.description}`);
+    if (applied) reporter.stage('profile', profileLine(applied.profile));
     const result = await profileImage({
       engine: new DockerEngine(undefined, { signal: controller.signal }),
       reporter,
@@ -139,7 +130,6 @@ async function runProfile(argv: ProfileArgs): Promise<number> {
       identity,
       run,
       secrets,
-      limits: { memoryBytes: parseBytes('memory', argv.memory), pidsLimit: argv.pidsLimit },
       cwd: process.cwd(),
       // Made now: verification runs the compose file from there, as the user will.
       ...(argv.out !== undefined ? { outDir: (mkdirSync(resolve(argv.out), { recursive: true }), resolve(argv.out)) } : {}),
@@ -149,13 +139,7 @@ async function runProfile(argv: ProfileArgs): Promise<number> {
       ...(applied ? { persistHints: applied.persistHints } : {}),
       ephemeral,
       ...volumePrefixOf(argv.volumePrefix),
-      stopTimeoutSec: Math.ceil(parseDuration('stop-timeout', argv.stopTimeout) / 1000),
-      ...(argv.verify ? { verify: { maxRounds: positive('max-rounds', argv.maxRounds), leaveOneOutBudget: Math.max(0, Math.floor(argv.leaveOneOut)), launcher: launcherFor(argv.verifyWith) } } : {}),
-      ...(argv.tracer === 'strace'
-        ? { tracer: { method: argv.tracerMethod ?? 'sidecar', base: argv.tracerBase ?? DEFAULT_TRACER_BASE, ...(argv.tracerImage !== undefined ? { image: argv.tracerImage } : {}) } }
-        : {}),
-      ...resourcesOf(argv.limits, argv.headroom),
-      harden: argv.harden,
+      ...pipelineOptionsOf(argv),
       onScope: (s) => (scope = s),
     });
     if (controller.signal.aborted) throw new RoProfileError('INTERRUPTED', 'Interrupted; everything the run created was removed');
@@ -169,18 +153,6 @@ async function runProfile(argv: ProfileArgs): Promise<number> {
     uninstall();
     restoreStderr();
   }
-}
-
-/** --limits and --headroom as the pipeline takes them. */
-function resourcesOf(policy: LimitPolicy, headroom: number | undefined): Pick<ProfileOptions, 'resources'> {
-  if (headroom !== undefined && !(Number.isFinite(headroom) && headroom >= 1 && headroom <= 100)) {
-    throw new RoProfileError('USAGE', `"--headroom ${headroom}" is not a factor from 1 to 100`, { hint: 'Give the factor over the measured peaks, e.g. --headroom 1.5 (1: exactly what was measured).' });
-  }
-  if (policy === 'off') {
-    if (headroom !== undefined) throw new RoProfileError('USAGE', '"--headroom" has no effect with "--limits off"', { hint: 'Drop --headroom, or pick --limits starter or strict.' });
-    return {};
-  }
-  return { resources: { policy, ...(headroom !== undefined ? { headroom } : {}) } };
 }
 
 /** Prints the artifact; a required write into a system tree still prints, then exits 8. */
@@ -200,15 +172,4 @@ function finish(result: Result, argv: ProfileArgs): number {
     return EXIT.cannotRunReadOnly;
   }
   return verificationExit(result);
-}
-
-function positive(flag: string, n: number): number {
-  if (!Number.isInteger(n) || n < 1) throw new RoProfileError('USAGE', `--${flag} must be a whole number of at least 1 (got ${n})`);
-  return n;
-}
-
-function cannotRunReadOnly(paths: readonly string[]): RoProfileError {
-  return new RoProfileError('CANNOT_RUN_READ_ONLY', `the image writes straight into ${paths.join(', ')}, which cannot become a writable mount`, {
-    hint: 'See the findings (--format json): point those writes at a directory of their own, then profile again.',
-  });
 }
