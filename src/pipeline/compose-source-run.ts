@@ -83,11 +83,13 @@ export async function startComposeSource(c: ComposeSource, o: StartOptions): Pro
   const override = join(dir, 'labels.override.yaml');
   await writeFile(override, labelsOverride(c, o.labels, built), { mode: 0o600 });
   // The file's own directory is the project directory, as when the user runs it.
-  const run = (args: readonly string[], timeoutMs = 300_000) =>
-    runCompose(['-p', c.project, '-f', c.file, '-f', override, ...args], { env: withoutComposeEnv(process.env), timeoutMs, signal: o.signal });
+  // Cancelled by Ctrl-C, except the cleanup's `down`, which must run after it.
+  const call = (args: readonly string[], timeoutMs: number, signal?: AbortSignal) =>
+    runCompose(['-p', c.project, '-f', c.file, '-f', override, ...args], { env: withoutComposeEnv(process.env), timeoutMs, ...(signal ? { signal } : {}) });
+  const run = (args: readonly string[], timeoutMs = 300_000) => call(args, timeoutMs, o.signal);
   // Registered first, run last: verification's rounds may create the project's network even without dependencies.
   // -t 1: nothing of theirs is kept; down takes the containers, network, volumes and the images compose built.
-  o.scope.add(`compose project ${c.project}`, async () => failed('down', await run(['down', '-v', '--remove-orphans', '--rmi', 'local', '-t', '1'], 120_000)));
+  o.scope.add(`compose project ${c.project}`, async () => failed('down', await call(['down', '-v', '--remove-orphans', '--rmi', 'local', '-t', '1'], 120_000)));
   if (built !== undefined) {
     o.scope.add(`image ${built}`, async () => void (await o.engine.removeImage(built)));
     o.reporter.stage('compose', `building ${c.source.service} (docker-compose build)`);

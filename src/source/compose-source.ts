@@ -30,8 +30,8 @@ export interface ComposeServiceSource {
    * from here on), named volumes are the project's (`volumeName`), tmpfs entries are --mount.
    */
   readonly flags: Omit<PassThroughFlags, 'image'>;
-  /** The run options as the user's own docker run would name them (the file's volume names, no project network). */
-  readonly userFlags: Omit<PassThroughFlags, 'image'>;
+  /** The mounts as the user's own run names them (the file's volume names); no values of variables. */
+  readonly userFlags: Pick<PassThroughFlags, 'volume' | 'mount'>;
   /** Every service it depends on, transitively, dependencies first. */
   readonly dependencies: readonly string[];
   /** Names of the secrets and configs it mounts (never their contents). */
@@ -111,7 +111,7 @@ export function composeServiceSource(doc: ComposeDoc, o: ComposeSourceOptions): 
     ...(image !== undefined ? { image } : {}),
     ...(build !== undefined ? { build } : {}),
     flags: { ...common, volume: runVolumes, mount: mounts, ...(o.network !== undefined ? { network: o.network } : {}) },
-    userFlags: { ...common, volume: userVolumes, mount: userMounts },
+    userFlags: { volume: userVolumes, mount: userMounts },
     dependencies: dependencyOrder(services, service),
     secretNames: namesOf(service, 'secrets', svc['secrets']),
     configNames: namesOf(service, 'configs', svc['configs']),

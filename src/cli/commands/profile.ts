@@ -107,7 +107,7 @@ async function runProfile(argv: ProfileArgs): Promise<number> {
     }
     // Read as compose reads it, before anything runs: a file compose refuses is a usage error.
     const compose = argv.compose !== undefined ? await readComposeSource(argv.compose, argv.service, identity.sessionId, controller.signal) : undefined;
-    if (compose && compose.source.ignored.length > 0) process.stderr.write(`ro-profile: warning: the profiling run leaves out the service's ${compose.source.ignored.join(', ')} (the base file keeps them)\n`);
+    if (compose && compose.source.ignored.length > 0) process.stderr.write(`ro-profile: warning: the profiling run does not apply the service's ${compose.source.ignored.join(', ')}; the base file keeps ${compose.source.ignored.length > 1 ? 'them' : 'it'} (readiness: the image's healthcheck, else its ports)\n`);
     const image = compose ? compose.userImage : argv.image!;
     // Read before anything runs: a malformed profile is a usage error (exit 2) with file:line:column.
     const picked = selectProfile(image, argv.profile as string | false | undefined);
