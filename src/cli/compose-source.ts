@@ -29,8 +29,23 @@ export function composeRunFlags(c: ComposeSource, image: string, cli: Omit<PassT
  */
 export function userFacingResult(result: Result, c: ComposeSource, cli: Pick<PassThroughFlags, 'volume' | 'mount'>): Result {
   const { network: _network, ...run } = result.run;
+  const prefix = `${c.project}_`;
   return {
     ...result,
+    volumes: result.volumes.map((v) => (v.name.startsWith(prefix) ? { ...v, name: v.name.slice(prefix.length) } : v)),
     run: { ...run, image: c.userImage, volumes: [...c.source.userFlags.volume, ...cli.volume], mounts: [...c.source.userFlags.mount, ...cli.mount] },
   };
+}
+
+/** What the run takes from the file, for stderr: secrets and configs by name only, never their contents. */
+export function composeSummary(c: ComposeSource): string {
+  const s = c.source;
+  const parts = [
+    `service ${s.service} of ${c.file}`,
+    s.build ? `built from ${s.build.context}` : `image ${s.image!}`,
+    s.dependencies.length > 0 ? `depends on ${s.dependencies.join(', ')}` : 'no dependencies',
+    ...(s.secretNames.length > 0 ? [`secrets ${s.secretNames.join(', ')} (names only)`] : []),
+    ...(s.configNames.length > 0 ? [`configs ${s.configNames.join(', ')}`] : []),
+  ];
+  return parts.join('; ');
 }

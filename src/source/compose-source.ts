@@ -13,6 +13,8 @@ export interface ComposeDoc {
   readonly services?: Readonly<Record<string, Readonly<Record<string, unknown>>>>;
   readonly volumes?: Readonly<Record<string, Readonly<Record<string, unknown>> | null>>;
   readonly networks?: Readonly<Record<string, Readonly<Record<string, unknown>> | null>>;
+  readonly secrets?: Readonly<Record<string, Readonly<Record<string, unknown>>>>;
+  readonly configs?: Readonly<Record<string, Readonly<Record<string, unknown>>>>;
 }
 
 export interface ComposeBuild {
@@ -92,6 +94,17 @@ export function composeServiceSource(doc: ComposeDoc, o: ComposeSourceOptions): 
     const target = String(t).split(':')[0]!;
     mounts.push(`type=tmpfs,target=${target}`);
     userMounts.push(`type=tmpfs,target=${target}`);
+  }
+  // File-backed secrets and configs: read-only binds where compose puts them (their contents are never read here).
+  for (const [key, dir] of [['secrets', '/run/secrets/'], ['configs', '/']] as const) {
+    for (const ref of refsOf(service, key, svc[key])) {
+      const file = (key === 'secrets' ? doc.secrets : doc.configs)?.[ref.source]?.['file'];
+      if (typeof file !== 'string') continue;
+      const target = ref.target?.startsWith('/') ? ref.target : `${dir}${ref.target ?? ref.source}`;
+      const flag = mountFlag({ type: 'bind', source: file, target, readOnly: true });
+      mounts.push(flag);
+      userMounts.push(flag);
+    }
   }
   // The exercise probes the container side of each (and the image's EXPOSE), as for -p.
   const publish = portsOf(service, svc['ports']);
@@ -287,8 +300,17 @@ function dependsOn(v: unknown): string[] {
   return [];
 }
 
+function refsOf(service: string, key: string, v: unknown): { source: string; target?: string }[] {
+  return listOf(service, key, v).map((x) => {
+    if (typeof x === 'string') return { source: x };
+    const r = x && typeof x === 'object' ? (x as Record<string, unknown>) : undefined;
+    if (!r || typeof r['source'] !== 'string') return invalid(service, key);
+    return { source: r['source'], ...(typeof r['target'] === 'string' ? { target: r['target'] } : {}) };
+  });
+}
+
 function namesOf(service: string, key: string, v: unknown): string[] {
-  return listOf(service, key, v).map((x) => (typeof x === 'string' ? x : x && typeof x === 'object' && typeof (x as Record<string, unknown>)['source'] === 'string' ? ((x as Record<string, unknown>)['source'] as string) : invalid(service, key)));
+  return refsOf(service, key, v).map((r) => r.source);
 }
 
 function invalid(service: string, key: string): never {

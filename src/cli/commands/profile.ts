@@ -11,7 +11,7 @@ import { profileImage, type ProfileOptions } from '../../pipeline/profile.js';
 import { LIMIT_POLICIES, type LimitPolicy } from '../../model/usage.js';
 import { CleanupScope } from '../../pipeline/cleanup-scope.js';
 import { readComposeSource, startComposeSource } from '../../pipeline/compose-source-run.js';
-import { composeRunFlags, userFacingResult } from '../compose-source.js';
+import { composeRunFlags, composeSummary, userFacingResult } from '../compose-source.js';
 import { parseBytes, parseDuration } from '../durations.js';
 import { EXIT } from '../exit-codes.js';
 import { ANALYSIS_FLAGS, EMIT_FLAGS, absolutePaths, emitOptionsOf, volumePrefixOf } from '../shared-flags.js';
@@ -145,6 +145,7 @@ async function runProfile(argv: ProfileArgs): Promise<number> {
     const started = compose
       ? await startComposeSource(compose, { engine: new DockerEngine(undefined, { signal: controller.signal }), reporter, scope: composeScope, labels: createLabels(identity, 'compose'), signal: controller.signal, timeoutMs: run.exercise.timeoutMs })
       : undefined;
+    if (compose) reporter.stage('compose', composeSummary(compose));
     if (applied) reporter.stage('profile', `${applied.profile.name} (${applied.profile.source}, sha256 ${applied.profile.sha256.slice(0, 12)}): ${applied.profile.description}`);
     const result = await profileImage({
       engine: new DockerEngine(undefined, { signal: controller.signal }),

@@ -98,6 +98,22 @@ describe('composeServiceSource', () => {
     expect(() => composeServiceSource({ services: { x: { command: ['true'] } } }, { volumeName: project })).toThrow(/neither "image" nor "build"/);
   });
 
+  it('binds file-backed secrets and configs read-only where compose puts them, by path only', () => {
+    const d: ComposeDoc = {
+      services: { x: { image: 'a', secrets: [{ source: 'token' }, { source: 'key', target: 'api.key' }], configs: [{ source: 'conf', target: '/etc/app.conf' }, { source: 'ext' }] } },
+      secrets: { token: { file: '/p/token.txt' }, key: { file: '/p/key' } },
+      configs: { conf: { file: '/p/app.conf' }, ext: { external: true } },
+    };
+    const x = composeServiceSource(d, { volumeName: project });
+    expect(x.flags.mount).toEqual([
+      'type=bind,source=/p/token.txt,target=/run/secrets/token,readonly',
+      'type=bind,source=/p/key,target=/run/secrets/api.key,readonly',
+      'type=bind,source=/p/app.conf,target=/etc/app.conf,readonly',
+    ]);
+    expect(x.userFlags.mount).toEqual(x.flags.mount);
+    expect(x.secretNames).toEqual(['token', 'key']);
+  });
+
   it('keeps an empty entrypoint (the image\'s dropped), as docker run --entrypoint ""', () => {
     const e = composeServiceSource({ services: { x: { image: 'a', entrypoint: [], command: ['sh', '-c', 'true'] } } }, { volumeName: project });
     expect(e.flags.entrypoint).toBe('');
