@@ -140,12 +140,12 @@ async function runProfile(argv: ProfileArgs): Promise<number> {
     out.redact = redactor(secrets);
     restoreStderr = redactStderr(out.redact);
     const reporter = stderrReporter({ quiet: argv.quiet });
+    if (compose) reporter.stage('compose', composeSummary(compose));
     // The dependencies outlive profileImage's own scope: started before it, taken down after it.
     await using composeScope = new CleanupScope(reporter);
     const started = compose
       ? await startComposeSource(compose, { engine: new DockerEngine(undefined, { signal: controller.signal }), reporter, scope: composeScope, labels: createLabels(identity, 'compose'), signal: controller.signal, timeoutMs: run.exercise.timeoutMs })
       : undefined;
-    if (compose) reporter.stage('compose', composeSummary(compose));
     if (applied) reporter.stage('profile', `${applied.profile.name} (${applied.profile.source}, sha256 ${applied.profile.sha256.slice(0, 12)}): ${applied.profile.description}`);
     const result = await profileImage({
       engine: new DockerEngine(undefined, { signal: controller.signal }),
