@@ -1,3 +1,4 @@
+import { accessSync, constants } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
@@ -33,6 +34,11 @@ export interface ComposeSource {
 /** Reads FILE through `docker-compose config` (interpolated, env_file merged, paths absolute) and maps the service. */
 export async function readComposeSource(file: string, service: string | undefined, sessionId: string, signal?: AbortSignal): Promise<ComposeSource> {
   const abs = resolve(file);
+  try {
+    accessSync(abs, constants.R_OK);
+  } catch (e) {
+    throw new RoProfileError('USAGE', `"--compose ${file}" cannot be read: ${(e as NodeJS.ErrnoException).code ?? String(e)}`, { hint: 'Check the path; it is read relative to the current directory.' });
+  }
   const r = await runCompose(['-f', abs, 'config'], { env: withoutComposeEnv(process.env), timeoutMs: 60_000, ...(signal ? { signal } : {}) });
   if (r.code !== 0) {
     throw new RoProfileError('USAGE', `docker-compose cannot read ${file}: ${lastLines(r)}`, { hint: `Fix the file until \`docker-compose -f ${file} config\` accepts it.` });

@@ -3,7 +3,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { ROOT, docker, dockerAvailable, leftovers, runCli, testSession, type CliRun } from '../helpers/cli.js';
+import { ROOT, docker, dockerAvailable, leftovers, runCli, spawnCli, testSession, type CliRun } from '../helpers/cli.js';
 import { composeAvailable, composeProject } from '../helpers/compose.js';
 import { tmpDir, type TmpDir } from '../helpers/tmp.js';
 
@@ -90,6 +90,27 @@ describe.skipIf(!dockerAvailable() || !withCompose)('ro-profile --compose', () =
     const r = await runCli(['--compose', FILE, '--no-verify'], { session });
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('the compose file defines 2 services (redis, web); say which one to profile');
+  });
+
+  it('Ctrl-C mid-exercise takes the dependencies down too (exit 130)', async () => {
+    const s = testSession('compose-source-int');
+    const child = spawnCli(['--compose', FILE, '--service', 'web', '--no-verify', '--duration', '60s'], { session: s });
+    let stderr = '';
+    child.stderr!.on('data', (b: Buffer) => (stderr += b.toString()));
+    const exited = new Promise<number | null>((r) => child.on('exit', (c) => r(c)));
+    const deadline = Date.now() + 60_000;
+    while (!stderr.includes('--duration') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    // redis, its network and the volumes are there, labelled as the run's.
+    expect((await leftovers(s)).filter((x) => x.startsWith('network')).length, stderr).toBe(1);
+    child.kill('SIGINT');
+    expect(await exited, stderr).toBe(130);
+    expect(await leftovers(s)).toEqual([]);
+  }, 90_000);
+
+  it('says a file that is not there is not there (exit 2)', async () => {
+    const r = await runCli(['--compose', join(ROOT, 'no-such-compose.yaml')], { session });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('no-such-compose.yaml" cannot be read: ENOENT');
   });
 
   it('passes on what docker-compose says of a file it refuses (exit 2)', async () => {
