@@ -32,6 +32,8 @@ export function userFacingResult(result: Result, c: ComposeSource, cli: Pick<Pas
   const prefix = `${c.project}_`;
   return {
     ...result,
+    // A built image's temporary tag is gone after the run: name it as compose would.
+    image: { ...result.image, ref: c.source.build && !c.source.image ? c.userImage : result.image.ref },
     volumes: result.volumes.map((v) => (v.name.startsWith(prefix) ? { ...v, name: v.name.slice(prefix.length) } : v)),
     run: { ...run, image: c.userImage, volumes: [...c.source.userFlags.volume, ...cli.volume], mounts: [...c.source.userFlags.mount, ...cli.mount] },
   };

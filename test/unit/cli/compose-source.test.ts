@@ -37,6 +37,14 @@ describe('userFacingResult', () => {
     expect(u.run.volumes).toEqual(['data:/data']);
     expect(u.volumes).toEqual([{ name: 'data', destination: '/data', anonymous: false }]);
   });
+
+  it('names a built image as compose would, not by the run\'s temporary tag', () => {
+    const built = composeServiceSource({ services: { worker: { build: { context: '/p/w' } } } }, { volumeName: (k) => k });
+    const r = sampleResult();
+    const u = userFacingResult({ ...r, image: { ...r.image, ref: 'ro-profile-build-proj-worker:latest' } }, { ...c, source: built, userImage: 'p_worker' }, { volume: [], mount: [] });
+    expect(u.image.ref).toBe('p_worker');
+    expect(u.run.image).toBe('p_worker');
+  });
 });
 
 describe('composeSummary', () => {
