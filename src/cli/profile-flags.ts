@@ -20,7 +20,7 @@ export interface PipelineFlags {
   readonly pidsLimit: number;
   readonly stopTimeout: string;
   readonly verify: boolean;
-  readonly verifyWith: VerifyFormat;
+  readonly verifyWith?: VerifyFormat | undefined;
   readonly maxRounds: number;
   readonly leaveOneOut: number;
   readonly tracer: 'none' | 'strace';
@@ -72,7 +72,7 @@ export function pipelineOptionsOf(argv: PipelineFlags): Pick<ProfileOptions, 'li
   return {
     limits: { memoryBytes: parseBytes('memory', argv.memory), pidsLimit: argv.pidsLimit },
     stopTimeoutSec: Math.ceil(parseDuration('stop-timeout', argv.stopTimeout) / 1000),
-    ...(argv.verify ? { verify: { maxRounds: positive('max-rounds', argv.maxRounds), leaveOneOutBudget: Math.max(0, Math.floor(argv.leaveOneOut)), launcher: launcherFor(argv.verifyWith) } } : {}),
+    ...(argv.verify ? { verify: { maxRounds: positive('max-rounds', argv.maxRounds), leaveOneOutBudget: Math.max(0, Math.floor(argv.leaveOneOut)), launcher: launcherFor(argv.verifyWith ?? 'run') } } : {}),
     ...(argv.tracer === 'strace'
       ? { tracer: { method: argv.tracerMethod ?? 'sidecar', base: argv.tracerBase ?? DEFAULT_TRACER_BASE, ...(argv.tracerImage !== undefined ? { image: argv.tracerImage } : {}) } }
       : {}),

@@ -26,7 +26,7 @@ import { createCapture, gatedSpec, installGate, prepareTracing, tracedStepRunner
 import { mergeTraces, type TraceCapture } from '../trace/tracer.js';
 import type { StraceResult } from '../strace/strace-parser.js';
 import type { TracerImage } from '../trace/tracer-image.js';
-import { linesOf, type Observation, type RunContext } from '../verify/observe.js';
+import { linesOf, type ComposeBase, type Observation, type RunContext } from '../verify/observe.js';
 import { readStoppedLogFiles, redactVerification } from '../verify/evidence.js';
 import { verifyResult } from '../verify/verify.js';
 import type { Launcher } from '../verify/launcher.js';
@@ -49,6 +49,8 @@ export interface ProfileOptions {
   readonly secrets: LaunchSecrets;
   readonly limits: LaunchLimits;
   readonly cwd: string;
+  /** --compose FILE: verification runs the override on the user's file, in the project of the dependencies. */
+  readonly composeBase?: ComposeBase;
   /** --out DIR (absolute), where the compose file will be written: verification runs it from there. */
   readonly outDir?: string;
   readonly toolVersion: string;
@@ -285,6 +287,7 @@ async function profileUnredacted(o: ProfileOptions, redact: (t: string) => strin
     // Traced like the writable run: what a hardened run is refused names its path exactly.
     ...(tracerImage && o.tracer ? { tracing: { method: o.tracer.method, tracer: tracerImage, labels: createLabels(o.identity, 'tracer') } } : {}),
     ...(o.outDir !== undefined ? { composeDir: o.outDir } : {}),
+    ...(o.composeBase !== undefined ? { composeBase: o.composeBase } : {}),
   };
   const launcher = o.verify.launcher;
   const verifyOptions = { ctx, reporter, baseline, maxRounds: o.verify.maxRounds, leaveOneOutBudget: o.verify.leaveOneOutBudget, viewLabels: createLabels(o.identity, 'verify'), launcher, runtimeVersion };

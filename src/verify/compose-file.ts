@@ -21,6 +21,11 @@ export interface VerifyComposeOptions {
   readonly pidsLimit: number;
   /** Where the user ran ro-profile, relative to the compose file's directory (see ComposeOptions.from). */
   readonly from?: string;
+  /**
+   * The user's compose file is the base (--compose FILE): only the override of this service is
+   * written, as printed (hardening only), and merged with the real file by `-f base -f override`.
+   */
+  readonly baseService?: string;
   /** A traced run: the command behind the tracer's gate, whose busybox is in a volume of its own. */
   readonly gate?: { readonly volume: string; readonly entrypoint: readonly string[]; readonly cmd: readonly string[] };
 }
@@ -44,7 +49,7 @@ interface ComposeDoc {
  *   tests find them), and the memory and pids limits every run of untrusted code gets.
  */
 export function verifyComposeFile(result: Result, o: VerifyComposeOptions): { readonly text: string; readonly service: string } {
-  const service = serviceName(result.run.image);
+  const service = o.baseService ?? serviceName(result.run.image);
   const ours = new Set<string>();
   const mounts = o.mounts.map((m) => {
     if (m.kind === 'tmpfs') return m;
@@ -53,8 +58,11 @@ export function verifyComposeFile(result: Result, o: VerifyComposeOptions): { re
     return { ...m, volumeName };
   });
   const run = { ...result.run, image: o.image, publish: o.loopbackPorts.map((p) => `127.0.0.1::${p}`) };
-  const doc = parse(emitCompose({ ...result, run, plan: { mounts } }, { override: false, service, ...(o.from !== undefined ? { from: o.from } : {}) })) as ComposeDoc;
+  const override = o.baseService !== undefined;
+  const doc = parse(emitCompose({ ...result, run, plan: { mounts } }, { override, service, ...(o.from !== undefined && !override ? { from: o.from } : {}) })) as ComposeDoc;
   const svc = doc.services[service]!;
+  // The very image the writable run ran (an override names none: the base's would be looked up again).
+  if (override) svc['image'] = o.image;
   const labels = Object.fromEntries(Object.entries(o.labels).map(([k, v]) => [k, escapeInterpolation(v)]));
   // The printed file's own limits are what is verified; without them, the caps of untrusted code.
   Object.assign(svc, { labels, ...(svc['mem_limit'] === undefined ? { mem_limit: o.memoryBytes, pids_limit: o.pidsLimit } : {}), ...(o.hostname !== undefined && svc['network_mode'] === undefined ? { hostname: o.hostname } : {}) });

@@ -39,8 +39,9 @@ export const composeLauncher: Launcher = {
       const attempt = (fn: () => Promise<void>) => fn().catch((e: unknown) => void errors.push(e));
       // A forced removal takes the container's anonymous volumes too, which `down` would leave.
       if (id !== undefined) await attempt(() => engine.removeContainer(id!));
-      else await attempt(async () => failed('rm', await project.run(['rm', '--stop', '--force', '-v'])));
-      await attempt(() => project.down());
+      else await attempt(async () => failed('rm', await project.run(['rm', '--stop', '--force', '-v', ...project.services])));
+      // A project of the user's file holds the dependencies too: the run's scope takes it down after the last round.
+      if (!ctx.composeBase) await attempt(() => project.down());
       for (const v of volumes) await attempt(() => engine.removeVolume(v));
       await rm(project.dir, { recursive: true, force: true });
       release();
@@ -49,7 +50,8 @@ export const composeLauncher: Launcher = {
     ctx.scope.add(`compose project ${project.name}`, dispose);
     try {
       for (const v of volumes) await engine.createVolume(v, ctx.labels);
-      failed('up --no-start', await project.run(['up', '--no-start'], ctx.signal));
+      // --no-deps: a base file's dependencies run already (started once for the whole run).
+      failed('up --no-start', await project.run(['up', '--no-start', ...(ctx.composeBase ? ['--no-deps', ...project.services] : [])], ctx.signal));
       id = await project.container();
       // Both read DOCKER_HOST; should they ever reach different engines, say so here.
       await engine.inspectContainer(id);
@@ -71,6 +73,8 @@ function composeMissing(): RoProfileError {
 interface Project {
   readonly name: string;
   readonly dir: string;
+  /** The services `up` and `rm` name: all of the file's (ours), or the one profiled (a base file's). */
+  readonly services: readonly string[];
   run(args: readonly string[], signal?: AbortSignal): Promise<ComposeRun>;
   /** The id of the service's one container. */
   container(): Promise<string>;
@@ -94,10 +98,12 @@ async function openProject(ctx: RunContext, result: Result, mounts: readonly Mou
     pidsLimit: base.pidsLimit,
     // From --out DIR, as the user will run it: its relative paths named from there.
     ...(ctx.composeDir !== undefined ? { from: relative(ctx.composeDir, ctx.cwd).split(sep).join('/') || '.' } : {}),
+    ...(ctx.composeBase ? { baseService: ctx.composeBase.service } : {}),
     ...(gateVolume !== undefined && gated ? { gate: { volume: gateVolume, entrypoint: gated.entrypoint ?? [], cmd: gated.cmd ?? [] } } : {}),
   });
   const env = composeEnv(process.env, result.run, ctx.secrets);
-  const name = uniqueProjectName(`ro-profile-verify-${tag}`);
+  const baseFile = ctx.composeBase;
+  const name = baseFile ? baseFile.project : uniqueProjectName(`ro-profile-verify-${tag}`);
   const dir = await mkdtemp(join(tmpdir(), 'ro-profile-compose-'));
   const file = join(dir, 'compose.yaml');
   // An empty --env-file: a .env where we run must not add variables.
@@ -110,11 +116,13 @@ async function openProject(ctx: RunContext, result: Result, mounts: readonly Mou
     throw e;
   }
   // --project-directory: the user's relative -v sources and env_file paths are relative to where they run us.
-  const run = (args: readonly string[], signal?: AbortSignal) =>
-    runCompose(['-p', name, '-f', file, '--project-directory', ctx.composeDir ?? ctx.cwd, '--env-file', envFile, ...args], { env, ...(signal ? { signal } : {}) });
+  // A base file's are relative to its own directory, and its .env is read as when the user runs it.
+  const files = baseFile ? [...baseFile.files, file].flatMap((f) => ['-f', f]) : ['-f', file, '--project-directory', ctx.composeDir ?? ctx.cwd, '--env-file', envFile];
+  const run = (args: readonly string[], signal?: AbortSignal) => runCompose(['-p', name, ...files, ...args], { env, ...(signal ? { signal } : {}) });
   return {
     name,
     dir,
+    services: baseFile ? [service] : [],
     run,
     async container() {
       const ps = await run(['ps', '-q', service], ctx.signal);

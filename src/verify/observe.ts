@@ -64,6 +64,16 @@ export interface RunContext {
   readonly tracing?: VerifyTracing;
   /** --out DIR (absolute): the compose file is verified as the user will run it, from there. */
   readonly composeDir?: string;
+  /** --compose FILE: the compose launcher verifies the override with the user's file as its base. */
+  readonly composeBase?: ComposeBase;
+}
+
+/** The user's compose file and the run's project, where the service's dependencies already run. */
+export interface ComposeBase {
+  /** The user's file first, then the run's own labels override. */
+  readonly files: readonly string[];
+  readonly project: string;
+  readonly service: string;
 }
 
 /** The writable run: the image with the profile's pass-through and no hardening. */

@@ -51,7 +51,9 @@ export interface Verified {
  */
 export async function verifyResult(result: Result, o: VerifyOptions): Promise<Verified> {
   // Verification's own mounts are fresh volumes; the user's -v/--mount are theirs, and mounted as given.
-  const own = [...result.run.volumes, ...result.run.mounts];
+  // With --compose, the file's named volumes are the run's project's, scratch removed after it.
+  const scratch = o.ctx.composeBase ? `${o.ctx.composeBase.project}_` : undefined;
+  const own = [...result.run.volumes, ...result.run.mounts].filter((v) => scratch === undefined || !(v.startsWith(scratch) || v.includes(`source=${scratch}`)));
   if (own.length > 0) {
     o.reporter.warn(`verification starts the image again under each config it tries with your own mounts (${own.join('; ')}), as the profile did: what those runs write there lands in them (use scratch volumes for profiling, or --no-verify)`);
   }

@@ -6,10 +6,12 @@ import { RoProfileError } from '../../errors.js';
 import type { Result } from '../../model/result.js';
 import { FORMATS } from '../../emit/emit.js';
 import { DockerEngine } from '../../runtime/docker-engine.js';
-import { currentIdentity } from '../../runtime/labels.js';
+import { createLabels, currentIdentity } from '../../runtime/labels.js';
 import { profileImage } from '../../pipeline/profile.js';
 import { LIMIT_POLICIES } from '../../model/usage.js';
-import type { CleanupScope } from '../../pipeline/cleanup-scope.js';
+import { CleanupScope } from '../../pipeline/cleanup-scope.js';
+import { readComposeSource, startComposeSource } from '../../pipeline/compose-source-run.js';
+import { composeRunFlags, composeSummary, userFacingResult } from '../compose-source.js';
 import { EXIT } from '../exit-codes.js';
 import { ANALYSIS_FLAGS, EMIT_FLAGS, absolutePaths, emitOptionsOf, volumePrefixOf } from '../shared-flags.js';
 import { redactStderr } from '../redacted-stderr.js';
@@ -27,6 +29,7 @@ import { VERIFY_FORMATS } from '../../verify/launchers.js';
 import { TRACE_METHODS } from '../../trace/tracer.js';
 
 export const options = {
+  compose: { type: 'string', describe: 'Profile a service of this compose file instead of IMAGE (with --service when it has several): its dependencies run on a private network meanwhile', group: 'Source:' },
   env: { alias: 'e', type: 'string', array: true, default: [] as string[], describe: 'Set a variable (NAME=VALUE, or NAME to take it from your environment); outputs name it, never its value', group: 'Run options (passed through):' },
   'env-file': { type: 'string', array: true, default: [] as string[], describe: 'Read variables from a file; outputs repeat --env-file FILE', group: 'Run options (passed through):' },
   user: { alias: 'u', type: 'string', describe: 'Run as this user (name|uid[:group|gid])', group: 'Run options (passed through):' },
@@ -53,7 +56,7 @@ export const options = {
   'tracer-base': { type: 'string', describe: `[default: ${DEFAULT_TRACER_BASE}] Debian-like base the tracer image is built from (apt-get install strace busybox-static), or "host": assembled from this host's strace and static busybox, no registry needed (also the fallback when the base cannot be had)`, group: 'Tracing:' },
   harden: { choices: ['auto', ...HARDEN_LEVELS] as const, default: 'auto' as const, describe: 'Process settings of the config: restricted (every capability dropped, a numeric non-root UID, seccomp RuntimeDefault: Pod Security "restricted"), drop-caps (every capability dropped but those verification shows it needs, its own user), off (the engine\'s default capabilities); openshift (restricted as an arbitrary UID with GID 0) only when asked; auto: the strongest that verifies', group: 'Hardening:' },
   verify: { type: 'boolean', default: true, describe: 'Run the image again under the config, compare it with the writable run, repair what breaks, leave each mount out once; --no-verify skips it', group: 'Verification:' },
-  'verify-with': { choices: VERIFY_FORMATS, default: 'run' as const, describe: 'Which emitted format verification runs: run (the docker run line, through the engine), compose (the compose file, through docker-compose), k8s (the Pod, as Docker runs with kubelet-like emptyDirs)', group: 'Verification:' },
+  'verify-with': { choices: VERIFY_FORMATS, describe: '[default: run; compose with --compose, which verifies the override on your file] Which emitted format verification runs: run (the docker run line, through the engine), compose (the compose file, through docker-compose), k8s (the Pod, as Docker runs with kubelet-like emptyDirs)', group: 'Verification:' },
   'max-rounds': { type: 'number', default: 5, describe: 'Repair rounds before verification gives up (exit 7)', group: 'Verification:' },
   'leave-one-out': { type: 'number', default: 8, describe: 'Runs spent leaving one mount out at a time (0: none)', group: 'Verification:' },
   ...ANALYSIS_FLAGS,
@@ -65,17 +68,18 @@ export const options = {
   debug: { type: 'boolean', default: false, describe: 'Show stacks and causes of errors', group: 'Output:' },
 } as const;
 
-type ProfileArgs = ArgumentsCamelCase<InferredOptionTypes<typeof options>> & { image: string; '--'?: (string | number)[] };
+type ProfileArgs = ArgumentsCamelCase<InferredOptionTypes<typeof options>> & { image?: string; '--'?: (string | number)[] };
 
 export const profileCommand: CommandModule<object, ProfileArgs> = {
-  command: '$0 <image>',
+  command: '$0 [image]',
   describe: 'Profile what IMAGE writes and print a read-only config for it (command after --)',
   builder: (y: Argv) =>
     y
-      .positional('image', { type: 'string', describe: 'Image reference, e.g. nginx:alpine', demandOption: true })
+      .positional('image', { type: 'string', describe: 'Image reference, e.g. nginx:alpine (or --compose FILE)' })
       .options(options)
       .example('$0 nginx:alpine', 'print a hardened docker run line')
       .example("$0 redis:7 --exec 'redis-cli SET k v' --exec 'redis-cli SAVE'", 'exercise it while profiling')
+      .example('$0 --compose compose.yaml --service web -f compose --out deploy', 'a compose service, its dependencies started meanwhile; an override for the file')
       .example('$0 myjob:1 -e TOKEN --format json -- --once', 'a job with a secret, a command after --') as unknown as Argv<ProfileArgs>,
   handler: async (argv) => {
     process.exitCode = await runProfile(argv);
@@ -94,12 +98,19 @@ async function runProfile(argv: ProfileArgs): Promise<number> {
       throw new RoProfileError('USAGE', '"--format all" needs "--out DIR"', { hint: 'Add --out DIR, or pick one format.' });
     }
     checkTracerFlags(argv);
+    if ((argv.image === undefined) === (argv.compose === undefined)) {
+      throw new RoProfileError('USAGE', argv.image === undefined ? 'give an IMAGE to profile, or --compose FILE' : `give either an IMAGE ("${argv.image}") or --compose FILE, not both`, {
+        hint: 'e.g. ro-profile nginx:alpine, or ro-profile --compose compose.yaml --service web',
+      });
+    }
+    // Read as compose reads it, before anything runs: a file compose refuses is a usage error.
+    const compose = argv.compose !== undefined ? await readComposeSource(argv.compose, argv.service, identity.sessionId, controller.signal) : undefined;
+    if (compose && compose.source.ignored.length > 0) process.stderr.write(`ro-profile: warning: the profiling run does not apply the service's ${compose.source.ignored.join(', ')}; the base file keeps ${compose.source.ignored.length > 1 ? 'them' : 'it'} (readiness: the image's healthcheck, else its ports)\n`);
+    const image = compose ? compose.userImage : argv.image!;
     // Read before anything runs: a malformed profile is a usage error (exit 2) with file:line:column.
-    const picked = selectProfile(argv.image, argv.profile as string | false | undefined);
+    const picked = selectProfile(image, argv.profile as string | false | undefined);
     const exercise = exerciseOf(argv);
-    const built = buildRunSpec(
-      {
-        image: argv.image,
+    const cliFlags = {
         env: argv.env,
         envFile: argv.envFile,
         user: argv.user,
@@ -109,10 +120,8 @@ async function runProfile(argv: ProfileArgs): Promise<number> {
         publish: argv.publish,
         network: argv.network,
         command: (argv['--'] ?? []).map(String),
-      },
-      exercise,
-      process.env,
-    );
+    };
+    const built = buildRunSpec(compose ? composeRunFlags(compose, image, cliFlags) : { image, ...cliFlags }, exercise, process.env);
     const { secrets } = built;
     const persist = absolutePaths('persist', argv.persist);
     const ephemeral = absolutePaths('ephemeral', argv.ephemeral);
@@ -122,13 +131,20 @@ async function runProfile(argv: ProfileArgs): Promise<number> {
     out.redact = redactor(secrets);
     restoreStderr = redactStderr(out.redact);
     const reporter = stderrReporter({ quiet: argv.quiet });
+    if (compose) reporter.stage('compose', composeSummary(compose));
+    // The dependencies outlive profileImage's own scope: started before it, taken down after it.
+    await using composeScope = new CleanupScope(reporter);
+    const started = compose
+      ? await startComposeSource(compose, { engine: new DockerEngine(undefined, { signal: controller.signal }), reporter, scope: composeScope, labels: createLabels(identity, 'compose'), signal: controller.signal, timeoutMs: run.exercise.timeoutMs })
+      : undefined;
     if (applied) reporter.stage('profile', profileLine(applied.profile));
     const result = await profileImage({
       engine: new DockerEngine(undefined, { signal: controller.signal }),
       reporter,
       signal: controller.signal,
       identity,
-      run,
+      run: started ? { ...run, image: started.image } : run,
+      ...(started ? { composeBase: started.base } : {}),
       secrets,
       cwd: process.cwd(),
       // Made now: verification runs the compose file from there, as the user will.
@@ -139,11 +155,13 @@ async function runProfile(argv: ProfileArgs): Promise<number> {
       ...(applied ? { persistHints: applied.persistHints } : {}),
       ephemeral,
       ...volumePrefixOf(argv.volumePrefix),
-      ...pipelineOptionsOf(argv),
+      ...pipelineOptionsOf({ ...argv, verifyWith: argv.verifyWith ?? (compose ? 'compose' : 'run') }),
       onScope: (s) => (scope = s),
     });
     if (controller.signal.aborted) throw new RoProfileError('INTERRUPTED', 'Interrupted; everything the run created was removed');
-    return finish(result, argv);
+    if (!compose) return finish(result, argv);
+    // The override is for the file's service; the base keeps its image, env and volumes.
+    return finish(userFacingResult(result, compose, cliFlags), { ...argv, service: compose.source.service, composeOverride: true });
   } catch (e) {
     if (controller.signal.aborted) {
       return reportError(new RoProfileError('INTERRUPTED', 'Interrupted; everything the run created was removed'), out);

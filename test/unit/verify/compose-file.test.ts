@@ -96,3 +96,24 @@ describe('verifyComposeFile', () => {
     expect(svc.read_only).toBe(true);
   });
 });
+
+describe('verifyComposeFile with the user\'s file as the base (--compose)', () => {
+  const result = sampleResult();
+  const { text, service } = verifyComposeFile(result, options(result, { baseService: 'web' }));
+  const doc = parse(text);
+  const printed = parse(emitCompose(result, { override: true, service: 'web' }));
+
+  it('is the printed override of that service, run on the image by id', () => {
+    expect(service).toBe('web');
+    expect(Object.keys(doc.services)).toEqual(['web']);
+    const svc = doc.services.web;
+    for (const key of ['read_only', 'security_opt', 'user', 'tmpfs']) expect(svc[key], key).toEqual(printed.services.web[key]);
+    expect(svc.image).toBe(result.image.id);
+  });
+
+  it('leaves the run options to the base file: no environment, command or ports of its own', () => {
+    const svc = doc.services.web;
+    for (const key of ['environment', 'env_file', 'entrypoint', 'command', 'ports']) expect(svc[key], key).toBeUndefined();
+    expect(svc.labels['io.ro-profile.managed']).toBe('true');
+  });
+});
