@@ -2,6 +2,7 @@
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { analyzeStraceCommand } from './commands/analyze-strace.js';
+import { diffCommand } from './commands/diff.js';
 import { driftCommand } from './commands/drift.js';
 import { emitCommand } from './commands/emit.js';
 import { gcCommand } from './commands/gc.js';
@@ -21,6 +22,7 @@ await yargs(hideBin(process.argv))
   .command(analyzeStraceCommand)
   .command(verifyCommand)
   .command(driftCommand)
+  .command(diffCommand)
   .command(profilesCommand)
   .command(profileCommand)
   .strict()

@@ -1,4 +1,3 @@
-import { writeFileSync } from 'node:fs';
 import type { ArgumentsCamelCase, Argv, CommandModule, InferredOptionTypes } from 'yargs';
 import { auditAll, auditGiven, findContainers } from '../../drift/audit.js';
 import { driftCount, hasDrift, type DriftReport } from '../../drift/drift-model.js';
@@ -9,6 +8,7 @@ import { DockerEngine } from '../../runtime/docker-engine.js';
 import { loadResult, loadResults } from '../drift-results.js';
 import { EXIT } from '../exit-codes.js';
 import { reportError } from '../output.js';
+import { writeOut } from '../write-out.js';
 import { stderrReporter } from '../stderr-reporter.js';
 import { toolVersion } from '../version.js';
 
@@ -99,12 +99,4 @@ function emitReport(report: DriftReport, argv: DriftArgs): number {
   if (!err) return EXIT.ok;
   process.stderr.write(`ro-profile: ${err.message}\nhint: ${err.hint}\n`);
   return EXIT.drift;
-}
-
-function writeOut(file: string, text: string): void {
-  try {
-    writeFileSync(file, text);
-  } catch (e) {
-    throw new RoProfileError('USAGE', `"--out ${file}" cannot be written: ${(e as NodeJS.ErrnoException).code ?? String(e)}`, { hint: 'Give a file path in a directory that exists and is writable.' });
-  }
 }

@@ -15,6 +15,8 @@ import { EXIT } from '../exit-codes.js';
 import { ANALYSIS_FLAGS, EMIT_FLAGS, absolutePaths, emitOptionsOf, volumePrefixOf } from '../shared-flags.js';
 import { redactStderr } from '../redacted-stderr.js';
 import { redactor } from '../../pipeline/redact.js';
+import type { ResultDiff } from '../../compare/diff-model.js';
+import { BASELINE_FLAG, compareWithBaseline, readBaseline, reportBaseline, widenedError } from '../baseline.js';
 import { reportError, writeResult } from '../output.js';
 import { buildRunSpec } from '../passthrough.js';
 import { applyProfile, selectProfile } from '../profile-selection.js';
@@ -60,6 +62,7 @@ const options = {
   format: { alias: 'f', choices: [...FORMATS, 'all'] as const, default: 'run' as const, describe: 'What to print', group: 'Output:' },
   out: { alias: 'o', type: 'string', describe: 'Write files into this directory instead of stdout', group: 'Output:' },
   ...EMIT_FLAGS,
+  ...BASELINE_FLAG,
   json: { type: 'boolean', default: false, describe: 'Print one JSON object {outcome, result | error} for scripts', group: 'Output:' },
   quiet: { alias: 'q', type: 'boolean', default: false, describe: 'No progress on stderr', group: 'Output:' },
   debug: { type: 'boolean', default: false, describe: 'Show stacks and causes of errors', group: 'Output:' },
@@ -96,6 +99,7 @@ async function runProfile(argv: ProfileArgs): Promise<number> {
     if (argv.tracer !== 'strace' && (argv.tracerImage !== undefined || argv.tracerMethod !== undefined || argv.tracerBase !== undefined)) {
       throw new RoProfileError('USAGE', '--tracer-method, --tracer-image and --tracer-base only apply with "--tracer strace"', { hint: 'Add --tracer strace, or drop them.' });
     }
+    const baseline = readBaseline(argv.baseline);
     // Read before anything runs: a malformed profile is a usage error (exit 2) with file:line:column.
     const picked = selectProfile(argv.image, argv.profile as string | false | undefined);
     const exercise = {
@@ -159,7 +163,7 @@ async function runProfile(argv: ProfileArgs): Promise<number> {
       onScope: (s) => (scope = s),
     });
     if (controller.signal.aborted) throw new RoProfileError('INTERRUPTED', 'Interrupted; everything the run created was removed');
-    return finish(result, argv);
+    return finish(result, argv, compareWithBaseline(baseline, argv.baseline, result, argv.image));
   } catch (e) {
     if (controller.signal.aborted) {
       return reportError(new RoProfileError('INTERRUPTED', 'Interrupted; everything the run created was removed'), out);
@@ -183,23 +187,23 @@ function resourcesOf(policy: LimitPolicy, headroom: number | undefined): Pick<Pr
   return { resources: { policy, ...(headroom !== undefined ? { headroom } : {}) } };
 }
 
-/** Prints the artifact; a required write into a system tree still prints, then exits 8. */
-function finish(result: Result, argv: ProfileArgs): number {
+/** Prints the artifact; a required write into a system tree still prints, then exits 8; a config wider than --baseline's, 10. */
+function finish(result: Result, argv: ProfileArgs, diff: ResultDiff | undefined): number {
   const blocking = result.findings.filter((f) => f.kind === 'system-write' && f.severity === 'error');
   const failed = result.verification.at(-1)?.result === 'fail';
   if (argv.json && (blocking.length > 0 || failed)) {
     const err = blocking.length > 0 ? cannotRunReadOnly(blocking.map((f) => f.path)) : verificationError(result);
     process.stdout.write(`${JSON.stringify({ outcome: 'error', result, error: { code: err.code, message: err.message, hint: err.hint } })}\n`);
     process.stderr.write(`ro-profile: ${err.message}\nhint: ${err.hint}\n`);
-    return blocking.length > 0 ? EXIT.cannotRunReadOnly : EXIT.verify;
+    return reportBaseline(diff, blocking.length > 0 ? EXIT.cannotRunReadOnly : EXIT.verify);
   }
-  writeResult(result, { format: argv.format, out: argv.out, json: argv.json, emit: emitOptionsOf(argv) });
+  writeResult(result, { format: argv.format, out: argv.out, json: argv.json, emit: { ...emitOptionsOf(argv), ...(diff ? { baseline: diff } : {}) }, failure: diff && widenedError(diff) });
   if (blocking.length > 0) {
     const err = cannotRunReadOnly(blocking.map((f) => f.path));
     process.stderr.write(`ro-profile: ${err.message}\nhint: ${err.hint}\n`);
-    return EXIT.cannotRunReadOnly;
+    return reportBaseline(diff, EXIT.cannotRunReadOnly);
   }
-  return verificationExit(result);
+  return reportBaseline(diff, verificationExit(result));
 }
 
 function positive(flag: string, n: number): number {
