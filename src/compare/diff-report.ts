@@ -13,7 +13,7 @@ export function diffSummary(d: ResultDiff): string {
   const w = widenings(d).length;
   const info = d.changes.length - w;
   if (d.changes.length === 0) return 'no change';
-  return `${w > 0 ? `widened: ${w} change${w === 1 ? '' : 's'} widen the config` : 'not widened'}${info > 0 ? `, ${info} other change${info === 1 ? '' : 's'}` : ''}`;
+  return `${w > 0 ? `widened: ${w} change${w === 1 ? ' widens' : 's widen'} the config` : 'not widened'}${info > 0 ? `, ${info} other change${info === 1 ? '' : 's'}` : ''}`;
 }
 
 export function renderDiffTable(d: ResultDiff): string {
