@@ -7,7 +7,7 @@ import { diffJunit } from '../../emit/junit.js';
 import { widenedError } from '../baseline.js';
 import { EXIT } from '../exit-codes.js';
 import { reportError } from '../output.js';
-import { writeOut } from '../write-out.js';
+import { printGateReport } from '../write-out.js';
 import { readResultFile } from '../result-file.js';
 import { toolVersion } from '../version.js';
 
@@ -58,19 +58,8 @@ function runDiff(argv: DiffArgs): number {
     const hint = 'Give two result files written with --format json: the baseline first, then the new one.';
     const d = compareResults(readResultFile(argv.old, 'USAGE', hint), readResultFile(argv.new, 'USAGE', hint), { old: argv.old, new: argv.new });
     const version = toolVersion();
-    const text = render(d, argv.format, version);
-    if (argv.out !== undefined) writeOut(argv.out, text);
-    const err = widenedError(d);
-    if (argv.json) {
-      const result = diffJson(d, version);
-      process.stdout.write(`${JSON.stringify(err ? { outcome: 'error', result, error: { code: err.code, message: err.message, hint: err.hint } } : { outcome: 'success', result })}\n`);
-    } else if (argv.out === undefined) {
-      process.stdout.write(text);
-    }
     // stdout (or --out) has the report either way; the exit status is the gate.
-    if (!err) return EXIT.ok;
-    process.stderr.write(`ro-profile: ${err.message}\nhint: ${err.hint}\n`);
-    return EXIT.drift;
+    return printGateReport({ text: render(d, argv.format, version), result: diffJson(d, version), out: argv.out, json: argv.json, failure: widenedError(d) });
   } catch (e) {
     return reportError(e, out);
   }
