@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Log } from 'sarif';
 import type { Result } from '../../src/model/result.js';
-import { ROOT, leftovers, runCli, testSession } from '../helpers/cli.js';
+import { FIXTURE, ROOT, leftovers, runCli, testSession } from '../helpers/cli.js';
 
 /**
  * The CI gate, as a pipeline runs it: `diff` of two results, and `verify --baseline` on the
@@ -39,6 +39,10 @@ describe('ro-profile diff', () => {
     const sarif = await runCli(['diff', EXAMPLE, wide, '--format', 'sarif'], { session });
     expect(sarif.code).toBe(10);
     expect((JSON.parse(sarif.stdout) as Log).runs[0]!.results!.map((r) => [r.ruleId, r.level])).toEqual([['ro-profile/exec-allowed', 'error']]);
+    // --json: the envelope says error, with the diff as its result.
+    const envelope = await runCli(['diff', EXAMPLE, wide, '--json'], { session });
+    expect(envelope.code).toBe(10);
+    expect(JSON.parse(envelope.stdout)).toMatchObject({ outcome: 'error', result: { widened: true }, error: { code: 'WIDENED' } });
     const missing = await runCli(['diff', EXAMPLE, `${dir}/none.json`], { session });
     expect(missing.code).toBe(2);
   });
@@ -66,6 +70,20 @@ describe('ro-profile verify RESULT --baseline OLD', () => {
     const results = (JSON.parse(r.stdout) as Log).runs[0]!.results!;
     expect(results.map((x) => x.ruleId)).toContain('ro-profile/verification-failed');
     expect(r.stderr).toMatch(/FAIL {2}new-writable-path {2}\/var\/log\/app/);
+    expect(await leftovers(session)).toEqual([]);
+  });
+
+  it('profile IMAGE --baseline OLD --format all --out DIR (the CI job): the files written, SARIF and JUnit with the widening, exit 10', async () => {
+    const session = testSession('profile-baseline');
+    const out = `${dir}/out`;
+    const r = await runCli([FIXTURE.busybox, '--baseline', narrower(), '--leave-one-out', '0', '--format', 'all', '--out', out], { session, timeoutMs: 120_000 });
+    expect(r.code, r.stderr).toBe(10);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(/FAIL {2}new-writable-path {2}\/var\/log\/app/);
+    const sarif = JSON.parse(readFileSync(`${out}/results.sarif`, 'utf8')) as Log;
+    expect(sarif.runs[0]!.results!.filter((x) => x.level === 'error').map((x) => x.ruleId)).toEqual(['ro-profile/new-writable-path']);
+    const junit = readFileSync(`${out}/junit.xml`, 'utf8');
+    expect(junit).toMatch(/<testcase classname="[^"]+ baseline" name="new-writable-path \/var\/log\/app">\s*<failure/);
     expect(await leftovers(session)).toEqual([]);
   });
 });
