@@ -1,5 +1,5 @@
 // The layers the design promises, enforced: the pure layers (model, analyze, emit, harvest,
-// strace, syntax, and drift but its audit) never reach up into the pipeline, the verify stage or the CLI; dockerode is
+// strace, syntax, compare, and drift but its audit) never reach up into the pipeline, the verify stage or the CLI; dockerode is
 // the runtime's alone; a promise is awaited or handed on, never dropped; a switch over a union
 // names every member.
 import tseslint from 'typescript-eslint';
@@ -23,7 +23,7 @@ export default tseslint.config(
     rules: { 'no-restricted-imports': ['error', { paths: [{ name: 'dockerode', message: 'only src/runtime talks to dockerode: go through the Engine interface' }] }] },
   },
   {
-    files: ['src/model/**/*.ts', 'src/analyze/**/*.ts', 'src/emit/**/*.ts', 'src/harvest/**/*.ts', 'src/strace/**/*.ts', 'src/syntax/**/*.ts'],
+    files: ['src/model/**/*.ts', 'src/analyze/**/*.ts', 'src/emit/**/*.ts', 'src/harvest/**/*.ts', 'src/strace/**/*.ts', 'src/syntax/**/*.ts', 'src/compare/**/*.ts'],
     rules: {
       'no-restricted-imports': ['error', { paths: [{ name: 'dockerode', message: 'only src/runtime talks to dockerode' }], patterns: upward('pipeline', 'verify', 'cli', 'trace') }],
     },

@@ -12,7 +12,7 @@ export const EXIT = {
   verify: 7,
   cannotRunReadOnly: 8,
   batch: 9,
-  /** `drift` found changes the result does not expect (DESIGN.md leaves the code to that command). */
+  /** `drift` found changes the result does not expect (DESIGN.md leaves the code to that command); `diff` and `--baseline`: the config widened since the baseline. */
   drift: 10,
   interrupted: 130,
 } as const;
@@ -38,6 +38,7 @@ export function exitCodeFor(code: ErrorCode): number {
     case 'BATCH_FAILED':
       return EXIT.batch;
     case 'DRIFT_FOUND':
+    case 'WIDENED':
       return EXIT.drift;
     case 'INTERRUPTED':
       return EXIT.interrupted;

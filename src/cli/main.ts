@@ -3,6 +3,7 @@ import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { analyzeStraceCommand } from './commands/analyze-strace.js';
 import { batchCommand } from './commands/batch.js';
+import { diffCommand } from './commands/diff.js';
 import { driftCommand } from './commands/drift.js';
 import { emitCommand } from './commands/emit.js';
 import { gcCommand } from './commands/gc.js';
@@ -23,6 +24,7 @@ await yargs(hideBin(process.argv))
   .command(verifyCommand)
   .command(driftCommand)
   .command(batchCommand)
+  .command(diffCommand)
   .command(profilesCommand)
   .command(profileCommand)
   .strict()

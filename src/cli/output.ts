@@ -5,13 +5,15 @@ import type { Result } from '../model/result.js';
 import { DEFAULT_EMIT, FORMATS, emitFormat, type EmitOptions, type Format } from '../emit/emit.js';
 import { exitCodeFor, EXIT } from './exit-codes.js';
 
-export const FILE_NAMES: Record<Format, string> = { run: 'docker-run.sh', compose: 'compose.yaml', k8s: 'k8s.yaml', json: 'result.json', report: 'report.md' };
+export const FILE_NAMES: Record<Format, string> = { run: 'docker-run.sh', compose: 'compose.yaml', k8s: 'k8s.yaml', json: 'result.json', report: 'report.md', sarif: 'results.sarif', junit: 'junit.xml' };
 
 export interface OutputOptions {
   readonly format: Format | 'all';
   readonly out?: string | undefined;
   readonly json: boolean;
   readonly emit?: EmitOptions;
+  /** With --json: the run made its result but fails all the same (--baseline: widened), so the envelope says error. */
+  readonly failure?: RoProfileError | undefined;
 }
 
 /** Artifacts go to stdout (or files under --out); --json wraps the result in one envelope object. Returns the names of the files written. */
@@ -31,7 +33,10 @@ export function writeResult(result: Result, o: OutputOptions): string[] {
     }
   }
   // --json: stdout is the envelope, with the files written all the same when --out is given.
-  if (o.json) process.stdout.write(`${JSON.stringify({ outcome: 'success', result })}\n`);
+  if (o.json) {
+    const f = o.failure;
+    process.stdout.write(`${JSON.stringify(f ? { outcome: 'error', result, error: { code: f.code, message: f.message, hint: f.hint ?? null } } : { outcome: 'success', result })}\n`);
+  }
   else if (o.out === undefined) process.stdout.write(emitFormat(result, formats[0] ?? 'run', o.emit));
   return written;
 }

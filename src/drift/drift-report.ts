@@ -1,3 +1,4 @@
+import { displayPath } from '../emit/one-line.js';
 import { DRIFT_RULES, type ClassifiedChange } from './classify-drift.js';
 import { driftCount, hasDrift, type ContainerDrift, type DriftReport } from './drift-model.js';
 
@@ -11,10 +12,7 @@ export function driftLines(c: ContainerDrift): ClassifiedChange[] {
   return c.classification.changes.filter((x) => x.class === 'drift').sort((a, b) => order(a) - order(b) || (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }
 
-/** A path as one table cell: quoted JSON-style only when it holds a control character (a newline would break the row). */
-export function displayPath(path: string): string {
-  return /[\u0000-\u001f\u007f]/.test(path) ? JSON.stringify(path) : path;
-}
+export { displayPath };
 
 const short = (id: string) => id.replace(/^sha256:/, '').slice(0, 12);
 

@@ -1,5 +1,6 @@
-import { SarifBuilder, SarifResultBuilder, SarifRuleBuilder, SarifRunBuilder } from 'node-sarif-builder';
-import type { Log, Notification, Result as SarifResult } from 'sarif';
+import type { SarifResultBuilder } from 'node-sarif-builder';
+import type { Log, Notification } from 'sarif';
+import { pathUri, renderSarif, sarifLog, sarifResult, sarifRun, type RuleText } from '../emit/sarif-log.js';
 import type { DriftRule } from './classify-drift.js';
 import { driftLines } from './drift-report.js';
 import type { ContainerDrift, DriftReport } from './drift-model.js';
@@ -12,7 +13,7 @@ import type { ContainerDrift, DriftReport } from './drift-model.js';
 
 export const CONTAINER_ROOT = 'CONTAINER_ROOT';
 
-const RULE_TEXT: Record<DriftRule, { readonly short: string; readonly full: string; readonly level: SarifResult.level }> = {
+const RULE_TEXT: Record<DriftRule, RuleText> = {
   'drift/modified-binary': {
     short: 'A program or library changed in the container',
     full: 'A file was added or changed in a program or library directory (bin, sbin, libexec, the lib directories of /, /usr, /usr/local, /opt/*), is a shared object, or is executable: code that is not the image\'s.',
@@ -35,14 +36,7 @@ const RULE_TEXT: Record<DriftRule, { readonly short: string; readonly full: stri
   },
 };
 
-/** A container path as a URI reference relative to CONTAINER_ROOT: no leading slash, each segment percent-encoded (spaces, Unicode). */
-export function pathUri(path: string): string {
-  return path
-    .split('/')
-    .filter((s) => s !== '')
-    .map(encodeURIComponent)
-    .join('/');
-}
+export { pathUri };
 
 const KIND_WORD = { added: 'Added', modified: 'Changed', deleted: 'Deleted' } as const;
 
@@ -50,41 +44,31 @@ function resultsOf(c: ContainerDrift): SarifResultBuilder[] {
   const k = c.container;
   return driftLines(c).map((d) => {
     const rule = d.rule ?? 'drift/unexpected-write';
-    const b = new SarifResultBuilder().initSimple({ level: RULE_TEXT[rule].level, ruleId: rule, messageText: `${KIND_WORD[d.kind]} ${d.path} in container ${k.name}: ${RULE_TEXT[rule].short.toLowerCase()}.` });
-    b.setLocationArtifactUri({ uri: pathUri(d.path), uriBaseId: CONTAINER_ROOT });
-    const location = b.result.locations?.[0];
-    if (location) location.logicalLocations = [{ name: k.name, fullyQualifiedName: k.id, kind: 'resource' }];
-    b.result.partialFingerprints = { 'roProfileDrift/v1': `${k.name}|${rule}|${d.path}` };
-    b.result.properties = { container: k.name, containerId: k.id, image: k.image, imageId: k.imageId, kind: d.kind, path: d.path };
-    return b;
+    return sarifResult({
+      ruleId: rule,
+      level: RULE_TEXT[rule].level,
+      message: `${KIND_WORD[d.kind]} ${d.path} in container ${k.name}: ${RULE_TEXT[rule].short.toLowerCase()}.`,
+      uri: pathUri(d.path),
+      root: CONTAINER_ROOT,
+      logical: { name: k.name, fullyQualifiedName: k.id },
+      fingerprint: ['roProfileDrift/v1', `${k.name}|${rule}|${d.path}`],
+      properties: { container: k.name, containerId: k.id, image: k.image, imageId: k.imageId, kind: d.kind, path: d.path },
+    });
   });
 }
 
 export function driftSarif(r: DriftReport, toolVersion: string): Log {
-  const run = new SarifRunBuilder().initSimple({ toolDriverName: 'ro-profile', toolDriverVersion: toolVersion });
-  for (const id of Object.keys(RULE_TEXT) as DriftRule[]) {
-    const rule = new SarifRuleBuilder().initSimple({ ruleId: id, shortDescriptionText: RULE_TEXT[id].short, fullDescriptionText: RULE_TEXT[id].full });
-    rule.rule.defaultConfiguration = { level: RULE_TEXT[id].level };
-    rule.rule.properties = { tags: ['security', 'drift'] };
-    run.addRule(rule);
-  }
+  const run = sarifRun(toolVersion, (Object.keys(RULE_TEXT) as DriftRule[]).map((id) => [id, RULE_TEXT[id]] as const), ['security', 'drift']);
   for (const c of r.containers) for (const res of resultsOf(c)) run.addResult(res);
-  run.run.originalUriBaseIds = { [CONTAINER_ROOT]: { uri: 'file:///', description: { text: "The root (/) of the container each result's logical location names." } } };
   // Warnings (another image than the one profiled) and notes travel with the run, not as findings.
   const notifications: Notification[] = [
     ...r.containers.flatMap((c) => c.warnings.map((w) => ({ level: 'warning' as const, message: { text: `${c.container.name}: ${w.message}` } }))),
     ...r.notes.map((n) => ({ level: 'note' as const, message: { text: n } })),
   ];
   run.run.invocations = [{ executionSuccessful: true, ...(notifications.length > 0 ? { toolExecutionNotifications: notifications } : {}) }];
-  const log = new SarifBuilder();
-  log.addRun(run);
-  const out = log.buildSarifOutput();
-  // The builder lists each artifact by uri alone; it is relative to the container root too.
-  for (const a of out.runs[0]?.artifacts ?? []) if (a.location) a.location.uriBaseId = CONTAINER_ROOT;
-  return out;
+  return sarifLog(run, { id: CONTAINER_ROOT, description: "The root (/) of the container each result's logical location names." });
 }
 
-/** Serialised here, not by the builder: its check rejects any text holding "SARIF_BUILDER_INVALID", a path included. */
 export function renderDriftSarif(r: DriftReport, toolVersion: string): string {
-  return `${JSON.stringify(driftSarif(r, toolVersion), null, 2)}\n`;
+  return renderSarif(driftSarif(r, toolVersion));
 }

@@ -8,19 +8,24 @@ import { oneLine } from './one-line.js';
 import { hardeningCommentLines } from './process-settings.js';
 import { emitResultJson } from './result-json.js';
 import { logCommentLines } from './log-advice.js';
+import { emitJunit } from './junit.js';
+import { emitSarif } from './sarif.js';
+import type { ResultDiff } from '../compare/diff-model.js';
 
 /** The comment lines above a config: its process settings and why, then where its logs go. */
 function logComments(result: Result): string {
   return [...hardeningCommentLines(result), ...logCommentLines(result)].join('');
 }
 
-export const FORMATS = ['run', 'compose', 'k8s', 'json', 'report'] as const;
+export const FORMATS = ['run', 'compose', 'k8s', 'json', 'report', 'sarif', 'junit'] as const;
 export type Format = (typeof FORMATS)[number];
 
 /** Renders one format from a result; pure, so `emit RESULT.json` gives the same bytes as a live run. */
 export interface EmitOptions {
   readonly compose: ComposeOptions;
   readonly k8s: K8sOptions;
+  /** --baseline: the comparison with the baseline result, which sarif and junit report along with the result. */
+  readonly baseline?: ResultDiff;
 }
 
 export const DEFAULT_EMIT: EmitOptions = { compose: { override: false }, k8s: { kind: 'pod', patch: false, memory: false } };
@@ -37,6 +42,10 @@ export function emitFormat(result: Result, format: Format, options: EmitOptions 
       return emitResultJson(result);
     case 'report':
       return emitReport(result);
+    case 'sarif':
+      return emitSarif(result, options.baseline);
+    case 'junit':
+      return emitJunit(result, options.baseline);
     default: {
       const never: never = format;
       throw new RoProfileError('USAGE', `unknown format "${String(never)}"`);

@@ -86,7 +86,7 @@ const ROWS: readonly Row[] = [
     args: [FIXTURE.busybox, '-v', `ro-profile-contract-pass-${process.pid}:/srv/data`, '-p', '127.0.0.1:18080:8080', '--network', 'bridge', '--no-verify', '--format', 'all', '--out', `${OUT}-pass`],
     code: 0,
     stdout: 'empty',
-    files: { dir: `${OUT}-pass`, names: ['compose.yaml', 'docker-run.sh', 'k8s.yaml', 'report.md', 'result.json'], eachConfigHas: [`ro-profile-contract-pass-${process.pid}`, '/srv/data', '8080'] },
+    files: { dir: `${OUT}-pass`, names: ['compose.yaml', 'docker-run.sh', 'junit.xml', 'k8s.yaml', 'report.md', 'result.json', 'results.sarif'], eachConfigHas: [`ro-profile-contract-pass-${process.pid}`, '/srv/data', '8080'] },
   },
   // Restart checks read the restart's own output, stdout included: what only the second start
   // printed is seen, and recorded as a restart-state warning with the line as evidence (the config
@@ -108,7 +108,7 @@ const ROWS: readonly Row[] = [
     args: [FIXTURE.busybox, '--no-verify', '--json', '--format', 'all', '--out', OUT],
     code: 0,
     stdout: { envelope: 'success' },
-    files: { dir: OUT, names: ['compose.yaml', 'docker-run.sh', 'k8s.yaml', 'report.md', 'result.json'] },
+    files: { dir: OUT, names: ['compose.yaml', 'docker-run.sh', 'junit.xml', 'k8s.yaml', 'report.md', 'result.json', 'results.sarif'] },
   },
 ];
 

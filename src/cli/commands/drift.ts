@@ -1,4 +1,3 @@
-import { writeFileSync } from 'node:fs';
 import type { ArgumentsCamelCase, Argv, CommandModule, InferredOptionTypes } from 'yargs';
 import { auditAll, auditGiven, findContainers } from '../../drift/audit.js';
 import { driftCount, hasDrift, type DriftReport } from '../../drift/drift-model.js';
@@ -9,6 +8,7 @@ import { DockerEngine } from '../../runtime/docker-engine.js';
 import { loadResult, loadResults } from '../drift-results.js';
 import { EXIT } from '../exit-codes.js';
 import { reportError } from '../output.js';
+import { printGateReport } from '../write-out.js';
 import { stderrReporter } from '../stderr-reporter.js';
 import { toolVersion } from '../version.js';
 
@@ -82,7 +82,6 @@ async function runDrift(argv: DriftArgs): Promise<number> {
 function emitReport(report: DriftReport, argv: DriftArgs): number {
   const version = toolVersion();
   const text = argv.format === 'sarif' ? renderDriftSarif(report, version) : argv.format === 'json' ? renderDriftJson(report, version) : renderDriftTable(report);
-  if (argv.out !== undefined) writeOut(argv.out, text);
   const drifted = report.containers.filter((c) => driftCount(c) > 0);
   const total = drifted.reduce((s, c) => s + driftCount(c), 0);
   const err = hasDrift(report)
@@ -90,21 +89,5 @@ function emitReport(report: DriftReport, argv: DriftArgs): number {
         hint: 'Recreate the container from its image; if the app made these writes itself, profile it again with an exercise that makes them.',
       })
     : undefined;
-  if (argv.json) {
-    const result = driftJson(report, version);
-    process.stdout.write(`${JSON.stringify(err ? { outcome: 'error', result, error: { code: err.code, message: err.message, hint: err.hint } } : { outcome: 'success', result })}\n`);
-  } else if (argv.out === undefined) {
-    process.stdout.write(text);
-  }
-  if (!err) return EXIT.ok;
-  process.stderr.write(`ro-profile: ${err.message}\nhint: ${err.hint}\n`);
-  return EXIT.drift;
-}
-
-function writeOut(file: string, text: string): void {
-  try {
-    writeFileSync(file, text);
-  } catch (e) {
-    throw new RoProfileError('USAGE', `"--out ${file}" cannot be written: ${(e as NodeJS.ErrnoException).code ?? String(e)}`, { hint: 'Give a file path in a directory that exists and is writable.' });
-  }
+  return printGateReport({ text, result: driftJson(report, version), out: argv.out, json: argv.json, failure: err });
 }

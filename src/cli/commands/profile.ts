@@ -16,6 +16,8 @@ import { EXIT } from '../exit-codes.js';
 import { ANALYSIS_FLAGS, EMIT_FLAGS, absolutePaths, emitOptionsOf, volumePrefixOf } from '../shared-flags.js';
 import { redactStderr } from '../redacted-stderr.js';
 import { redactor } from '../../pipeline/redact.js';
+import type { ResultDiff } from '../../compare/diff-model.js';
+import { BASELINE_FLAG, compareWithBaseline, readBaseline, reportBaseline, widenedError } from '../baseline.js';
 import { reportError, writeResult } from '../output.js';
 import { buildRunSpec } from '../passthrough.js';
 import { applyProfile, selectProfile } from '../profile-selection.js';
@@ -63,6 +65,7 @@ export const options = {
   format: { alias: 'f', choices: [...FORMATS, 'all'] as const, default: 'run' as const, describe: 'What to print', group: 'Output:' },
   out: { alias: 'o', type: 'string', describe: 'Write files into this directory instead of stdout', group: 'Output:' },
   ...EMIT_FLAGS,
+  ...BASELINE_FLAG,
   json: { type: 'boolean', default: false, describe: 'Print one JSON object {outcome, result | error} for scripts', group: 'Output:' },
   quiet: { alias: 'q', type: 'boolean', default: false, describe: 'No progress on stderr', group: 'Output:' },
   debug: { type: 'boolean', default: false, describe: 'Show stacks and causes of errors', group: 'Output:' },
@@ -107,6 +110,7 @@ async function runProfile(argv: ProfileArgs): Promise<number> {
     const compose = argv.compose !== undefined ? await readComposeSource(argv.compose, argv.service, identity.sessionId, controller.signal) : undefined;
     if (compose && compose.source.ignored.length > 0) process.stderr.write(`ro-profile: warning: the profiling run does not apply the service's ${compose.source.ignored.join(', ')}; the base file keeps ${compose.source.ignored.length > 1 ? 'them' : 'it'} (readiness: the image's healthcheck, else its ports)\n`);
     const image = compose ? compose.userImage : argv.image!;
+    const baseline = readBaseline(argv.baseline);
     // Read before anything runs: a malformed profile is a usage error (exit 2) with file:line:column.
     const picked = selectProfile(image, argv.profile as string | false | undefined);
     const exercise = exerciseOf(argv);
@@ -159,9 +163,12 @@ async function runProfile(argv: ProfileArgs): Promise<number> {
       onScope: (s) => (scope = s),
     });
     if (controller.signal.aborted) throw new RoProfileError('INTERRUPTED', 'Interrupted; everything the run created was removed');
-    if (!compose) return finish(result, argv);
+    // The result as the user sees it: for a compose service, the file's names, not the run's.
+    const final = compose ? userFacingResult(result, compose, cliFlags) : result;
+    const diff = compareWithBaseline(baseline, argv.baseline, final, image);
+    if (!compose) return finish(final, argv, diff);
     // The override is for the file's service; the base keeps its image, env and volumes.
-    return finish(userFacingResult(result, compose, cliFlags), { ...argv, service: compose.source.service, composeOverride: true });
+    return finish(final, { ...argv, service: compose.source.service, composeOverride: true }, diff);
   } catch (e) {
     if (controller.signal.aborted) {
       return reportError(new RoProfileError('INTERRUPTED', 'Interrupted; everything the run created was removed'), out);
@@ -173,21 +180,21 @@ async function runProfile(argv: ProfileArgs): Promise<number> {
   }
 }
 
-/** Prints the artifact; a required write into a system tree still prints, then exits 8. */
-function finish(result: Result, argv: ProfileArgs): number {
+/** Prints the artifact; a required write into a system tree still prints, then exits 8; a config wider than --baseline's, 10. */
+function finish(result: Result, argv: ProfileArgs, diff: ResultDiff | undefined): number {
   const blocking = result.findings.filter((f) => f.kind === 'system-write' && f.severity === 'error');
   const failed = result.verification.at(-1)?.result === 'fail';
   if (argv.json && (blocking.length > 0 || failed)) {
     const err = blocking.length > 0 ? cannotRunReadOnly(blocking.map((f) => f.path)) : verificationError(result);
     process.stdout.write(`${JSON.stringify({ outcome: 'error', result, error: { code: err.code, message: err.message, hint: err.hint } })}\n`);
     process.stderr.write(`ro-profile: ${err.message}\nhint: ${err.hint}\n`);
-    return blocking.length > 0 ? EXIT.cannotRunReadOnly : EXIT.verify;
+    return reportBaseline(diff, blocking.length > 0 ? EXIT.cannotRunReadOnly : EXIT.verify);
   }
-  writeResult(result, { format: argv.format, out: argv.out, json: argv.json, emit: emitOptionsOf(argv) });
+  writeResult(result, { format: argv.format, out: argv.out, json: argv.json, emit: { ...emitOptionsOf(argv), ...(diff ? { baseline: diff } : {}) }, failure: diff && widenedError(diff) });
   if (blocking.length > 0) {
     const err = cannotRunReadOnly(blocking.map((f) => f.path));
     process.stderr.write(`ro-profile: ${err.message}\nhint: ${err.hint}\n`);
-    return EXIT.cannotRunReadOnly;
+    return reportBaseline(diff, EXIT.cannotRunReadOnly);
   }
-  return verificationExit(result);
+  return reportBaseline(diff, verificationExit(result));
 }

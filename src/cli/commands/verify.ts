@@ -1,6 +1,7 @@
 import type { ArgumentsCamelCase, Argv, CommandModule, InferredOptionTypes } from 'yargs';
 import { RoProfileError } from '../../errors.js';
 import { FORMATS } from '../../emit/emit.js';
+import { BASELINE_FLAG, compareWithBaseline, readBaseline, reportBaseline, widenedError } from '../baseline.js';
 import { readResultFile } from '../result-file.js';
 import type { CleanupScope } from '../../pipeline/cleanup-scope.js';
 import { reverify } from '../../pipeline/reverify.js';
@@ -21,6 +22,7 @@ const options = {
   format: { alias: 'f', choices: [...FORMATS, 'all'] as const, default: 'json' as const, describe: 'What to print: the result with its new verification record (json), or a config or report from it' },
   out: { alias: 'o', type: 'string', describe: 'Write files into this directory instead of stdout' },
   ...EMIT_FLAGS,
+  ...BASELINE_FLAG,
   'verify-with': { choices: VERIFY_FORMATS, default: 'run' as const, describe: 'Which emitted format to run: run (the docker run line, through the engine), compose (through docker-compose), k8s (the Pod, as Docker runs with kubelet-like emptyDirs)' },
   'stop-timeout': { type: 'string', default: '10s', describe: 'Time between the stop signal and SIGKILL' },
   memory: { type: 'string', default: '1g', describe: 'Memory limit of the verification containers' },
@@ -52,6 +54,7 @@ async function runVerify(argv: VerifyArgs): Promise<number> {
   try {
     if (argv.format === 'all' && argv.out === undefined) throw new RoProfileError('USAGE', '"--format all" needs "--out DIR"', { hint: 'Add --out DIR, or pick one format.' });
     const saved = readResultFile(argv.result);
+    const baseline = readBaseline(argv.baseline);
     if (saved.exercise.readiness === 'trace') {
       throw new RoProfileError('USAGE', `"${argv.result}" comes from analyze-strace: it has no exercise to repeat`, { hint: 'Profile the image (ro-profile IMAGE --format json) to get a result that can be verified.' });
     }
@@ -79,14 +82,16 @@ async function runVerify(argv: VerifyArgs): Promise<number> {
       onScope: (s) => (scope = s),
     });
     if (controller.signal.aborted) throw new RoProfileError('INTERRUPTED', 'Interrupted; everything the run created was removed');
+    // The result as verified (and repaired) is what must not widen the baseline.
+    const diff = compareWithBaseline(baseline, argv.baseline, verified.result, argv.result);
     if (argv.json && !verified.passed) {
       const err = verificationError(verified.result);
       process.stdout.write(`${JSON.stringify({ outcome: 'error', result: verified.result, error: { code: err.code, message: out.redact(err.message), hint: err.hint } })}\n`);
       process.stderr.write(`ro-profile: ${err.message}\nhint: ${err.hint}\n`);
-      return 7;
+      return reportBaseline(diff, 7);
     }
-    writeResult(verified.result, { format: argv.format, out: argv.out, json: argv.json, emit: emitOptionsOf(argv) });
-    return verificationExit(verified.result);
+    writeResult(verified.result, { format: argv.format, out: argv.out, json: argv.json, emit: { ...emitOptionsOf(argv), ...(diff ? { baseline: diff } : {}) }, failure: diff && widenedError(diff) });
+    return reportBaseline(diff, verificationExit(verified.result));
   } catch (e) {
     if (controller.signal.aborted) return reportError(new RoProfileError('INTERRUPTED', 'Interrupted; everything the run created was removed'), out);
     return reportError(e, out);

@@ -29,6 +29,7 @@ describe('configKnobs on the real examples', () => {
   it('finds the knobs the real images have, each with the writes as evidence', () => {
     const found = Object.fromEntries([...all].map(([name, r]) => [name, knobsOf(r).map((k) => `${k.id} ${k.mount} drops=${k.dropsMount}`)]).filter(([, ks]) => (ks as string[]).length > 0));
     expect(found).toEqual({
+      'compose-project': ['python-bytecode /app/__pycache__ drops=true'],
       nginx: ['nginx-temp-paths /var/lib/nginx drops=true'],
       'profiles/nginx': ['nginx-temp-paths /var/lib/nginx drops=true'],
       postgres: ['postgres-socket-dir /run/postgresql drops=true'],

@@ -7,8 +7,8 @@ const NGINX = new URL('../../fixtures/results/nginx.json', import.meta.url);
 const readNginx = () => readFileSync(NGINX, 'utf8');
 
 describe('emitFormat', () => {
-  it('offers the run, compose, k8s, json and report formats', () => {
-    expect(FORMATS).toEqual(['run', 'compose', 'k8s', 'json', 'report']);
+  it('offers the run, compose, k8s, json, report, sarif and junit formats', () => {
+    expect(FORMATS).toEqual(['run', 'compose', 'k8s', 'json', 'report', 'sarif', 'junit']);
   });
 
   it('prints the hardened docker run line of the nginx result', async () => {

@@ -19,6 +19,8 @@ const GOLDEN_FILES: [flags: string, Format, EmitOptions, file: string][] = [
   ['--format k8s', 'k8s', DEFAULT_EMIT, 'k8s.yaml'],
   ['--format k8s --k8s-patch', 'k8s', { ...DEFAULT_EMIT, k8s: { ...DEFAULT_EMIT.k8s, patch: true } }, 'k8s-patch.yaml'],
   ['--format report', 'report', DEFAULT_EMIT, 'report.md'],
+  ['--format sarif', 'sarif', DEFAULT_EMIT, 'results.sarif'],
+  ['--format junit', 'junit', DEFAULT_EMIT, 'junit.xml'],
 ];
 
 const fixtures = readdirSync(RESULTS)
