@@ -17,6 +17,8 @@ import { redactStderr } from '../redacted-stderr.js';
 import { redactor } from '../../pipeline/redact.js';
 import { reportError, writeResult } from '../output.js';
 import { buildRunSpec } from '../passthrough.js';
+import { loadManifest, writeWorkloadOutputs } from '../manifest-source.js';
+import type { PickedContainer } from '../../source/manifest.js';
 import { applyProfile, selectProfile } from '../profile-selection.js';
 import { installRunSignals } from '../signals.js';
 import { stderrReporter } from '../stderr-reporter.js';
@@ -27,6 +29,8 @@ import { VERIFY_FORMATS, launcherFor } from '../../verify/launchers.js';
 import { TRACE_METHODS } from '../../trace/tracer.js';
 
 const options = {
+  manifest: { type: 'string', describe: 'Profile a container of this Kubernetes manifest (or helm template output) instead of IMAGE; emits patches for that workload', group: 'Source:' },
+  container: { type: 'string', describe: 'With --manifest: which container, as CONTAINER, WORKLOAD/CONTAINER or KIND/WORKLOAD/CONTAINER (needed when there are several)', group: 'Source:' },
   env: { alias: 'e', type: 'string', array: true, default: [] as string[], describe: 'Set a variable (NAME=VALUE, or NAME to take it from your environment); outputs name it, never its value', group: 'Run options (passed through):' },
   'env-file': { type: 'string', array: true, default: [] as string[], describe: 'Read variables from a file; outputs repeat --env-file FILE', group: 'Run options (passed through):' },
   user: { alias: 'u', type: 'string', describe: 'Run as this user (name|uid[:group|gid])', group: 'Run options (passed through):' },
@@ -65,17 +69,18 @@ const options = {
   debug: { type: 'boolean', default: false, describe: 'Show stacks and causes of errors', group: 'Output:' },
 } as const;
 
-type ProfileArgs = ArgumentsCamelCase<InferredOptionTypes<typeof options>> & { image: string; '--'?: (string | number)[] };
+type ProfileArgs = ArgumentsCamelCase<InferredOptionTypes<typeof options>> & { image?: string; '--'?: (string | number)[] };
 
 export const profileCommand: CommandModule<object, ProfileArgs> = {
-  command: '$0 <image>',
+  command: '$0 [image]',
   describe: 'Profile what IMAGE writes and print a read-only config for it (command after --)',
   builder: (y: Argv) =>
     y
-      .positional('image', { type: 'string', describe: 'Image reference, e.g. nginx:alpine', demandOption: true })
+      .positional('image', { type: 'string', describe: 'Image reference, e.g. nginx:alpine (or --manifest FILE)' })
       .options(options)
       .example('$0 nginx:alpine', 'print a hardened docker run line')
       .example("$0 redis:7 --exec 'redis-cli SET k v' --exec 'redis-cli SAVE'", 'exercise it while profiling')
+      .example('$0 --manifest deploy.yaml --container web --format all --out hardened/', 'patches for a Deployment (Kustomize, Helm values)')
       .example('$0 myjob:1 -e TOKEN --format json -- --once', 'a job with a secret, a command after --') as unknown as Argv<ProfileArgs>,
   handler: async (argv) => {
     process.exitCode = await runProfile(argv);
@@ -96,8 +101,15 @@ async function runProfile(argv: ProfileArgs): Promise<number> {
     if (argv.tracer !== 'strace' && (argv.tracerImage !== undefined || argv.tracerMethod !== undefined || argv.tracerBase !== undefined)) {
       throw new RoProfileError('USAGE', '--tracer-method, --tracer-image and --tracer-base only apply with "--tracer strace"', { hint: 'Add --tracer strace, or drop them.' });
     }
-    // Read before anything runs: a malformed profile is a usage error (exit 2) with file:line:column.
-    const picked = selectProfile(argv.image, argv.profile as string | false | undefined);
+    if ((argv.image === undefined) === (argv.manifest === undefined)) {
+      throw new RoProfileError('USAGE', argv.image === undefined ? 'give an IMAGE to profile, or --manifest FILE' : 'IMAGE and "--manifest" cannot be used together', { hint: 'Either "ro-profile IMAGE" or "ro-profile --manifest FILE [--container NAME]".' });
+    }
+    if (argv.container !== undefined && argv.manifest === undefined) throw new RoProfileError('USAGE', '"--container" only applies with "--manifest FILE"', { hint: 'Add --manifest FILE, or drop --container.' });
+    // Read before anything runs: a bad manifest or profile is a usage error (exit 2) with file:line:column.
+    const manifest = argv.manifest !== undefined ? loadManifest(argv.manifest, argv.container, argv) : undefined;
+    const image = manifest?.run.image ?? argv.image!;
+    const dashdash = (argv['--'] ?? []).map(String);
+    const picked = selectProfile(image, argv.profile as string | false | undefined);
     const exercise = {
       execs: argv.exec,
       ...(argv.probe ? {} : { probe: false as const }),
@@ -108,16 +120,17 @@ async function runProfile(argv: ProfileArgs): Promise<number> {
     };
     const built = buildRunSpec(
       {
-        image: argv.image,
-        env: argv.env,
+        image,
+        // The manifest's first: the flags given alongside win.
+        env: [...(manifest?.run.env ?? []), ...argv.env],
         envFile: argv.envFile,
-        user: argv.user,
-        entrypoint: argv.entrypoint,
+        user: argv.user ?? manifest?.run.user,
+        entrypoint: argv.entrypoint ?? manifest?.run.entrypoint,
         volume: argv.volume,
-        mount: argv.mount,
+        mount: [...(manifest?.run.mounts ?? []), ...argv.mount],
         publish: argv.publish,
         network: argv.network,
-        command: (argv['--'] ?? []).map(String),
+        command: dashdash.length > 0 || !manifest ? dashdash : [...manifest.run.command],
       },
       exercise,
       process.env,
@@ -125,12 +138,17 @@ async function runProfile(argv: ProfileArgs): Promise<number> {
     const { secrets } = built;
     const persist = absolutePaths('persist', argv.persist);
     const ephemeral = absolutePaths('ephemeral', argv.ephemeral);
-    const applied = picked ? applyProfile(picked, built.run, secrets, { user: argv.user !== undefined, command: (argv['--'] ?? []).length > 0, timeout: argv.timeout !== undefined }, { persist, ephemeral }) : undefined;
-    const run = applied ? { ...applied.run, exercise: { ...applied.run.exercise, ...(applied.timeoutMs !== undefined ? { timeoutMs: applied.timeoutMs } : {}) } } : built.run;
+    const applied = picked ? applyProfile(picked, built.run, secrets, { user: argv.user !== undefined || manifest?.run.user !== undefined, command: dashdash.length > 0 || (manifest !== undefined && (manifest.run.entrypoint !== undefined || manifest.run.command.length > 0)), timeout: argv.timeout !== undefined }, { persist, ephemeral }) : undefined;
+    const profiled = applied ? { ...applied.run, exercise: { ...applied.run.exercise, ...(applied.timeoutMs !== undefined ? { timeoutMs: applied.timeoutMs } : {}) } } : built.run;
+    // The workload's readiness (its readinessProbe, else its ports), unless an exercise profile knows the image's own.
+    const ready = manifest?.run.ready;
+    const run = ready && !profiled.exercise.ready ? { ...profiled, exercise: { ...profiled.exercise, ready } } : profiled;
     // From here on, no value of -e or --env-file reaches stderr, whoever prints.
     out.redact = redactor(secrets);
     restoreStderr = redactStderr(out.redact);
     const reporter = stderrReporter({ quiet: argv.quiet });
+    if (manifest) reporter.stage('manifest', `${manifest.picked.workload.kind} "${manifest.picked.workload.name}", container "${String(manifest.picked.container.name)}" (${manifest.picked.workload.at})`);
+    for (const w of manifest?.run.warnings ?? []) reporter.warn(w);
     if (applied) reporter.stage('profile', `${applied.profile.name} (${applied.profile.source}, sha256 ${applied.profile.sha256.slice(0, 12)}): ${applied.profile.description}`);
     const result = await profileImage({
       engine: new DockerEngine(undefined, { signal: controller.signal }),
@@ -159,7 +177,7 @@ async function runProfile(argv: ProfileArgs): Promise<number> {
       onScope: (s) => (scope = s),
     });
     if (controller.signal.aborted) throw new RoProfileError('INTERRUPTED', 'Interrupted; everything the run created was removed');
-    return finish(result, argv);
+    return finish(result, argv, manifest?.picked);
   } catch (e) {
     if (controller.signal.aborted) {
       return reportError(new RoProfileError('INTERRUPTED', 'Interrupted; everything the run created was removed'), out);
@@ -184,7 +202,7 @@ function resourcesOf(policy: LimitPolicy, headroom: number | undefined): Pick<Pr
 }
 
 /** Prints the artifact; a required write into a system tree still prints, then exits 8. */
-function finish(result: Result, argv: ProfileArgs): number {
+function finish(result: Result, argv: ProfileArgs, workload?: PickedContainer): number {
   const blocking = result.findings.filter((f) => f.kind === 'system-write' && f.severity === 'error');
   const failed = result.verification.at(-1)?.result === 'fail';
   if (argv.json && (blocking.length > 0 || failed)) {
@@ -193,7 +211,8 @@ function finish(result: Result, argv: ProfileArgs): number {
     process.stderr.write(`ro-profile: ${err.message}\nhint: ${err.hint}\n`);
     return blocking.length > 0 ? EXIT.cannotRunReadOnly : EXIT.verify;
   }
-  writeResult(result, { format: argv.format, out: argv.out, json: argv.json, emit: emitOptionsOf(argv) });
+  const printed = workload ? writeWorkloadOutputs(result, workload, { manifest: argv.manifest!, format: argv.format, out: argv.out, json: argv.json, memory: argv.k8sMemory }) : false;
+  if (!printed) writeResult(result, { format: argv.format, out: argv.out, json: argv.json, emit: emitOptionsOf(argv) });
   if (blocking.length > 0) {
     const err = cannotRunReadOnly(blocking.map((f) => f.path));
     process.stderr.write(`ro-profile: ${err.message}\nhint: ${err.hint}\n`);
