@@ -169,7 +169,7 @@ describe('emitWorkloadPatch', () => {
 
   it('never loosens: a privileged container is not any more, the container\'s own user is the verified one', () => {
     const pod = userPod();
-    Object.assign(pod.containers[1]!.securityContext, { privileged: true, runAsUser: 0 });
+    Object.assign(pod.containers[1]!.securityContext!, { privileged: true, runAsUser: 0 });
     const picked = pick(DOCS.Deployment(pod));
     const p = emit(picked);
     const { smp } = applied(picked, p);
