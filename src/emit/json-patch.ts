@@ -39,3 +39,22 @@ export function jsonPatchOf(original: unknown, patch: unknown, path = '', field 
   }
   return [{ op: original === undefined ? 'add' : 'replace', path, value: patch }];
 }
+
+/**
+ * `ops` applied to a copy of `doc`: the add and replace operations jsonPatchOf writes (an object
+ * member set, an array item replaced, `/-` appended). Verification runs the workload this gives;
+ * the tests check it against fast-json-patch.
+ */
+export function applyJsonPatch<T>(doc: T, ops: readonly JsonPatchOp[]): T {
+  const out = structuredClone(doc) as unknown;
+  for (const o of ops) {
+    const keys = o.path.split('/').slice(1).map((k) => k.replace(/~1/g, '/').replace(/~0/g, '~'));
+    const last = keys.pop();
+    let parent: unknown = out;
+    for (const k of keys) parent = (parent as Record<string, unknown>)[k];
+    if (last === undefined || parent === null || typeof parent !== 'object') throw new Error(`no place for ${o.op} ${o.path}`);
+    if (Array.isArray(parent) && last === '-') parent.push(structuredClone(o.value));
+    else (parent as Record<string, unknown>)[last] = structuredClone(o.value);
+  }
+  return out as T;
+}

@@ -26,6 +26,7 @@ import { toolVersion } from '../version.js';
 import { DEFAULT_TRACER_BASE } from '../../trace/tracer-image.js';
 import { verificationError, verificationExit } from '../verification-exit.js';
 import { VERIFY_FORMATS, launcherFor } from '../../verify/launchers.js';
+import { workloadLauncher } from '../../verify/workload-pod.js';
 import { TRACE_METHODS } from '../../trace/tracer.js';
 
 const options = {
@@ -168,7 +169,7 @@ async function runProfile(argv: ProfileArgs): Promise<number> {
       ephemeral,
       ...volumePrefixOf(argv.volumePrefix),
       stopTimeoutSec: Math.ceil(parseDuration('stop-timeout', argv.stopTimeout) / 1000),
-      ...(argv.verify ? { verify: { maxRounds: positive('max-rounds', argv.maxRounds), leaveOneOutBudget: Math.max(0, Math.floor(argv.leaveOneOut)), launcher: launcherFor(argv.verifyWith) } } : {}),
+      ...(argv.verify ? { verify: { maxRounds: positive('max-rounds', argv.maxRounds), leaveOneOutBudget: Math.max(0, Math.floor(argv.leaveOneOut)), launcher: manifest && argv.verifyWith === 'k8s' ? workloadLauncher(manifest.picked, argv.k8sMemory) : launcherFor(argv.verifyWith) } } : {}),
       ...(argv.tracer === 'strace'
         ? { tracer: { method: argv.tracerMethod ?? 'sidecar', base: argv.tracerBase ?? DEFAULT_TRACER_BASE, ...(argv.tracerImage !== undefined ? { image: argv.tracerImage } : {}) } }
         : {}),
