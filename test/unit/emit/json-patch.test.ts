@@ -1,6 +1,6 @@
 import jsonpatch from 'fast-json-patch';
 import { describe, expect, it } from 'vitest';
-import { jsonPatchOf, pointerSegment } from '../../../src/emit/json-patch.js';
+import { applyJsonPatch, jsonPatchOf, pointerSegment } from '../../../src/emit/json-patch.js';
 import { strategicMerge } from '../../helpers/strategic-merge.js';
 
 describe('pointerSegment', () => {
@@ -23,7 +23,12 @@ describe('jsonPatchOf', () => {
   ];
   it.each(cases)('%s, as the strategic merge does', (_, original, patch) => {
     const ops = jsonPatchOf(original, patch);
-    expect(jsonpatch.applyPatch(structuredClone(original), ops as jsonpatch.Operation[], true, false).newDocument).toEqual(strategicMerge(original, patch));
+    const merged = strategicMerge(original, patch);
+    expect(jsonpatch.applyPatch(structuredClone(original), ops as jsonpatch.Operation[], true, false).newDocument).toEqual(merged);
+    // Verification's own applier gives the same, and leaves the original alone.
+    const before = structuredClone(original);
+    expect(applyJsonPatch(original, ops)).toEqual(merged);
+    expect(original).toEqual(before);
   });
 
   it('appends with /- and escapes paths', () => {
