@@ -15,7 +15,7 @@ describe('manifestRun', () => {
   it('maps the example Deployment: env values, a secret left unset, an emptyDir, a configMap, the readinessProbe', () => {
     const r = manifestRun(selectContainer(parseManifest(read('deployment.yaml'), 'd.yaml'), 'd.yaml'));
     expect(r.image).toBe('ro-profile-fixture/nginx:latest');
-    expect(r.env).toEqual(['SHOP_MODE=production']);
+    expect(r.env).toEqual(['SHOP_MODE=eu-west-canary']);
     expect(r.mounts).toEqual(['type=tmpfs,destination=/var/log/nginx']);
     expect(r.mountPaths).toEqual(['/etc/nginx/conf.d', '/var/log/nginx']);
     expect(r.readOnlyPaths).toEqual(['/etc/nginx/conf.d']);

@@ -22,7 +22,7 @@ describe('asProfiled', () => {
           name: 'nginx',
           image: 'ro-profile-fixture/nginx:latest',
           // SHOP_API_TOKEN (a secretKeyRef) is unset, as it was when profiling.
-          env: [{ name: 'SHOP_MODE', value: 'production' }],
+          env: [{ name: 'SHOP_MODE', value: 'eu-west-canary' }],
           ports: [{ containerPort: 80 }],
           securityContext: { capabilities: { drop: ['NET_RAW'] } },
           resources: { limits: { memory: '256Mi' } },
