@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { emitWorkloadPatch, type WorkloadPatch } from '../../../src/emit/workload-patch.js';
 import type { Hardening } from '../../../src/model/hardening.js';
 import type { Result } from '../../../src/model/result.js';
+import { parseResult } from '../../../src/model/parse-result.js';
 import { getIn, parseManifest, selectContainer, type PickedContainer, type WorkloadKind } from '../../../src/source/manifest.js';
 import { k8sProblems } from '../../helpers/k8s-api.js';
 import { sampleResult } from '../../helpers/sample-result.js';
@@ -213,6 +214,22 @@ describe('emitWorkloadPatch', () => {
 });
 
 describe('the example manifests', () => {
+  it.each([
+    ['web', 'deployment.yaml', undefined],
+    ['cache', 'helm-template.yaml', 'statefulset/release-cache/redis'],
+  ])('examples/manifests/%s holds what the emitter prints from its result.json', (dir, file, container) => {
+    const at = (f: string) => new URL(`../../../examples/manifests/${f}`, import.meta.url);
+    const picked = selectContainer(parseManifest(readFileSync(at(file), 'utf8'), file), file, container);
+    const result = parseResult(readFileSync(at(`${dir}/result.json`), 'utf8'), 'result.json');
+    const p = emitWorkloadPatch(result, picked, { memory: false, resource: `../${file}` });
+    expect(readFileSync(at(`${dir}/patch.yaml`), 'utf8')).toBe(p.strategic);
+    expect(readFileSync(at(`${dir}/patch.json6902.yaml`), 'utf8')).toBe(p.json6902);
+    expect(readFileSync(at(`${dir}/kustomization.yaml`), 'utf8')).toBe(p.kustomization);
+    expect(readFileSync(at(`${dir}/values.yaml`), 'utf8')).toBe(p.values);
+    const { smp, json } = applied(picked, p);
+    expect(json).toEqual(smp);
+  });
+
   it('patch the example Deployment as the CLI printed it', () => {
     const text = readFileSync(new URL('../../../examples/manifests/deployment.yaml', import.meta.url), 'utf8');
     const picked = selectContainer(parseManifest(text, 'deployment.yaml'), 'deployment.yaml');
