@@ -23,7 +23,7 @@ export default tseslint.config(
     rules: { 'no-restricted-imports': ['error', { paths: [{ name: 'dockerode', message: 'only src/runtime talks to dockerode: go through the Engine interface' }] }] },
   },
   {
-    files: ['src/model/**/*.ts', 'src/analyze/**/*.ts', 'src/emit/**/*.ts', 'src/harvest/**/*.ts', 'src/strace/**/*.ts', 'src/syntax/**/*.ts', 'src/compare/**/*.ts'],
+    files: ['src/model/**/*.ts', 'src/analyze/**/*.ts', 'src/emit/**/*.ts', 'src/harvest/**/*.ts', 'src/strace/**/*.ts', 'src/syntax/**/*.ts', 'src/compare/**/*.ts', 'src/source/**/*.ts'],
     rules: {
       'no-restricted-imports': ['error', { paths: [{ name: 'dockerode', message: 'only src/runtime talks to dockerode' }], patterns: upward('pipeline', 'verify', 'cli', 'trace') }],
     },

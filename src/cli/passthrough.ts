@@ -3,18 +3,8 @@ import { RoProfileError } from '../errors.js';
 import type { EnvRef, ExerciseSpec, RunSpec } from '../model/run-spec.js';
 import { parseMountFlag } from '../syntax/mount-flag.js';
 
-export interface PassThroughFlags {
-  readonly image: string;
-  readonly env: readonly string[];
-  readonly envFile: readonly string[];
-  readonly user?: string | undefined;
-  readonly entrypoint?: string | undefined;
-  readonly volume: readonly string[];
-  readonly mount: readonly string[];
-  readonly publish: readonly string[];
-  readonly network?: string | undefined;
-  readonly command: readonly string[];
-}
+export type { PassThroughFlags } from '../model/run-spec.js';
+import type { PassThroughFlags } from '../model/run-spec.js';
 
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_.-]*$/;
 

@@ -19,6 +19,8 @@ export interface K8sOptions {
   /** medium: Memory for every tmpfs-like mount (counts against the container's memory limit). */
   readonly memory: boolean;
   readonly name?: string | undefined;
+  /** Volume names the pod already has (a user's workload): ours never take one. */
+  readonly reservedVolumes?: readonly string[];
 }
 
 /** The Kubernetes fields we write, as our own types (named as in the core/v1 API). */
@@ -60,7 +62,7 @@ interface Container {
   resources?: K8sResources;
   volumeMounts?: VolumeMount[];
 }
-interface PodSpec {
+export interface K8sPodSpec {
   hostNetwork?: true;
   securityContext?: PodSecurityContext;
   initContainers?: Container[];
@@ -83,6 +85,17 @@ const HARDENED: SecurityContext = { readOnlyRootFilesystem: true, allowPrivilege
  * mount. Comments say what the reader must provide or know.
  */
 export function emitK8s(result: Result, o: K8sOptions): string {
+  // Where the pod spec sits in the document: the comments' paths start there.
+  const specPath = o.kind === 'deployment' || o.patch ? ['spec', 'template', 'spec'] : ['spec'];
+  const { spec, name, comments } = k8sPodSpec(result, o, specPath);
+  return toYamlWithComments({ value: wrap(spec, name, o), comments });
+}
+
+/**
+ * The pod spec emitK8s wraps (with o.patch, only what a strategic-merge patch sets), and its
+ * comments, whose paths start with `specPath`: also the base of a patch for a user's workload.
+ */
+export function k8sPodSpec(result: Result, o: K8sOptions, specPath: readonly string[]): { spec: K8sPodSpec; name: string; comments: YamlComment[] } {
   const name = dnsLabel(o.name ?? serviceName(result.run.image));
   const comments: YamlComment[] = [];
   const mounts = result.plan.mounts;
@@ -92,7 +105,7 @@ export function emitK8s(result: Result, o: K8sOptions): string {
   const notes: { index: number; text: string }[] = [];
   // Volume names must be unique in a pod: names that differ only where a DNS label cannot (a_b,
   // a-b, A-B) get a suffix, and mounts of one named volume share one claim, as Docker shares it.
-  const taken = new Set<string>();
+  const taken = new Set<string>(o.reservedVolumes);
   const claims = new Map<string, { name: string; note: number }>();
   for (const m of mounts) {
     const base = dnsLabel(m.volumeName ?? volumeName(result.run.image, m.path));
@@ -135,8 +148,6 @@ export function emitK8s(result: Result, o: K8sOptions): string {
     volumeMounts.push(p.mount);
     notes.push({ index: volumes.length - 1, text: p.note });
   }
-  // Where the pod spec sits in the document: the comments' paths start there.
-  const specPath = o.kind === 'deployment' || o.patch ? ['spec', 'template', 'spec'] : ['spec'];
   const h = result.hardening;
   // A level's numeric user runs the whole Pod (its init containers too); an arbitrary one is the platform's to assign.
   const podUser = h?.user && !h.arbitraryUid && h.user.uid <= MAX_ID && h.user.gid <= MAX_ID ? h.user : undefined;
@@ -173,7 +184,7 @@ export function emitK8s(result: Result, o: K8sOptions): string {
     }
   }
   if (volumeMounts.length > 0) container.volumeMounts = volumeMounts;
-  const spec: PodSpec = {
+  const spec: K8sPodSpec = {
     ...(network.hostNetwork ? { hostNetwork: true as const } : {}),
     ...(Object.keys(podSecurity).length > 0 ? { securityContext: podSecurity } : {}),
     ...(initContainers.length > 0 ? { initContainers: initContainers.map((c) => ({ ...c, securityContext: { ...c.securityContext, ...(caps.capabilities ? { capabilities: { drop: caps.capabilities.drop } } : {}) } })) } : {}),
@@ -181,7 +192,6 @@ export function emitK8s(result: Result, o: K8sOptions): string {
     ...(volumes.length > 0 ? { volumes } : {}),
   };
 
-  const doc = wrap(spec, name, o);
   for (const n of notes) comments.push({ path: [...specPath, 'volumes', n.index], text: n.text });
   const podNotes = podSecurityNotes(result, podUser, fsGroup, mounts);
   if (lowPorts.length > 0) {
@@ -194,7 +204,7 @@ export function emitK8s(result: Result, o: K8sOptions): string {
   if (podNotes.length > 0) comments.push({ path: [...specPath, 'securityContext'], text: podNotes.join('\n') });
   if (!o.patch) comments.push(...envComments(result, specPath, [...passed.notes, ...(network.note ? [network.note] : [])]));
   for (let i = 0; i < initContainers.length; i++) comments.push({ path: [...specPath, 'initContainers', i], text: initContainers[i]!.command?.[2] === SEED_IF_EMPTY_SCRIPT ? 'copies what the image ships into the claim before the app starts, while the claim is still empty' : initContainers[i]!.command ? 'copies what the image ships into the emptyDir before the app starts' : '' });
-  return toYamlWithComments({ value: doc, comments: comments.filter((c) => c.text) });
+  return { spec, name, comments: comments.filter((c) => c.text) };
 }
 
 /** capabilities: drop ALL and add back what the level kept; none for a result made before levels. */
@@ -234,7 +244,7 @@ function resourcesNote(result: Result, memory: boolean, memoryDirs: number): str
   return lines.join('\n');
 }
 
-function wrap(spec: PodSpec, name: string, o: K8sOptions): object {
+function wrap(spec: K8sPodSpec, name: string, o: K8sOptions): object {
   if (o.patch) {
     // A strategic-merge patch of a Deployment: containers and volumes merge by name.
     return { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name }, spec: { template: { spec } } };

@@ -52,3 +52,17 @@ export type LaunchSecrets = ReadonlyMap<string, string>;
 
 /** How long one exec step may take when --exec-timeout is not given. */
 export const DEFAULT_EXEC_TIMEOUT_MS = 300_000;
+
+/** The run options as the user typed them (flags, or a compose service / manifest container mapped to them); values of -e may be secrets. */
+export interface PassThroughFlags {
+  readonly image: string;
+  readonly env: readonly string[];
+  readonly envFile: readonly string[];
+  readonly user?: string | undefined;
+  readonly entrypoint?: string | undefined;
+  readonly volume: readonly string[];
+  readonly mount: readonly string[];
+  readonly publish: readonly string[];
+  readonly network?: string | undefined;
+  readonly command: readonly string[];
+}

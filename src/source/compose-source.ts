@@ -1,5 +1,5 @@
 import { RoProfileError } from '../errors.js';
-import type { PassThroughFlags } from '../cli/passthrough.js';
+import type { PassThroughFlags } from '../model/run-spec.js';
 
 /**
  * One service of a compose file, as `docker-compose config` normalized it (variables

@@ -6,6 +6,8 @@ import { WRITABLE, buildCreateSpec, userMountTargets } from '../pipeline/launch-
 import { verifyVolumeName, type Launcher } from './launcher.js';
 import type { RunContext } from './observe.js';
 import { once } from './once.js';
+import type { Mount } from '../model/mount-plan.js';
+import type { Result } from '../model/result.js';
 import { gateVolumeName, installVerifyGate, withGate } from './traced-runs.js';
 import { containerSpecOf, kubeletVolumeCommand, podSpecOf, withoutPassThrough, type PodSpec } from './pod.js';
 
@@ -21,50 +23,55 @@ import { containerSpecOf, kubeletVolumeCommand, podSpecOf, withoutPassThrough, t
  * writable run), a sizeLimit is not enforced, and the run's own mounts, network and env-file
  * variables are added, as the YAML's comments ask the user to.
  */
-export const k8sLauncher: Launcher = {
-  format: 'k8s',
-  runtime: 'docker (kubelet-like emptyDir)',
-  async version() {
-    // The engine's version: the caller fills it in.
-    return '';
-  },
-  async launch(ctx, result, mounts, tag) {
-    const spec = withoutPassThrough(podSpecOf(parse(emitK8s({ ...result, plan: { mounts } }, { kind: 'pod', patch: false, memory: false }))), userMountTargets(result.run));
-    // Memory and CPU come from the Pod's resources.limits (containerSpecOf); pids from the limits, as a node's podPidsLimit would cap them.
-    const app = buildCreateSpec({ image: ctx.image, run: result.run, secrets: ctx.secrets, labels: ctx.labels, limits: result.limits ? { ...ctx.limits, pidsLimit: result.limits.pids } : ctx.limits, hardening: WRITABLE, cwd: ctx.cwd });
-    const pod = podResources(ctx.engine);
-    ctx.scope.add(`kubelet-like pod (${tag})`, pod.dispose);
-    try {
-      for (const v of spec.volumes ?? []) {
-        // Keyed on the Pod volume, which may serve several mounts (one claim per named volume).
-        await pod.volume(v.name, verifyVolumeName(ctx, tag, `pod-volume:${v.name}`), ctx.labels);
-      }
-      await asKubeletMakesThem(ctx, spec, pod, app, result.fs.tools?.sh === false);
-      // An openshift level's Pod names no user: the platform assigns one, as verification does here.
-      const assigned = result.hardening?.arbitraryUid && result.hardening.user ? { assignedUser: `${result.hardening.user.uid}:${result.hardening.user.gid}` } : {};
-      const translate = { imageRef: result.run.image, volumes: pod.volumes, secrets: ctx.secrets, imageUser: ctx.image.user, ...assigned };
-      for (const c of spec.initContainers ?? []) {
-        const r = await runToEnd(ctx.engine, await pod.create(containerSpecOf(c, spec, { ...translate, base: initBase(app) })));
-        if (r.exitCode !== 0) {
-          throw new RoProfileError('CONTAINER_FAILED', `the init container ${c.name} exited ${r.exitCode}${r.output ? `: ${r.output}` : ''}`, {
-            hint: 'It copies what the image ships into an emptyDir; run the printed Pod to see why it cannot.',
-          });
+export const k8sLauncher: Launcher = podLauncher('docker (kubelet-like emptyDir)', (result, mounts) => podSpecOf(parse(emitK8s({ ...result, plan: { mounts } }, { kind: 'pod', patch: false, memory: false }))));
+
+/** A launcher that runs, as above, the pod spec `specFor` gives for the mounts tried (the printed Pod, or a user's workload as patched). */
+export function podLauncher(runtime: string, specFor: (result: Result, mounts: readonly Mount[]) => PodSpec): Launcher {
+  return {
+    format: 'k8s',
+    runtime,
+    async version() {
+      // The engine's version: the caller fills it in.
+      return '';
+    },
+    async launch(ctx, result, mounts, tag) {
+      const spec = withoutPassThrough(specFor(result, mounts), userMountTargets(result.run));
+      // Memory and CPU come from the Pod's resources.limits (containerSpecOf); pids from the limits, as a node's podPidsLimit would cap them.
+      const app = buildCreateSpec({ image: ctx.image, run: result.run, secrets: ctx.secrets, labels: ctx.labels, limits: result.limits ? { ...ctx.limits, pidsLimit: result.limits.pids } : ctx.limits, hardening: WRITABLE, cwd: ctx.cwd });
+      const pod = podResources(ctx.engine);
+      ctx.scope.add(`kubelet-like pod (${tag})`, pod.dispose);
+      try {
+        for (const v of spec.volumes ?? []) {
+          // Keyed on the Pod volume, which may serve several mounts (one claim per named volume).
+          await pod.volume(v.name, verifyVolumeName(ctx, tag, `pod-volume:${v.name}`), ctx.labels);
         }
+        await asKubeletMakesThem(ctx, spec, pod, app, result.fs.tools?.sh === false);
+        // An openshift level's Pod names no user: the platform assigns one, as verification does here.
+        const assigned = result.hardening?.arbitraryUid && result.hardening.user ? { assignedUser: `${result.hardening.user.uid}:${result.hardening.user.gid}` } : {};
+        const translate = { imageRef: result.run.image, volumes: pod.volumes, secrets: ctx.secrets, imageUser: ctx.image.user, ...assigned };
+        for (const c of spec.initContainers ?? []) {
+          const r = await runToEnd(ctx.engine, await pod.create(containerSpecOf(c, spec, { ...translate, base: initBase(app) })));
+          if (r.exitCode !== 0) {
+            throw new RoProfileError('CONTAINER_FAILED', `the init container ${c.name} exited ${r.exitCode}${r.output ? `: ${r.output}` : ''}`, {
+              hint: 'It copies what the image ships into an emptyDir; run the printed Pod to see why it cannot.',
+            });
+          }
+        }
+        const container = containerSpecOf(spec.containers[0]!, spec, { ...translate, base: app });
+        if (!ctx.tracing) return { id: await pod.create(container), dispose: pod.dispose };
+        // Traced: the Pod's command (the run's, as the writable run had it) behind the gate, on a volume of its own.
+        const gate = gateVolumeName(ctx, tag);
+        await pod.volume('', gate, ctx.labels);
+        const id = await pod.create(withGate(container, ctx.image, result.run, gate));
+        await installVerifyGate(ctx.engine, id, ctx.tracing);
+        return { id, gated: true, dispose: pod.dispose };
+      } catch (e) {
+        await pod.dispose().catch(() => undefined);
+        throw e;
       }
-      const container = containerSpecOf(spec.containers[0]!, spec, { ...translate, base: app });
-      if (!ctx.tracing) return { id: await pod.create(container), dispose: pod.dispose };
-      // Traced: the Pod's command (the run's, as the writable run had it) behind the gate, on a volume of its own.
-      const gate = gateVolumeName(ctx, tag);
-      await pod.volume('', gate, ctx.labels);
-      const id = await pod.create(withGate(container, ctx.image, result.run, gate));
-      await installVerifyGate(ctx.engine, id, ctx.tracing);
-      return { id, gated: true, dispose: pod.dispose };
-    } catch (e) {
-      await pod.dispose().catch(() => undefined);
-      throw e;
-    }
-  },
-};
+    },
+  };
+}
 
 /** What a launch made on the engine, removed once by `dispose`: containers (last first), then volumes. */
 function podResources(engine: Engine) {

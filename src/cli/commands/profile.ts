@@ -20,6 +20,8 @@ import type { ResultDiff } from '../../compare/diff-model.js';
 import { BASELINE_FLAG, compareWithBaseline, readBaseline, reportBaseline, widenedError } from '../baseline.js';
 import { reportError, writeResult } from '../output.js';
 import { buildRunSpec } from '../passthrough.js';
+import { loadManifest, writeWorkloadOutputs } from '../manifest-source.js';
+import type { PickedContainer } from '../../source/manifest.js';
 import { applyProfile, selectProfile } from '../profile-selection.js';
 import { cannotRunReadOnly, checkTracerFlags, exerciseOf, pipelineOptionsOf, profileLine, runOf } from '../profile-flags.js';
 import { installRunSignals } from '../signals.js';
@@ -28,10 +30,13 @@ import { toolVersion } from '../version.js';
 import { DEFAULT_TRACER_BASE } from '../../trace/tracer-image.js';
 import { verificationError, verificationExit } from '../verification-exit.js';
 import { VERIFY_FORMATS } from '../../verify/launchers.js';
+import { workloadLauncher } from '../../verify/workload-pod.js';
 import { TRACE_METHODS } from '../../trace/tracer.js';
 
 export const options = {
   compose: { type: 'string', describe: 'Profile a service of this compose file instead of IMAGE (with --service when it has several): its dependencies run on a private network meanwhile', group: 'Source:' },
+  manifest: { type: 'string', describe: 'Profile a container of this Kubernetes manifest (or helm template output) instead of IMAGE; emits patches for that workload', group: 'Source:' },
+  container: { type: 'string', describe: 'With --manifest: which container, as CONTAINER, WORKLOAD/CONTAINER or KIND/WORKLOAD/CONTAINER (needed when there are several)', group: 'Source:' },
   env: { alias: 'e', type: 'string', array: true, default: [] as string[], describe: 'Set a variable (NAME=VALUE, or NAME to take it from your environment); outputs name it, never its value', group: 'Run options (passed through):' },
   'env-file': { type: 'string', array: true, default: [] as string[], describe: 'Read variables from a file; outputs repeat --env-file FILE', group: 'Run options (passed through):' },
   user: { alias: 'u', type: 'string', describe: 'Run as this user (name|uid[:group|gid])', group: 'Run options (passed through):' },
@@ -78,11 +83,12 @@ export const profileCommand: CommandModule<object, ProfileArgs> = {
   describe: 'Profile what IMAGE writes and print a read-only config for it (command after --)',
   builder: (y: Argv) =>
     y
-      .positional('image', { type: 'string', describe: 'Image reference, e.g. nginx:alpine (or --compose FILE)' })
+      .positional('image', { type: 'string', describe: 'Image reference, e.g. nginx:alpine (or --compose FILE, or --manifest FILE)' })
       .options(options)
       .example('$0 nginx:alpine', 'print a hardened docker run line')
       .example("$0 redis:7 --exec 'redis-cli SET k v' --exec 'redis-cli SAVE'", 'exercise it while profiling')
       .example('$0 --compose compose.yaml --service web -f compose --out deploy', 'a compose service, its dependencies started meanwhile; an override for the file')
+      .example('$0 --manifest deploy.yaml --container web --format all --out hardened/', 'patches for a Deployment (Kustomize, Helm values)')
       .example('$0 myjob:1 -e TOKEN --format json -- --once', 'a job with a secret, a command after --') as unknown as Argv<ProfileArgs>,
   handler: async (argv) => {
     process.exitCode = await runProfile(argv);
@@ -101,47 +107,59 @@ async function runProfile(argv: ProfileArgs): Promise<number> {
       throw new RoProfileError('USAGE', '"--format all" needs "--out DIR"', { hint: 'Add --out DIR, or pick one format.' });
     }
     checkTracerFlags(argv);
-    if ((argv.image === undefined) === (argv.compose === undefined)) {
-      throw new RoProfileError('USAGE', argv.image === undefined ? 'give an IMAGE to profile, or --compose FILE' : `give either an IMAGE ("${argv.image}") or --compose FILE, not both`, {
-        hint: 'e.g. ro-profile nginx:alpine, or ro-profile --compose compose.yaml --service web',
+    const sources = [argv.image !== undefined ? `IMAGE ("${argv.image}")` : undefined, argv.compose !== undefined ? '--compose' : undefined, argv.manifest !== undefined ? '--manifest' : undefined].filter((x) => x !== undefined);
+    if (sources.length !== 1) {
+      throw new RoProfileError('USAGE', sources.length === 0 ? 'give an IMAGE to profile, or --compose FILE, or --manifest FILE' : `give one of IMAGE, --compose FILE and --manifest FILE, not ${sources.join(' and ')}`, {
+        hint: 'e.g. ro-profile nginx:alpine, ro-profile --compose compose.yaml --service web, or ro-profile --manifest deploy.yaml [--container NAME]',
       });
     }
+    if (argv.container !== undefined && argv.manifest === undefined) throw new RoProfileError('USAGE', '"--container" only applies with "--manifest FILE"', { hint: 'Add --manifest FILE, or drop --container.' });
     // Read as compose reads it, before anything runs: a file compose refuses is a usage error.
     const compose = argv.compose !== undefined ? await readComposeSource(argv.compose, argv.service, identity.sessionId, controller.signal) : undefined;
     if (compose && compose.source.ignored.length > 0) process.stderr.write(`ro-profile: warning: the profiling run does not apply the service's ${compose.source.ignored.join(', ')}; the base file keeps ${compose.source.ignored.length > 1 ? 'them' : 'it'} (readiness: the image's healthcheck, else its ports)\n`);
-    const image = compose ? compose.userImage : argv.image!;
+    // Read before anything runs: a bad manifest or profile is a usage error (exit 2) with file:line:column.
+    const manifest = argv.manifest !== undefined ? loadManifest(argv.manifest, argv.container, argv) : undefined;
+    const image = compose?.userImage ?? manifest?.run.image ?? argv.image!;
     const baseline = readBaseline(argv.baseline);
-    // Read before anything runs: a malformed profile is a usage error (exit 2) with file:line:column.
+    const dashdash = (argv['--'] ?? []).map(String);
     const picked = selectProfile(image, argv.profile as string | false | undefined);
     const exercise = exerciseOf(argv);
     const cliFlags = {
-        env: argv.env,
+        // The manifest's first: the flags given alongside win.
+        env: [...(manifest?.run.env ?? []), ...argv.env],
         envFile: argv.envFile,
-        user: argv.user,
-        entrypoint: argv.entrypoint,
+        user: argv.user ?? manifest?.run.user,
+        entrypoint: argv.entrypoint ?? manifest?.run.entrypoint,
         volume: argv.volume,
-        mount: argv.mount,
+        mount: [...(manifest?.run.mounts ?? []), ...argv.mount],
         publish: argv.publish,
         network: argv.network,
-        command: (argv['--'] ?? []).map(String),
+        command: dashdash.length > 0 || !manifest ? dashdash : [...manifest.run.command],
     };
     const built = buildRunSpec(compose ? composeRunFlags(compose, image, cliFlags) : { image, ...cliFlags }, exercise, process.env);
     const { secrets } = built;
     const persist = absolutePaths('persist', argv.persist);
     const ephemeral = absolutePaths('ephemeral', argv.ephemeral);
-    const applied = picked ? applyProfile(picked, built.run, secrets, { user: argv.user !== undefined, command: (argv['--'] ?? []).length > 0, timeout: argv.timeout !== undefined }, { persist, ephemeral }) : undefined;
-    const run = runOf(built.run, applied);
+    const applied = picked ? applyProfile(picked, built.run, secrets, { user: argv.user !== undefined || manifest?.run.user !== undefined, command: dashdash.length > 0 || (manifest !== undefined && (manifest.run.entrypoint !== undefined || manifest.run.command.length > 0)), timeout: argv.timeout !== undefined }, { persist, ephemeral }) : undefined;
+    const profiled = runOf(built.run, applied);
+    // The workload's readiness (its readinessProbe, else its ports), unless an exercise profile knows the image's own.
+    const ready = manifest?.run.ready;
+    const run = ready && !profiled.exercise.ready ? { ...profiled, exercise: { ...profiled.exercise, ready } } : profiled;
     // From here on, no value of -e or --env-file reaches stderr, whoever prints.
     out.redact = redactor(secrets);
     restoreStderr = redactStderr(out.redact);
     const reporter = stderrReporter({ quiet: argv.quiet });
     if (compose) reporter.stage('compose', composeSummary(compose));
+    if (manifest) reporter.stage('manifest', `${manifest.picked.workload.kind} "${manifest.picked.workload.name}", container "${String(manifest.picked.container.name)}" (${manifest.picked.workload.at})`);
+    for (const w of manifest?.run.warnings ?? []) reporter.warn(w);
     // The dependencies outlive profileImage's own scope: started before it, taken down after it.
     await using composeScope = new CleanupScope(reporter);
     const started = compose
       ? await startComposeSource(compose, { engine: new DockerEngine(undefined, { signal: controller.signal }), reporter, scope: composeScope, labels: createLabels(identity, 'compose'), signal: controller.signal, timeoutMs: run.exercise.timeoutMs })
       : undefined;
     if (applied) reporter.stage('profile', profileLine(applied.profile));
+    const verifyWith = argv.verifyWith ?? (compose ? 'compose' : 'run');
+    const pipeline = pipelineOptionsOf({ ...argv, verifyWith });
     const result = await profileImage({
       engine: new DockerEngine(undefined, { signal: controller.signal }),
       reporter,
@@ -159,14 +177,16 @@ async function runProfile(argv: ProfileArgs): Promise<number> {
       ...(applied ? { persistHints: applied.persistHints } : {}),
       ephemeral,
       ...volumePrefixOf(argv.volumePrefix),
-      ...pipelineOptionsOf({ ...argv, verifyWith: argv.verifyWith ?? (compose ? 'compose' : 'run') }),
+      ...pipeline,
+      // Under k8s, a manifest's container is verified as the user's own workload, patched.
+      ...(pipeline.verify && manifest && verifyWith === 'k8s' ? { verify: { ...pipeline.verify, launcher: workloadLauncher(manifest.picked, argv.k8sMemory) } } : {}),
       onScope: (s) => (scope = s),
     });
     if (controller.signal.aborted) throw new RoProfileError('INTERRUPTED', 'Interrupted; everything the run created was removed');
     // The result as the user sees it: for a compose service, the file's names, not the run's.
     const final = compose ? userFacingResult(result, compose, cliFlags) : result;
     const diff = compareWithBaseline(baseline, argv.baseline, final, image);
-    if (!compose) return finish(final, argv, diff);
+    if (!compose) return finish(final, argv, diff, manifest?.picked);
     // The override is for the file's service; the base keeps its image, env and volumes.
     return finish(final, { ...argv, service: compose.source.service, composeOverride: true }, diff);
   } catch (e) {
@@ -180,8 +200,8 @@ async function runProfile(argv: ProfileArgs): Promise<number> {
   }
 }
 
-/** Prints the artifact; a required write into a system tree still prints, then exits 8; a config wider than --baseline's, 10. */
-function finish(result: Result, argv: ProfileArgs, diff: ResultDiff | undefined): number {
+/** Prints the artifact (a manifest's container: the patches for its workload); a required write into a system tree still prints, then exits 8; a config wider than --baseline's, 10. */
+function finish(result: Result, argv: ProfileArgs, diff: ResultDiff | undefined, workload?: PickedContainer): number {
   const blocking = result.findings.filter((f) => f.kind === 'system-write' && f.severity === 'error');
   const failed = result.verification.at(-1)?.result === 'fail';
   if (argv.json && (blocking.length > 0 || failed)) {
@@ -190,7 +210,8 @@ function finish(result: Result, argv: ProfileArgs, diff: ResultDiff | undefined)
     process.stderr.write(`ro-profile: ${err.message}\nhint: ${err.hint}\n`);
     return reportBaseline(diff, blocking.length > 0 ? EXIT.cannotRunReadOnly : EXIT.verify);
   }
-  writeResult(result, { format: argv.format, out: argv.out, json: argv.json, emit: { ...emitOptionsOf(argv), ...(diff ? { baseline: diff } : {}) }, failure: diff && widenedError(diff) });
+  const printed = workload ? writeWorkloadOutputs(result, workload, { manifest: argv.manifest!, format: argv.format, out: argv.out, json: argv.json, memory: argv.k8sMemory }) : false;
+  if (!printed) writeResult(result, { format: argv.format, out: argv.out, json: argv.json, emit: { ...emitOptionsOf(argv), ...(diff ? { baseline: diff } : {}) }, failure: diff && widenedError(diff) });
   if (blocking.length > 0) {
     const err = cannotRunReadOnly(blocking.map((f) => f.path));
     process.stderr.write(`ro-profile: ${err.message}\nhint: ${err.hint}\n`);

@@ -1,0 +1,7 @@
+# hardening: drop-caps: every capability dropped but those the run showed it needs, the image's own user, no-new-privileges, seccomp RuntimeDefault
+# capability CHOWN kept: it changes the owner of files it creates; without it: give those directories their owner in the image (RUN chown), or the mount the owner (uid=/gid=, fsGroup)
+# capability SETGID kept: it starts as root and switches to uid:gid 33:33 (setgid/setgroups); without it: run it as 33:33 from the start (--user / runAsUser), with its ports above 1024, if the image supports that
+# capability SETUID kept: it starts as root and switches to uid:gid 33:33 (setuid); without it: run it as 33:33 from the start (--user / runAsUser), with its ports above 1024, if the image supports that
+# not restricted: running as the non-root UID 33:33 (the image starts as root) broke it (it never became ready); listen on a port above 1024 (e.g. 8080) and publish or map it to 80 (docker -p 80:8080, a Service's targetPort); run it as 33:33 from the start (--user / runAsUser), with its ports above 1024, if the image supports that
+# seccomp: the engine's default profile (RuntimeDefault); never add seccomp=unconfined
+docker run --read-only --security-opt no-new-privileges --tmpfs /run:rw,noexec,nosuid,nodev,size=64m,mode=0755 --tmpfs /var/lib/nginx:rw,noexec,nosuid,nodev,size=64m,mode=0755,uid=33 --cap-drop ALL --cap-add CHOWN --cap-add SETGID --cap-add SETUID --memory 192m --cpus 2 --pids-limit 64 -e SHOP_MODE --mount type=tmpfs,destination=/var/log/nginx ro-profile-fixture/nginx:latest
