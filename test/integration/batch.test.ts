@@ -10,7 +10,7 @@ const APP = 'ro-profile-fixture/busybox-app:latest';
 const HEALTH = 'ro-profile-fixture/busybox-health:latest';
 /** Neither local nor pullable (offline, the pull fails at once; online, the registry says no): exit 4. */
 const MISSING = 'ro-profile-fixture/no-such-image:1';
-const FILES = ['compose.yaml', 'docker-run.sh', 'k8s.yaml', 'report.md', 'result.json', 'status.json'];
+const FILES = ['compose.yaml', 'docker-run.sh', 'junit.xml', 'k8s.yaml', 'report.md', 'result.json', 'results.sarif', 'status.json'];
 
 const summaryIn = (dir: string): BatchSummary => JSON.parse(readFileSync(join(dir, 'summary.json'), 'utf8')) as BatchSummary;
 
