@@ -125,16 +125,16 @@ async function runProfile(argv: ProfileArgs): Promise<number> {
     const picked = selectProfile(image, argv.profile as string | false | undefined);
     const exercise = exerciseOf(argv);
     const cliFlags = {
-        // The manifest's first: the flags given alongside win.
-        env: [...(manifest?.run.env ?? []), ...argv.env],
-        envFile: argv.envFile,
-        user: argv.user ?? manifest?.run.user,
-        entrypoint: argv.entrypoint ?? manifest?.run.entrypoint,
-        volume: argv.volume,
-        mount: [...(manifest?.run.mounts ?? []), ...argv.mount],
-        publish: argv.publish,
-        network: argv.network,
-        command: dashdash.length > 0 || !manifest ? dashdash : [...manifest.run.command],
+      // The manifest's first: the flags given alongside win.
+      env: [...(manifest?.run.env ?? []), ...argv.env],
+      envFile: argv.envFile,
+      user: argv.user ?? manifest?.run.user,
+      entrypoint: argv.entrypoint ?? manifest?.run.entrypoint,
+      volume: argv.volume,
+      mount: [...(manifest?.run.mounts ?? []), ...argv.mount],
+      publish: argv.publish,
+      network: argv.network,
+      command: dashdash.length > 0 || !manifest ? dashdash : [...manifest.run.command],
     };
     const built = buildRunSpec(compose ? composeRunFlags(compose, image, cliFlags) : { image, ...cliFlags }, exercise, process.env);
     const { secrets } = built;
