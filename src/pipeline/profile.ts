@@ -99,11 +99,13 @@ async function profileUnredacted(o: ProfileOptions, redact: (t: string) => strin
   const clock = stageClock(reporter);
 
   const engineInfo = await engine.info();
-  clock('engine', `Docker ${engineInfo.version} at ${engineInfo.endpoint}`);
+  clock('engine', `${engineInfo.runtime === 'podman' ? 'Podman' : 'Docker'} ${engineInfo.version} at ${engineInfo.endpoint}`);
   const orphans = (await engine.listManaged([`${LABEL_MANAGED}=true`])).filter((x) => !ownerAlive(x));
   if (orphans.length > 0) reporter.warn(`${orphans.length} container(s)/volume(s) left by ro-profile runs that are gone; remove them with "ro-profile gc"`);
   const image = await resolveImage(engine, o.run.image, reporter, signal);
   const run = withProbePorts(o.run, image);
+  // Containers this machine cannot reach are probed through a relay: a missing piece for it is said now, not after a timeout.
+  if (!engineInfo.loopback && run.exercise.probe !== false) await engine.prepareTunnel();
   clock('resolve', `${image.ref} (${image.id.slice(7, 19)})${image.user ? ` user ${image.user}` : ''}`);
   throwIfAborted(signal);
 

@@ -23,6 +23,10 @@ import { apiMessage, containerRefusal, demuxBuffer, describeEndpoint, pullError,
 import { mapChanges, mapContainer, mapContainerSummary, mapImage, mapListedContainer, mapManagedContainer, mapManagedVolume, mapManagedNetwork, mapPathStat, mapStats } from './map-docker.js';
 import type { ProcessInfo } from '../model/hardening.js';
 import { mapTop, TOP_PS_ARGS } from './docker-top.js';
+import { defaultDocker, type DockerEndpoint } from './default-docker.js';
+import { isPodman, podmanMasks, withoutPodmanMountPoints } from './podman.js';
+import { ProbeRelays } from './docker-relay.js';
+import type { Duplex } from 'node:stream';
 
 /** An engine that cannot be reached stays that (call() says so); any other refusal is the container's. */
 function refused(op: 'create' | 'start', e: unknown): unknown {
@@ -38,10 +42,40 @@ export class DockerEngine implements Engine {
   /** The run's signal: every wait on the engine ends with it (cleanup calls do not take it). */
   private readonly runSignal: AbortSignal | undefined;
 
-  constructor(docker: Docker = new Docker(), o: { readonly signal?: AbortSignal } = {}) {
-    this.docker = docker;
-    this.endpoint = describeEndpoint(docker);
+  /** Where the engine was found (DOCKER_HOST, a context, the default socket); absent for a Docker handed in. */
+  private readonly found: DockerEndpoint | undefined;
+  /** The version answer, asked once: info() and the Podman-specific handling both need it. */
+  private versionOnce: Promise<Docker.DockerVersion> | undefined;
+
+  constructor(docker?: Docker, o: { readonly signal?: AbortSignal } = {}) {
+    const d = docker ? { docker, found: undefined } : defaultDocker();
+    this.docker = d.docker;
+    this.found = d.found;
+    this.endpoint = describeEndpoint(this.docker, this.found);
     this.runSignal = o.signal;
+    this.relays = new ProbeRelays(this.docker, (op, fn) => this.call(op, fn), (context, tag, labels) => this.buildImage(context, tag, labels, () => undefined, this.runSignal ?? new AbortController().signal));
+  }
+
+  private readonly relays: ProbeRelays;
+
+  prepareTunnel(): Promise<void> {
+    return this.relays.prepare().then(() => undefined);
+  }
+
+  tunnel(target: ContainerState, host: string, port: number): Promise<Duplex> {
+    return this.relays.open(target, host, port);
+  }
+
+  private version(): Promise<Docker.DockerVersion> {
+    this.versionOnce ??= this.call('version', () => this.docker.version()).catch((e: unknown) => {
+      this.versionOnce = undefined;
+      throw e;
+    });
+    return this.versionOnce;
+  }
+
+  private async podman(): Promise<boolean> {
+    return isPodman((await this.version()).Components);
   }
 
   /** `fn` with a signal that aborts on interrupt or past the bound; either ends it with the error that says which. */
@@ -74,13 +108,16 @@ export class DockerEngine implements Engine {
   }
 
   async info(): Promise<EngineInfo> {
-    const v = await this.call('version', () => this.docker.version());
+    const v = await this.version();
+    const unix = this.endpoint.startsWith('unix://');
     return {
       version: v.Version,
       apiVersion: v.ApiVersion,
       os: v.Os,
       endpoint: this.endpoint,
-      local: this.endpoint.startsWith('unix://') && process.platform === 'linux' && v.Os === 'linux',
+      runtime: isPodman(v.Components) ? 'podman' : 'docker',
+      local: unix && process.platform === 'linux' && v.Os === 'linux',
+      loopback: this.found ? this.found.loopback : unix || /^\w+:\/\/(localhost|127\.|\[::1\])/.test(this.endpoint),
     };
   }
 
@@ -131,7 +168,9 @@ export class DockerEngine implements Engine {
     });
   }
 
-  async createContainer(spec: ContainerCreateSpec): Promise<string> {
+  async createContainer(asked: ContainerCreateSpec): Promise<string> {
+    // On Podman a read-only root comes with writable tmpfs of Podman's own: masked, so the run is Docker's.
+    const spec = asked.readOnlyRoot && (await this.podman()) ? { ...asked, mounts: [...asked.mounts, ...podmanMasks(asked)] } : asked;
     return this.call('create', async () => {
       const exposed: Record<string, object> = {};
       const bindings: Record<string, { HostIp: string; HostPort: string }[]> = {};
@@ -212,6 +251,7 @@ export class DockerEngine implements Engine {
   }
 
   async removeContainer(id: string): Promise<void> {
+    await this.relays.remove(id);
     await this.call('remove', async () => {
       // The engine answers 409 while a removal is already in progress; retry a few times (devcontainers does too).
       for (let attempt = 0; ; attempt++) {
@@ -283,7 +323,8 @@ export class DockerEngine implements Engine {
       // With no changes the engine answers `null`, which dockerode hands back as a raw Buffer.
       const raw: unknown = await this.docker.getContainer(id).changes({ abortSignal });
       const parsed: unknown = Buffer.isBuffer(raw) ? JSON.parse(raw.toString('utf8') || 'null') : raw;
-      return mapChanges(Array.isArray(parsed) ? (parsed as { Path: string; Kind: number }[]) : null);
+      const changes = mapChanges(Array.isArray(parsed) ? (parsed as { Path: string; Kind: number }[]) : null);
+      return (await this.podman()) ? withoutPodmanMountPoints(changes) : changes;
     });
   }
 

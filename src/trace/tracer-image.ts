@@ -12,8 +12,9 @@ import { tarOf } from './tar.js';
 
 /** The base the tool builds its tracer image from when the user names none. */
 export const DEFAULT_TRACER_BASE = 'debian:bookworm-slim';
-/** On every tracer image the tool builds: `ro-profile gc --images` finds them by it. */
-export const BUILD_LABEL = 'io.ro-profile.tracer';
+import { BUILD_LABEL } from '../runtime/docker-relay.js';
+/** On every image the tool builds (tracer and relay): `ro-profile gc --images` finds them by it. */
+export { BUILD_LABEL };
 const BUSYBOX = '/bin/busybox';
 
 export interface TracerImage {
