@@ -224,6 +224,7 @@ async function profileUnredacted(o: ProfileOptions, redact: (t: string) => strin
   let result: Result = {
     schemaVersion: SCHEMA_VERSION,
     tool: { name: 'ro-profile', version: o.toolVersion },
+    engine: { runtime: engineInfo.runtime, version: engineInfo.version, apiVersion: engineInfo.apiVersion },
     image,
     run: savedRun,
     ...(o.profile ? { profile: o.profile } : {}),

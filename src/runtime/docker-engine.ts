@@ -24,7 +24,7 @@ import { mapChanges, mapContainer, mapContainerSummary, mapImage, mapListedConta
 import type { ProcessInfo } from '../model/hardening.js';
 import { mapTop, TOP_PS_ARGS } from './docker-top.js';
 import { defaultDocker, type DockerEndpoint } from './default-docker.js';
-import { isPodman, podmanMasks, withoutPodmanMountPoints } from './podman.js';
+import { forPodman, isPodman, withoutPodmanMountPoints } from './podman.js';
 import { ProbeRelays } from './docker-relay.js';
 import type { Duplex } from 'node:stream';
 
@@ -169,8 +169,8 @@ export class DockerEngine implements Engine {
   }
 
   async createContainer(asked: ContainerCreateSpec): Promise<string> {
-    // On Podman a read-only root comes with writable tmpfs of Podman's own: masked, so the run is Docker's.
-    const spec = asked.readOnlyRoot && (await this.podman()) ? { ...asked, mounts: [...asked.mounts, ...podmanMasks(asked)] } : asked;
+    // Podman differs where the profile depends on it (its own tmpfs, tmpfs ownership): see podman.ts.
+    const spec = (await this.podman()) ? forPodman(asked) : asked;
     return this.call('create', async () => {
       const exposed: Record<string, object> = {};
       const bindings: Record<string, { HostIp: string; HostPort: string }[]> = {};

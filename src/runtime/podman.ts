@@ -7,6 +7,8 @@ import type { FsChange } from '../model/write-event.js';
  * - Under --read-only it mounts writable tmpfs of its own on /run, /tmp and /var/tmp
  *   (containers.conf `read_only_tmpfs`, on by default); the compat API has no field to turn it off.
  *   A verification that passes there proves nothing about those paths on Docker or Kubernetes.
+ * - Its tmpfs take no uid=/gid= options (4.3 refuses them; so does 5.x), but `U` chowns the
+ *   tmpfs to the container's user, which is the owner the plan asks for in the common case.
  * - It creates its mount points /etc/hosts, /etc/hostname and /etc/resolv.conf in the container's
  *   layer and leaves them out of the diff, so the diff says "C /etc" with nothing under it.
  */
@@ -55,4 +57,21 @@ export function withoutPodmanMountPoints(changes: readonly FsChange[]): FsChange
     if (slash > 0) withChild.add(c.path.slice(0, slash));
   }
   return changes.filter((c) => !(c.kind === 'modified' && OWN_MOUNT_POINT_DIRS.has(c.path) && !withChild.has(c.path)));
+}
+
+/** Tmpfs options as Podman takes them: uid=/gid= become `U` (owned by the container's user). */
+export function podmanTmpfs(tmpfs: Readonly<Record<string, string>>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [path, opts] of Object.entries(tmpfs)) {
+    const parts = opts.split(',').filter((o) => o !== '');
+    const owned = parts.some((o) => /^(uid|gid)=/.test(o));
+    const kept = parts.filter((o) => !/^(uid|gid)=/.test(o));
+    out[path] = (owned ? [...kept, 'U'] : kept).join(',');
+  }
+  return out;
+}
+
+/** A create spec as Podman must get it for the run to be Docker's: see the notes at the top. */
+export function forPodman(spec: ContainerCreateSpec): ContainerCreateSpec {
+  return { ...spec, tmpfs: podmanTmpfs(spec.tmpfs), mounts: [...spec.mounts, ...podmanMasks(spec)] };
 }
