@@ -1,6 +1,7 @@
 import { isRoProfileError } from '../errors.js';
 import type { ArchiveEntry } from '../harvest/archive.js';
-import { listDir, type Snapshot } from '../harvest/harvest.js';
+import { listDir } from '../harvest/listing.js';
+import type { Snapshot } from '../harvest/snapshot.js';
 import { stateAcrossRestart } from '../harvest/restart-state.js';
 import type { CleanupScope } from './cleanup-scope.js';
 import { exercise } from './exercise.js';

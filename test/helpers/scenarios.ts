@@ -1,7 +1,9 @@
 import { readFileSync } from 'node:fs';
 import type { ArchiveEntry } from '../../src/harvest/archive.js';
 import { HEAD_BYTES } from '../../src/harvest/formats.js';
-import { harvest, writeDirs, type DirListing, type Harvest, type Snapshot, type VolumeListing } from '../../src/harvest/harvest.js';
+import { harvest, type Harvest } from '../../src/harvest/harvest.js';
+import { listingCollector, listingScope, type DirListing, type VolumeListing } from '../../src/harvest/listing.js';
+import { writeDirs, type Snapshot } from '../../src/harvest/snapshot.js';
 import { COMPAT_LINKS, absoluteTarget } from '../../src/harvest/image-links.js';
 import type { Symlink } from '../../src/model/fs-facts.js';
 import type { ImageFacts } from '../../src/model/image-facts.js';
@@ -321,20 +323,20 @@ function asRead(name: string, e: Entry): ArchiveEntry {
   return { name, ...rest, ...(head ? { head } : {}) };
 }
 
-/** What takeSnapshot reads for one directory: the directory itself and everything below it. */
-export function listingOf(tree: Tree, dir: string): DirListing {
-  const self = tree.get(dir);
-  const entries = new Map<string, ArchiveEntry>();
+/** What listDir reads for one directory: the directory itself and everything below it, or what a scope keeps of it. */
+export function listingOf(tree: Tree, dir: string, scope?: ReadonlySet<string>): DirListing {
+  const c = listingCollector(dir, scope);
   for (const [path, e] of [...tree].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
-    if (path !== dir && under(path, dir)) entries.set(path, asRead(archiveName(dir, path), e));
+    if (under(path, dir)) c.add(asRead(archiveName(dir, path), e));
   }
-  return { ...(self ? { self: asRead(archiveName(dir, dir), self) } : {}), entries, truncated: false };
+  return c.done();
 }
 
 /** The snapshot takeSnapshot would build from this diff over this filesystem. */
 export function snapshotOf(changes: readonly FsChange[], tree: Tree, ignore: (p: string) => boolean = () => false): Snapshot {
   const listings = new Map<string, DirListing>();
-  for (const d of writeDirs(changes, ignore, isDirIn(tree))) listings.set(d, listingOf(tree, d));
+  const scope = listingScope(changes);
+  for (const d of writeDirs(changes, ignore, isDirIn(tree))) listings.set(d, listingOf(tree, d, scope));
   return { changes, listings };
 }
 
