@@ -9,7 +9,7 @@ import { performance } from 'node:perf_hooks';
 import { planMounts } from '../dist/analyze/plan-mounts.js';
 import { harvest } from '../dist/harvest/harvest.js';
 import { listingCollector, listingScope } from '../dist/harvest/listing.js';
-import { modifiedLeaves, writeDirs } from '../dist/harvest/snapshot.js';
+import { modifiedLeaves, readWithin, writeDirs } from '../dist/harvest/snapshot.js';
 import { mountPointFilter } from '../dist/pipeline/user-volumes.js';
 
 const ENTRIES = Number(process.argv[2] ?? 1_000_000);
@@ -308,7 +308,14 @@ function listingsFor(changes, world, walkOrder, exists) {
   const leavesThatAreDirs = new Set(modifiedLeaves(changes, ignore).filter((p) => world.meta.get(p)?.[0] === 'dir'));
   const scope = listingScope(changes);
   const listings = new Map();
+  const read = [];
   for (const d of writeDirs(changes, ignore, (p) => leavesThatAreDirs.has(p))) {
+    // As takeSnapshot: a directory inside one read already is not read again.
+    if (readWithin(d, read, scope)) {
+      listings.set(d, { entries: new Map() });
+      continue;
+    }
+    read.push(d);
     const c = listingCollector(d, scope);
     const selfMeta = world.meta.get(d);
     if (selfMeta) c.add(entryOf(d, selfMeta, IMAGE_MTIME_MS));

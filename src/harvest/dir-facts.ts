@@ -1,19 +1,13 @@
 import type { DirFacts, ShippedEntry } from '../model/fs-facts.js';
 import type { WriteEvent } from '../model/write-event.js';
-import type { ArchiveEntry } from './archive.js';
 import { compareStrings } from '../analyze/paths.js';
 import { parentOf } from './changes.js';
+import type { Listed } from './listed.js';
 import type { VolumeListing } from './listing.js';
 import type { Snapshot } from './snapshot.js';
 
-/** The snapshots' listings as one: every entry by absolute path, and the directories known to hold more than was kept. */
-export interface MergedListings {
-  readonly entries: ReadonlyMap<string, ArchiveEntry>;
-  readonly occupied: ReadonlySet<string>;
-}
-
 /** The listed directories, plus every directory between them and a written path. */
-export function describedDirs(snapshots: readonly Snapshot[], events: readonly WriteEvent[], entries: ReadonlyMap<string, ArchiveEntry>): Set<string> {
+export function describedDirs(snapshots: readonly Snapshot[], events: readonly WriteEvent[], entries: Pick<Listed, 'get'>): Set<string> {
   const dirs = new Set<string>();
   for (const s of snapshots) for (const d of s.listings.keys()) dirs.add(d);
   const walked = new Set<string>();
@@ -47,9 +41,9 @@ export function describedDirs(snapshots: readonly Snapshot[], events: readonly W
 }
 
 export interface DirFactsContext {
-  readonly listed: MergedListings;
-  /** Listed paths by parent directory. */
-  readonly children: ReadonlyMap<string, readonly string[]>;
+  readonly listed: Listed;
+  /** Listed paths the app did not create (what the image ships), by parent directory. */
+  readonly shippedIn: ReadonlyMap<string, ReadonlySet<string>>;
   /** Paths the app created. */
   readonly added: ReadonlySet<string>;
   /** Paths the app deleted directly inside this directory. */
@@ -58,10 +52,10 @@ export interface DirFactsContext {
 
 /** What the image ships at a directory: its owner and mode, and the entries a mount there would hide. */
 export function dirFacts(dir: string, ctx: DirFactsContext): DirFacts {
-  const { entries, occupied } = ctx.listed;
+  const entries = ctx.listed;
   const self = entries.get(dir);
   if (!self) return { path: dir, exists: false, shipped: [] };
-  const shippedKids = (d: string) => (ctx.children.get(d) ?? []).filter((p) => !ctx.added.has(p));
+  const shippedKids = (d: string): readonly string[] => [...(ctx.shippedIn.get(d) ?? [])];
   const shipped: ShippedEntry[] = shippedKids(dir).map((p) => {
     const e = entries.get(p)!;
     return {
@@ -72,13 +66,13 @@ export function dirFacts(dir: string, ctx: DirFactsContext): DirFacts {
       gid: e.gid,
       mode: e.mode,
       // A directory whose entries the listing read past holds some all the same.
-      ...(e.type === 'dir' ? { empty: !occupied.has(p) && shippedKids(p).length === 0 } : {}),
+      ...(e.type === 'dir' ? { empty: !entries.occupied.has(p) && !ctx.shippedIn.has(p) } : {}),
       ...(e.linkTarget ? { linkTarget: e.linkTarget } : {}),
     };
   });
   // A shipped entry the app deleted is no longer there to read, but a mount hides it all the same.
   for (const p of ctx.deleted) {
-    if (parentOf(p) === dir && !entries.has(p)) shipped.push({ name: p.slice(dir.length + 1), type: 'file', size: 0, uid: 0, gid: 0, mode: 0 });
+    if (parentOf(p) === dir && entries.get(p) === undefined) shipped.push({ name: p.slice(dir.length + 1), type: 'file', size: 0, uid: 0, gid: 0, mode: 0 });
   }
   shipped.sort((a, b) => compareStrings(a.name, b.name));
   return {

@@ -3,7 +3,8 @@ import type { EntryType, FsChange, WriteEvent } from '../model/write-event.js';
 import type { ArchiveEntry } from './archive.js';
 import { compareStrings } from '../analyze/paths.js';
 import { isNoisePath, mergeDiffs, parentOf } from './changes.js';
-import { describedDirs, dirFacts, volumeFacts, type MergedListings } from './dir-facts.js';
+import { describedDirs, dirFacts, volumeFacts } from './dir-facts.js';
+import { listedOf, type Listed } from './listed.js';
 import { formatOf } from './formats.js';
 import type { VolumeListing } from './listing.js';
 import { ancestorsWithChild } from '../analyze/ancestors.js';
@@ -36,8 +37,7 @@ export function harvest(input: HarvestInput): Harvest {
   const all = mergeDiffs(running.changes, stopped.changes);
   // Children are counted before filtering: /etc changed because of /etc/hosts is no write of the app's.
   const withChild = ancestorsWithChild(all, (m) => m.change.path);
-  const listed = mergeListings([running, stopped]);
-  const { entries } = listed;
+  const listed = listedOf([running, stopped]);
   const added = new Set<string>();
   const deletedByDir = new Map<string, string[]>();
   const changes: FsChange[] = [];
@@ -56,7 +56,7 @@ export function harvest(input: HarvestInput): Harvest {
     }
     // A directory only "modified" because something changed below it says nothing by itself.
     if (kind === 'modified' && withChild.has(path)) continue;
-    const meta = entries.get(path);
+    const meta = listed.get(path);
     const type: EntryType | undefined = meta !== undefined ? meta.type : withChild.has(path) ? 'dir' : undefined;
     events.push(eventOf(path, kind === 'added' ? 'add' : kind === 'modified' ? 'modify' : 'delete', 'diff', type, meta));
     if (transient) events.push(eventOf(path, 'delete', 'diff', type, undefined));
@@ -64,9 +64,9 @@ export function harvest(input: HarvestInput): Harvest {
   const startedAtMs = input.startedAtMs ?? 0;
   for (const e of volumeEvents(input.volumes ?? [], startedAtMs)) events.push(e);
 
-  const dirs = describedDirs([running, stopped], events, entries);
-  const children = childIndex(entries);
-  const facts = [...dirs].sort(compareStrings).map((d) => dirFacts(d, { listed, children, added, deleted: deletedByDir.get(d) ?? [] }));
+  const dirs = describedDirs([running, stopped], events, listed);
+  const shippedIn = shippedByParent(listed, added);
+  const facts = [...dirs].sort(compareStrings).map((d) => dirFacts(d, { listed, shippedIn, added, deleted: deletedByDir.get(d) ?? [] }));
   for (const v of input.volumes ?? []) facts.push(volumeFacts(v, startedAtMs - MTIME_SLACK_MS));
   facts.sort((a, b) => compareStrings(a.path, b.path));
   const symlinks = [...(input.symlinks ?? [])].sort((a, b) => compareStrings(a.path, b.path));
@@ -102,35 +102,15 @@ function volumeEvents(volumes: readonly VolumeListing[], startedAtMs: number): W
   return out;
 }
 
-/** Every entry seen in any listing, by absolute path (the later snapshot wins), and the directories known to be occupied. */
-function mergeListings(snapshots: readonly Snapshot[]): MergedListings {
-  const entries = new Map<string, ArchiveEntry>();
-  const occupied = new Set<string>();
-  for (const s of snapshots) {
-    for (const [dir, l] of s.listings) {
-      if (l.self) entries.set(dir, l.self);
-      for (const [p, e] of l.entries) entries.set(p, e);
-      for (const d of l.occupied ?? []) occupied.add(d);
-    }
+/** The listed entries the app did not create, by parent directory (few: most of a big listing is the app's). */
+function shippedByParent(listed: Listed, added: ReadonlySet<string>): Map<string, Set<string>> {
+  const out = new Map<string, Set<string>>();
+  for (const p of listed.paths()) {
+    if (added.has(p)) continue;
+    const parent = parentOf(p);
+    const set = out.get(parent);
+    if (set) set.add(p);
+    else out.set(parent, new Set([p]));
   }
-  return { entries, occupied };
-}
-
-/** The listed entries by parent directory (only directories that get described are looked up). */
-function childIndex(entries: ReadonlyMap<string, ArchiveEntry>): Map<string, string[]> {
-  const idx = new Map<string, string[]>();
-  let lastParent: string | undefined;
-  let list: string[] = [];
-  for (const p of entries.keys()) {
-    const i = p.lastIndexOf('/');
-    // Listings come directory by directory: most entries share the previous one's parent.
-    if (lastParent === undefined || i !== lastParent.length || !p.startsWith(lastParent)) {
-      lastParent = i <= 0 ? '/' : p.slice(0, i);
-      const hit = idx.get(lastParent);
-      if (hit) list = hit;
-      else idx.set(lastParent, (list = []));
-    }
-    list.push(p);
-  }
-  return idx;
+  return out;
 }

@@ -1,10 +1,13 @@
 import type { FsChange } from '../model/write-event.js';
 import type { Engine } from '../runtime/engine.js';
-import { isSystemTree } from '../analyze/paths.js';
+import { isSystemTree, isUnder } from '../analyze/paths.js';
 import { isNoisePath, parentOf } from './changes.js';
 import { listDir, listingScope, type DirListing } from './listing.js';
 
-/** One look at the container: its diff and the directories that matter, with their entries. */
+/**
+ * One look at the container: its diff and the directories that matter, with their entries (a
+ * directory inside another listed one has its entries in that one's listing).
+ */
 export interface Snapshot {
   readonly changes: readonly FsChange[];
   readonly listings: ReadonlyMap<string, DirListing>;
@@ -76,12 +79,25 @@ export async function takeSnapshot(
     if ((await engine.statPath(id, p))?.type === 'dir') dirLeaves.add(p);
   }
   const scope = listingScope(changes);
-  for (const dir of writeDirs(changes, ignore, (p) => dirLeaves.has(p), new Set(leaves))) {
-    listings.set(dir, await listDir(engine, id, dir, scope));
-  }
+  const read: string[] = [];
+  const list = async (dir: string) => {
+    const within = readWithin(dir, read, scope);
+    listings.set(dir, within ? { entries: new Map() } : await listDir(engine, id, dir, scope));
+    if (!within) read.push(dir);
+  };
+  for (const dir of writeDirs(changes, ignore, (p) => dirLeaves.has(p), new Set(leaves))) await list(dir);
   for (const dir of [...new Set(alsoDirs)].sort()) {
     if (listings.has(dir) || isSystemTree(dir) || (await engine.statPath(id, dir))?.type !== 'dir') continue;
-    listings.set(dir, await listDir(engine, id, dir, scope));
+    await list(dir);
   }
   return { changes, listings };
+}
+
+/**
+ * Whether a directory's listing is already in one read before: a directory of the scope inside
+ * a listed one is kept there whole (itself, and all its own listing would keep), so it is not
+ * read again; its listing is left empty and it still counts as listed.
+ */
+export function readWithin(dir: string, read: readonly string[], scope: ReadonlySet<string>): boolean {
+  return scope.has(dir) && read.some((r) => isUnder(dir, r));
 }

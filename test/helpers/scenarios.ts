@@ -3,7 +3,7 @@ import type { ArchiveEntry } from '../../src/harvest/archive.js';
 import { HEAD_BYTES } from '../../src/harvest/formats.js';
 import { harvest, type Harvest } from '../../src/harvest/harvest.js';
 import { listingCollector, listingScope, type DirListing, type VolumeListing } from '../../src/harvest/listing.js';
-import { writeDirs, type Snapshot } from '../../src/harvest/snapshot.js';
+import { readWithin, writeDirs, type Snapshot } from '../../src/harvest/snapshot.js';
 import { COMPAT_LINKS, absoluteTarget } from '../../src/harvest/image-links.js';
 import type { Symlink } from '../../src/model/fs-facts.js';
 import type { ImageFacts } from '../../src/model/image-facts.js';
@@ -336,7 +336,12 @@ export function listingOf(tree: Tree, dir: string, scope?: ReadonlySet<string>):
 export function snapshotOf(changes: readonly FsChange[], tree: Tree, ignore: (p: string) => boolean = () => false): Snapshot {
   const listings = new Map<string, DirListing>();
   const scope = listingScope(changes);
-  for (const d of writeDirs(changes, ignore, isDirIn(tree))) listings.set(d, listingOf(tree, d, scope));
+  const read: string[] = [];
+  for (const d of writeDirs(changes, ignore, isDirIn(tree))) {
+    const within = readWithin(d, read, scope);
+    listings.set(d, within ? { entries: new Map() } : listingOf(tree, d, scope));
+    if (!within) read.push(d);
+  }
   return { changes, listings };
 }
 

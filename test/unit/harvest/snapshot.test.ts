@@ -3,7 +3,7 @@ import { harvest } from '../../../src/harvest/harvest.js';
 import { takeSnapshot, writeDirs } from '../../../src/harvest/snapshot.js';
 import type { FsChange } from '../../../src/model/write-event.js';
 import { EngineFake } from '../../helpers/engine-fake.js';
-import { dir, file, nginxScenario, parseDiffText, readDiff, snapshotOf, type Entry, type Tree } from '../../helpers/scenarios.js';
+import { dir, file, listingOf, nginxScenario, parseDiffText, readDiff, snapshotOf, type Entry, type Tree } from '../../helpers/scenarios.js';
 import { archiveOf, chunkedStream } from '../../helpers/tar.js';
 
 const none = () => false;
@@ -127,5 +127,29 @@ describe('takeSnapshot: a big directory', () => {
       ['README', undefined],
       ['vendor', false],
     ]);
+  });
+});
+
+describe('takeSnapshot: a directory inside another listed one', () => {
+  it('is not read again, and the facts are those of reading each whole', async () => {
+    const tree: Tree = new Map([
+      ['/srv', dir(0, 0, 0o755)],
+      ['/srv/readme', file(0, 0, 0o644, 5)],
+      ['/srv/new', file(1000, 1000, 0o644, 7)],
+      ['/srv/sub', dir(1000, 1000, 0o750)],
+      ['/srv/sub/conf', file(1000, 1000, 0o600, 9)],
+      ['/srv/sub/old', dir(0, 0, 0o755)],
+      ['/srv/sub/old/x', file(0, 0, 0o644, 1)],
+    ]);
+    const changes = parseDiffText('C /srv\nA /srv/new\nC /srv/sub\nC /srv/sub/conf\n');
+    const engine = new EngineFake();
+    const buf = await archiveOf(tree, '/srv');
+    engine.archives.set('/srv', () => chunkedStream(buf));
+    const snap = await takeSnapshot(engine, 'c0ffee', changes, none);
+    expect(engine.callsTo('getArchive')).toEqual([['c0ffee', '/srv']]);
+    expect([...snap.listings.keys()]).toEqual(['/srv', '/srv/sub']);
+    const whole = { changes, listings: new Map(['/srv', '/srv/sub'].map((d) => [d, listingOf(tree, d)])) };
+    const empty = { changes: [], listings: new Map() };
+    expect(harvest({ running: empty, stopped: snap, ignore: none })).toEqual(harvest({ running: empty, stopped: whole, ignore: none }));
   });
 });
