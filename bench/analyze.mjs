@@ -275,20 +275,18 @@ function buildWorld(n) {
 
   // The declared volume /var/lib/app/blobs: its content is read by mtime, never diffed.
   const blobs = new Map();
-  blobs.set('/var/lib/app/blobs', entryOf('/var/lib/app/blobs', ['dir', APP, 0o755, 4096], STARTED_AT_MS + 5_000, '/var/lib/app/blobs'));
+  blobs.set('/var/lib/app/blobs', entryOf(['dir', APP, 0o755, 4096], STARTED_AT_MS + 5_000));
   for (let i = 0; i < VOLUME_FILES - 1; i++) {
     const p = `/var/lib/app/blobs/${hex(40)}`;
-    blobs.set(p, entryOf(p, ['file', APP, 0o644, 100_000], i % 10 === 0 ? IMAGE_MTIME_MS : STARTED_AT_MS + 10_000, '/var/lib/app/blobs'));
+    blobs.set(p, entryOf(['file', APP, 0o644, 100_000], i % 10 === 0 ? IMAGE_MTIME_MS : STARTED_AT_MS + 10_000));
   }
   return { changes: changes.slice(0, n), transient, late, meta, shippedDeleted, volumes: [{ destination: '/var/lib/app/blobs', entries: blobs }] };
 }
 
-/** An entry as the archive of the directory `listed` names it ("cache/ab/x.bin" for /srv/app/cache). */
-function entryOf(path, m, mtimeMs, listed = path) {
+/** An entry's header as scanArchive gives it (its archive name apart). */
+function entryOf(m, mtimeMs) {
   const [type, owner, mode, size, head] = m;
-  const base = listed.slice(0, listed.lastIndexOf('/'));
   return {
-    name: path.slice(base.length + 1),
     type,
     size: type === 'file' ? size : 0,
     uid: owner.uid,
@@ -318,14 +316,14 @@ function listingsFor(changes, world, walkOrder, exists) {
     read.push(d);
     const c = listingCollector(d, scope);
     const selfMeta = world.meta.get(d);
-    if (selfMeta) c.add(entryOf(d, selfMeta, IMAGE_MTIME_MS));
+    if (selfMeta) c.add(entryOf(selfMeta, IMAGE_MTIME_MS), d.slice(d.lastIndexOf('/') + 1));
     const key = `${d.replaceAll('/', '\u0001')}\u0001`;
     for (let i = lowerBound(walkOrder, key); i < walkOrder.length && walkOrder[i].key.startsWith(key); i++) {
       const { path } = walkOrder[i];
       if (!exists(path)) continue;
       const name = path.slice(d.lastIndexOf('/') + 1);
       // Only a kept entry is built in full, as listDir reads only a kept file's head.
-      if (c.keeps(name)) c.add(entryOf(path, world.meta.get(path), STARTED_AT_MS + 1_000, d));
+      if (c.keeps(name)) c.add(entryOf(world.meta.get(path), STARTED_AT_MS + 1_000), name);
     }
     listings.set(d, c.done());
   }
@@ -377,7 +375,7 @@ else await measure(process.argv[inputFlag + 1]);
 
 async function prepare() {
   const { spawnSync } = await import('node:child_process');
-  const { mkdtempSync, rmSync, writeFileSync } = await import('node:fs');
+  const { closeSync, mkdtempSync, openSync, rmSync, writeSync } = await import('node:fs');
   const { tmpdir } = await import('node:os');
   const { join } = await import('node:path');
   const { serialize } = await import('node:v8');
@@ -401,7 +399,22 @@ async function prepare() {
   const dir = mkdtempSync(join(tmpdir(), 'ro-profile-bench-'));
   const file = join(dir, 'input.v8');
   try {
-    writeFileSync(file, serialize(input));
+    // In pieces (each diff, each listing), so that loading never holds the whole input twice:
+    // the measuring process's peak RSS is then the input and the analysis, not the file.
+    const fd = openSync(file, 'w');
+    const put = (value) => {
+      const body = serialize(value);
+      const len = Buffer.alloc(8);
+      len.writeBigUInt64LE(BigInt(body.length));
+      writeSync(fd, len);
+      writeSync(fd, body);
+    };
+    put({ volumes: input.volumes, running: input.running.listings.size, stopped: input.stopped.listings.size });
+    for (const snap of [input.running, input.stopped]) {
+      put(snap.changes);
+      for (const entry of snap.listings) put(entry);
+    }
+    closeSync(fd);
     const setupMs = performance.now() - setupStart;
     const child = spawnSync(process.execPath, [...process.execArgv, new URL(import.meta.url).pathname, String(ENTRIES), '--input', file, '--setup-ms', String(Math.round(setupMs))], {
       stdio: 'inherit',
@@ -413,12 +426,27 @@ async function prepare() {
 }
 
 async function measure(file) {
-  const { readFileSync } = await import('node:fs');
+  const { closeSync, openSync, readSync } = await import('node:fs');
   const { deserialize } = await import('node:v8');
   const setupMs = Number(process.argv[process.argv.indexOf('--setup-ms') + 1]);
   const loadStart = performance.now();
   // Every string and object is fresh here, as when engine.diff() parses the engine's JSON.
-  const { running, stopped, volumes } = deserialize(readFileSync(file));
+  const fd = openSync(file, 'r');
+  let at = 0;
+  const take = () => {
+    const len = Buffer.alloc(8);
+    readSync(fd, len, 0, 8, at);
+    const body = Buffer.alloc(Number(len.readBigUInt64LE()));
+    readSync(fd, body, 0, body.length, at + 8);
+    at += 8 + body.length;
+    return deserialize(body);
+  };
+  const head = take();
+  const snapshot = (listings) => ({ changes: take(), listings: new Map(Array.from({ length: listings }, take)) });
+  const running = snapshot(head.running);
+  const stopped = snapshot(head.stopped);
+  const { volumes } = head;
+  closeSync(fd);
   const loadMs = performance.now() - loadStart;
   globalThis.gc?.();
   const rssLoaded = process.memoryUsage().rss / 2 ** 20;

@@ -1,9 +1,8 @@
 import type { Readable } from 'node:stream';
 import { extract, type Header } from 'tar-stream';
 
-export interface ArchiveEntry {
-  /** Path inside the archive, without a trailing slash ("nginx", "nginx/access.log"). */
-  readonly name: string;
+/** One entry's header as a listing keeps it (its archive name is its key there, made absolute). */
+export interface ListedEntry {
   readonly type: 'file' | 'dir' | 'symlink' | 'other';
   readonly size: number;
   readonly uid: number;
@@ -16,6 +15,12 @@ export interface ArchiveEntry {
   readonly head?: Buffer;
 }
 
+/** An entry with its name in the archive. */
+export interface ArchiveEntry extends ListedEntry {
+  /** Path inside the archive, without a trailing slash ("nginx", "nginx/access.log"). */
+  readonly name: string;
+}
+
 export interface ScanOptions {
   /** Keep this many leading bytes of each regular file (0: none). */
   readonly headBytes?: number;
@@ -24,14 +29,15 @@ export interface ScanOptions {
 }
 
 /**
- * Streams the headers of a tar stream (Docker's archive API) to `onEntry`, one entry at a time
+ * Streams the headers of a tar stream (Docker's archive API) to `onEntry` (with each entry's
+ * archive name, kept apart so that a listing keeps no second copy of its key), one at a time
  * and in archive order, never holding more than one: each body is skipped as it passes (only
  * the first headBytes of a wanted file are copied), so a directory of any size is read whole in
  * memory that does not grow with it. What to keep is the caller's choice. An error thrown by
  * `onEntry` or by the source rejects, and the source is destroyed on every path.
  * @returns the number of entries read.
  */
-export function scanArchive(source: Readable, options: ScanOptions, onEntry: (e: ArchiveEntry) => void): Promise<number> {
+export function scanArchive(source: Readable, options: ScanOptions, onEntry: (e: ListedEntry, name: string) => void): Promise<number> {
   const ex = extract();
   const headBytes = options.headBytes ?? 0;
   let count = 0;
@@ -61,7 +67,7 @@ export function scanArchive(source: Readable, options: ScanOptions, onEntry: (e:
       }
       body.on('end', () => {
         try {
-          onEntry(toEntry(name, header, kept > 0 ? Buffer.concat(parts) : undefined));
+          onEntry(toEntry(header, kept > 0 ? Buffer.concat(parts) : undefined), name);
           count++;
           next();
         } catch (e) {
@@ -82,7 +88,7 @@ export function scanArchive(source: Readable, options: ScanOptions, onEntry: (e:
 /** Every entry of a tar stream, in archive order (for small archives: a listing keeps what it needs). */
 export async function readHeaders(source: Readable, options: ScanOptions = {}): Promise<ArchiveEntry[]> {
   const entries: ArchiveEntry[] = [];
-  await scanArchive(source, options, (e) => entries.push(e));
+  await scanArchive(source, options, (e, name) => entries.push({ name, ...e }));
   return entries;
 }
 
@@ -90,11 +96,10 @@ function isFile(h: Header): boolean {
   return h.type === 'file' || h.type === 'contiguous-file';
 }
 
-function toEntry(name: string, h: Header, head: Buffer | undefined): ArchiveEntry {
+function toEntry(h: Header, head: Buffer | undefined): ListedEntry {
   const type = isFile(h) ? 'file' : h.type === 'directory' ? 'dir' : h.type === 'symlink' ? 'symlink' : 'other';
   // Assigned field by field, not spread: this runs once per entry of a directory of any size.
-  const e: { -readonly [K in keyof ArchiveEntry]: ArchiveEntry[K] } = {
-    name,
+  const e: { -readonly [K in keyof ListedEntry]: ListedEntry[K] } = {
     type,
     size: h.size ?? 0,
     uid: h.uid ?? 0,

@@ -1,6 +1,6 @@
 import type { FsFacts, ImageTools, Symlink } from '../model/fs-facts.js';
 import type { EntryType, FsChange, WriteEvent } from '../model/write-event.js';
-import type { ArchiveEntry } from './archive.js';
+import type { ListedEntry } from './archive.js';
 import { compareStrings } from '../analyze/paths.js';
 import { isNoisePath, mergeDiffs, parentOf } from './changes.js';
 import { describedDirs, dirFacts, volumeFacts } from './dir-facts.js';
@@ -73,7 +73,7 @@ export function harvest(input: HarvestInput): Harvest {
   return { events, fs: { dirs: facts, symlinks, ...(input.tools ? { tools: input.tools } : {}) }, changes };
 }
 
-function eventOf(path: string, op: WriteEvent['op'], source: WriteEvent['source'], type: EntryType | undefined, meta: ArchiveEntry | undefined): WriteEvent {
+function eventOf(path: string, op: WriteEvent['op'], source: WriteEvent['source'], type: EntryType | undefined, meta: ListedEntry | undefined): WriteEvent {
   // Built by assignment, not spreads: this runs once per change, a million times for a big diff.
   const e: { -readonly [K in keyof WriteEvent]: WriteEvent[K] } = { path, realPath: path, op, source };
   if (type) e.type = type;

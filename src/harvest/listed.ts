@@ -1,4 +1,4 @@
-import type { ArchiveEntry } from './archive.js';
+import type { ListedEntry } from './archive.js';
 import { isUnder } from '../analyze/paths.js';
 import type { DirListing } from './listing.js';
 import type { Snapshot } from './snapshot.js';
@@ -9,7 +9,7 @@ import type { Snapshot } from './snapshot.js';
  * snapshot and the later listing first, as if merged in that order.
  */
 export interface Listed {
-  get(path: string): ArchiveEntry | undefined;
+  get(path: string): ListedEntry | undefined;
   /** Every listed path, the listings' own directories too, each listing in turn (a path may come more than once). */
   paths(): Iterable<string>;
   /** Directories known to hold entries the listings read past. */

@@ -1,14 +1,14 @@
 import type { FsChange } from '../model/write-event.js';
 import type { Engine } from '../runtime/engine.js';
-import { scanArchive, type ArchiveEntry } from './archive.js';
+import { scanArchive, type ListedEntry } from './archive.js';
 import { parentOf } from './changes.js';
 import { HEAD_BYTES } from './formats.js';
 
 /** What was read of one directory of the container: itself and the entries below it the analysis reads. */
 export interface DirListing {
-  readonly self?: ArchiveEntry;
+  readonly self?: ListedEntry;
   /** The entries kept from below the directory, by absolute path (all of them unless a scope left some out). */
-  readonly entries: ReadonlyMap<string, ArchiveEntry>;
+  readonly entries: ReadonlyMap<string, ListedEntry>;
   /**
    * Directories in `entries` that hold entries a scope left out (unchanged, deeper than the
    * analysis reads): all that is kept of them is that the directory is not empty.
@@ -19,7 +19,7 @@ export interface DirListing {
 /** The content of a volume the container had mounted, read after it stopped. */
 export interface VolumeListing {
   readonly destination: string;
-  readonly entries: ReadonlyMap<string, ArchiveEntry>;
+  readonly entries: ReadonlyMap<string, ListedEntry>;
 }
 
 /**
@@ -42,7 +42,7 @@ export function listingScope(changes: readonly FsChange[]): Set<string> {
 export interface ListingCollector {
   /** Whether the entry of this archive name is kept (ask before its body passes: only a kept file's head is read). */
   keeps(name: string): boolean;
-  add(e: ArchiveEntry): void;
+  add(e: ListedEntry, name: string): void;
   done(): DirListing;
 }
 
@@ -53,9 +53,9 @@ export interface ListingCollector {
 export function listingCollector(dir: string, scope?: ReadonlySet<string>): ListingCollector {
   // Docker names entries after the directory's basename ("nginx/access.log" for /var/log/nginx).
   const base = parentOf(dir);
-  const entries = new Map<string, ArchiveEntry>();
+  const entries = new Map<string, ListedEntry>();
   const occupied = new Set<string>();
-  let self: ArchiveEntry | undefined;
+  let self: ListedEntry | undefined;
   // Entries come directory by directory: the decision is made once per parent, not per entry.
   let lastParent: string | undefined;
   let lastKeep = true;
@@ -73,8 +73,8 @@ export function listingCollector(dir: string, scope?: ReadonlySet<string>): List
   };
   return {
     keeps: (name) => keepsPath(absOf(name)),
-    add(e) {
-      const abs = absOf(e.name);
+    add(e, name) {
+      const abs = absOf(name);
       if (abs === dir) self = e;
       else if (keepsPath(abs)) entries.set(abs, e);
     },
@@ -98,7 +98,7 @@ export async function listDir(engine: Engine, id: string, dir: string, scope?: R
  */
 export async function listVolume(engine: Engine, id: string, destination: string): Promise<VolumeListing> {
   const base = parentOf(destination);
-  const entries = new Map<string, ArchiveEntry>();
-  await scanArchive(await engine.getArchive(id, destination), { headBytes: HEAD_BYTES }, (e) => entries.set(base === '/' ? `/${e.name}` : `${base}/${e.name}`, e));
+  const entries = new Map<string, ListedEntry>();
+  await scanArchive(await engine.getArchive(id, destination), { headBytes: HEAD_BYTES }, (e, name) => entries.set(base === '/' ? `/${name}` : `${base}/${name}`, e));
   return { destination, entries };
 }

@@ -70,9 +70,9 @@ describe('readHeaders', () => {
     const source = chunkedStream(await tarBuffer(many), 4096);
     const names: string[] = [];
     const heads: string[] = [];
-    const count = await scanArchive(source, { headBytes: 4, wantsHead: (n) => n.endsWith('7') }, (e) => {
-      names.push(e.name);
-      if (e.head) heads.push(e.name);
+    const count = await scanArchive(source, { headBytes: 4, wantsHead: (n) => n.endsWith('7') }, (e, name) => {
+      names.push(name);
+      if (e.head) heads.push(name);
     });
     expect(count).toBe(6000);
     expect(names).toEqual(many.map((e) => e.name));
@@ -84,8 +84,8 @@ describe('readHeaders', () => {
     const many: TarEntry[] = Array.from({ length: 50 }, (_, i) => ({ name: `d/f${String(i).padStart(2, '0')}`, type: 'file', size: 600, uid: 0, gid: 0, mode: 0o644, mtimeMs: 0 }));
     const source = chunkedStream(await tarBuffer(many), 512);
     const seen: string[] = [];
-    const scan = scanArchive(source, {}, (e) => {
-      if (seen.push(e.name) === 3) throw new Error('enough');
+    const scan = scanArchive(source, {}, (_e, name) => {
+      if (seen.push(name) === 3) throw new Error('enough');
     });
     await expect(scan).rejects.toThrow('enough');
     expect(seen).toEqual(['d/f00', 'd/f01', 'd/f02']);

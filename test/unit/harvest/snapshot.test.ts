@@ -53,7 +53,7 @@ describe('takeSnapshot', () => {
     expect(snap.changes).toBe(s.running);
     expect(snap.listings).toEqual(snapshotOf(s.running, tree).listings);
     const logs = snap.listings.get('/var/log/nginx');
-    expect(logs?.self).toEqual({ name: 'nginx', type: 'dir', size: 0, uid: 0, gid: 4, mode: 0o755, mtimeMs: 0 });
+    expect(logs?.self).toEqual({ type: 'dir', size: 0, uid: 0, gid: 4, mode: 0o755, mtimeMs: 0 });
     expect([...(logs?.entries.keys() ?? [])]).toEqual(['/var/log/nginx/access.log', '/var/log/nginx/error.log']);
     expect(logs?.entries.get('/var/log/nginx/access.log')?.head).toEqual(Buffer.alloc(16, 0x61));
   });
