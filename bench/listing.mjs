@@ -21,7 +21,7 @@ if (!Number.isInteger(ENTRIES) || ENTRIES < 1000) {
 }
 
 // The directory /srv/app/spool: 1,000 subdirectories of files; a tenth of them is what the app
-// wrote (in the diff), the rest shipped and unchanged. Bodies are small but real (512 bytes to
+// wrote (in the diff), the rest shipped and unchanged. Bodies are small but real (1 byte to
 // 1.5 KiB), as they travel through the archive API.
 const DIR = '/srv/app/spool';
 const BASE = 'spool';
