@@ -25,8 +25,6 @@ export interface DirFacts {
   readonly linkTarget?: string;
   /** The entries the image ships directly inside, sorted by name (what a mount here would hide). */
   readonly shipped: readonly ShippedEntry[];
-  /** True when the listing stopped early: the shipped list is incomplete. */
-  readonly truncated?: boolean;
 }
 
 /** A symbolic link in the image, with its target made absolute. */

@@ -83,7 +83,6 @@ export function sampleResult(): Result {
     mode: 0o755,
     linkTarget: '',
     shipped: [shippedLog, { name: 'archive', type: 'dir', size: 0, uid: 0, gid: 0, mode: 0o755, empty: true }],
-    truncated: false,
   };
   const dataMount: Required<Mount> = {
     path: '/srv/app/data',
