@@ -25,6 +25,8 @@ export interface DirFacts {
   readonly linkTarget?: string;
   /** The entries the image ships directly inside, sorted by name (what a mount here would hide). */
   readonly shipped: readonly ShippedEntry[];
+  /** Only in results of versions that stopped listings at 5,000 entries; read, never written, ignored. */
+  readonly truncated?: boolean;
 }
 
 /** A symbolic link in the image, with its target made absolute. */
