@@ -73,6 +73,7 @@ export function sampleResult(): Result {
     format: 'sqlite',
   };
   const shippedLog: Required<ShippedEntry> = { name: 'old', type: 'symlink', size: 0, uid: 0, gid: 0, mode: 0o777, empty: false, linkTarget: '/dev/null' };
+  // Every field, the legacy `truncated` of older results included: the sample must validate with all of them.
   const logDir: Required<DirFacts> = {
     path: '/var/log/app',
     exists: true,
@@ -83,6 +84,7 @@ export function sampleResult(): Result {
     mode: 0o755,
     linkTarget: '',
     shipped: [shippedLog, { name: 'archive', type: 'dir', size: 0, uid: 0, gid: 0, mode: 0o755, empty: true }],
+    truncated: false,
   };
   const dataMount: Required<Mount> = {
     path: '/srv/app/data',

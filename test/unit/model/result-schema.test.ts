@@ -207,6 +207,7 @@ describe('docs/result.schema.json', () => {
         mode: false,
         linkTarget: false,
         shipped: true,
+        truncated: false,
       } satisfies Shape<DirFacts>,
       ShippedEntry: { name: true, type: true, size: true, uid: true, gid: true, mode: true, empty: false, linkTarget: false } satisfies Shape<ShippedEntry>,
       Symlink: { path: true, target: true } satisfies Shape<Symlink>,
