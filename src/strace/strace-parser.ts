@@ -3,7 +3,9 @@ import { FS_HANDLERS } from './fs-handlers.js';
 import { CLONE_NAMES, PROC_HANDLERS, SKIP_UNPARSED } from './proc-handlers.js';
 import { cloneShare, NO_PID, ProcessTable } from './process-table.js';
 import { parseSyscallText } from './strace-args-parse.js';
+import { ownLine } from './line-splitter.js';
 import { parseStraceLine } from './strace-line-parse.js';
+import { FirstLook, Look, NameTable, type SkipTest } from './skip-scan.js';
 import type { SyscallContext, SyscallHandler } from './syscall-context.js';
 
 /** What was read: every line is either blank, parsed or malformed (`lines` counts all three). */
@@ -26,6 +28,8 @@ const MAX_EXAMPLE_CHARS = 200;
 
 /** Every syscall that writes, executes, or changes what a later path means; all others are skipped unparsed. */
 const HANDLERS: ReadonlyMap<string, SyscallHandler> = new Map([...FS_HANDLERS, ...PROC_HANDLERS]);
+/** The handled names for the first look at a line, each with its skip test. */
+const HANDLED = new NameTable<SkipTest | undefined>([...HANDLERS.keys()].map((name) => [name, SKIP_UNPARSED.get(name)] as const));
 
 /**
  * Turns strace output (`strace -f -y -o FILE …`, or the `-ff` files) into write events, one line
@@ -47,13 +51,21 @@ export class StraceParser {
   private readonly table: ProcessTable;
   /** Pids seen on lines and not exited: when one is left, lines without a pid are its. */
   private readonly live = new Set<number>();
+  /** The pid last added to `live` and not exited since, so a run of its lines costs no Set lookups. */
+  private lastLive = -1;
+  private readonly look = new FirstLook(HANDLED);
   /** The first half of a call per pid, from `(` to just before ` <unfinished ...>`. */
   private readonly unfinished = new Map<number, { readonly name: string; readonly text: string }>();
-  private readonly events = new Map<string, WriteEvent>();
+  /** The distinct events in order of first sight, and the same by realPath (a few per path) to find a repeat. */
+  private readonly events: WriteEvent[] = [];
+  private readonly eventsByPath = new Map<string, WriteEvent[]>();
   private issue: string | undefined;
   private readonly emitEvent = (e: WriteEvent): void => {
-    const key = `${e.op}\0${e.path}\0${e.realPath}\0${e.errno ?? ''}\0${e.type ?? ''}\0${e.mode ?? ''}\0${e.uid ?? ''}\0${e.gid ?? ''}`;
-    if (!this.events.has(key)) this.events.set(key, e);
+    const seen = this.eventsByPath.get(e.realPath);
+    if (seen === undefined) this.eventsByPath.set(e.realPath, [e]);
+    else if (seen.some((s) => sameEvent(s, e))) return;
+    else seen.push(e);
+    this.events.push(e);
   };
   private readonly raiseIssue = (reason: string): void => {
     this.issue ??= reason;
@@ -75,14 +87,36 @@ export class StraceParser {
     return this.parsed;
   }
 
+  /**
+   * The line `text.slice(start, end)` (without its newline), as {@link push}; a line that can only
+   * be counted (most are) is counted without being cut out of `text`.
+   */
+  pushRange(text: string, start: number, end: number, pid?: number): void {
+    const look = this.look.scan(text, start, end);
+    const linePid = this.look.pid;
+    // A resumed call whose first half was not kept (most are: reads, waits) ends in resumed() with nothing to join.
+    if (look === Look.Other || (look === Look.Resumed && (this.unfinished.has(linePid) || this.unfinished.has(NO_PID)))) {
+      this.push(ownLine(text, start, end), pid);
+      return;
+    }
+    this.lineNo++;
+    this.lines++;
+    this.parsed++;
+    if (linePid >= 0) this.noteLive(linePid);
+  }
+
   /** One line, without its newline; `pid` given for -ff files (trace.PID), used when the line has no pid prefix. */
   push(line: string, pid?: number): void {
     this.lineNo++;
     this.lines++;
     const l = parseStraceLine(line);
     if ('pid' in l && l.pid !== undefined) {
-      if (l.kind === 'exit') this.live.delete(l.pid);
-      else this.live.add(l.pid);
+      if (l.kind === 'exit') {
+        this.live.delete(l.pid);
+        this.lastLive = -1;
+      } else {
+        this.noteLive(l.pid);
+      }
     }
     // strace writing to stderr drops the `[pid N]` prefix again once a single process is left.
     const sole = pid ?? (this.live.size === 1 ? this.live.values().next().value : undefined);
@@ -106,7 +140,7 @@ export class StraceParser {
         return;
       case 'syscall': {
         const handler = HANDLERS.get(l.name);
-        if (handler === undefined || (l.unfinishedAt < 0 && SKIP_UNPARSED.get(l.name)?.(line, l.open) === true)) {
+        if (handler === undefined || (l.unfinishedAt < 0 && SKIP_UNPARSED.get(l.name)?.(line, l.open, line.length) === true)) {
           this.parsed++;
           return;
         }
@@ -134,9 +168,15 @@ export class StraceParser {
   /** The events and counts so far. */
   end(): StraceResult {
     return {
-      events: [...this.events.values()],
+      events: [...this.events],
       stats: { lines: this.lines, parsed: this.parsed, malformed: this.malformed, examples: [...this.examples] },
     };
+  }
+
+  private noteLive(pid: number): void {
+    if (pid === this.lastLive) return;
+    this.live.add(pid);
+    this.lastLive = pid;
   }
 
   private resumed(line: string, pid: number, name: string, restAt: number): void {
@@ -188,4 +228,17 @@ export class StraceParser {
     const text = line.length > MAX_EXAMPLE_CHARS ? `${line.slice(0, MAX_EXAMPLE_CHARS)}…` : line;
     this.examples.push(`${this.source}:${this.lineNo}: ${text} (${reason})`);
   }
+}
+
+/** The same (op, path, realPath, errno, type, mode, uid, gid): a repeat, not kept. */
+function sameEvent(a: WriteEvent, b: WriteEvent): boolean {
+  return (
+    a.op === b.op &&
+    a.path === b.path &&
+    (a.errno ?? '') === (b.errno ?? '') &&
+    (a.type ?? '') === (b.type ?? '') &&
+    (a.mode ?? '') === (b.mode ?? '') &&
+    (a.uid ?? '') === (b.uid ?? '') &&
+    (a.gid ?? '') === (b.gid ?? '')
+  );
 }
