@@ -31,17 +31,8 @@ export function normalizePath(p: string): string {
   return absolute ? `/${joined}` : joined === '' ? '.' : joined;
 }
 
-/** Whether `p` has a `//`, a `.` or `..` segment or a trailing `/`: one pass, as most paths have none. */
 function needsNormalizing(p: string): boolean {
-  const len = p.length;
-  if (len === 0) return true;
-  if (len === 1) return p.charCodeAt(0) === 46; // "." (but "/" is fine)
-  if (p.charCodeAt(len - 1) === 47 || p.charCodeAt(0) === 46) return true;
-  for (let i = 0; i < len - 1; i++) {
-    if (p.charCodeAt(i) === 47) {
-      const next = p.charCodeAt(i + 1);
-      if (next === 47 || next === 46) return true;
-    }
-  }
-  return false;
+  if (p === '' || p === '/') return p === '';
+  if (p.endsWith('/') || p.includes('//')) return true;
+  return p.includes('/.') || p.startsWith('.');
 }

@@ -4,8 +4,11 @@ import { isAscii } from 'node:buffer';
 const MAX_LINE_BYTES = 1 << 20;
 const EMPTY = Buffer.alloc(0);
 
-/** One line: `text.slice(start, end)`, without its "\n" or a trailing "\r". */
-export type LineRangeSink = (text: string, start: number, end: number) => void;
+/** Copies `text.slice(start, end)` into a string of its own. */
+export type LineCopy = (text: string, start: number, end: number) => string;
+
+/** One line: `text.slice(start, end)`, without its "\n" or a trailing "\r"; `own` copies it out, while the sink runs. */
+export type LineRangeSink = (text: string, start: number, end: number, own: LineCopy) => void;
 
 /**
  * Cuts a byte stream into lines, chunk by chunk, and hands each over as a range of a decoded
@@ -17,8 +20,19 @@ export type LineRangeSink = (text: string, start: number, end: number) => void;
  */
 export class LineRanges {
   private carry: Buffer = EMPTY;
+  /** The text being split when it was decoded as latin1, and its bytes: a line is then copied straight from them. */
+  private latin1Text = '';
+  private latin1Bytes: Buffer = EMPTY;
 
   constructor(private readonly onLine: LineRangeSink) {}
+
+  /**
+   * `text.slice(start, end)` as a string of its own (see {@link ownLine}), for a `text` handed to
+   * the sink; made from the chunk's bytes when they were latin1, which is cheaper. Only valid while
+   * the sink runs (the caller may reuse the chunk's buffer afterwards).
+   */
+  readonly own: LineCopy = (text, start, end) =>
+    text === this.latin1Text && end - start >= MIN_VIEW_CHARS ? this.latin1Bytes.toString('latin1', start, end) : ownLine(text, start, end);
 
   /** `chunk` may be reused by the caller once this returns: what is kept of it is copied. */
   push(chunk: Buffer): void {
@@ -31,10 +45,10 @@ export class LineRanges {
     const last = chunk.lastIndexOf(10);
     let from = 0;
     if (this.carry.length > 0) {
-      this.lines(decode(Buffer.concat([this.carry, chunk.subarray(0, first + 1)])));
+      this.lines(Buffer.concat([this.carry, chunk.subarray(0, first + 1)]));
       from = first + 1;
     }
-    if (last >= from) this.lines(decode(chunk.subarray(from, last + 1)));
+    if (last >= from) this.lines(chunk.subarray(from, last + 1));
     this.carry = last + 1 < chunk.length ? Buffer.from(chunk.subarray(last + 1)) : EMPTY;
   }
 
@@ -47,17 +61,23 @@ export class LineRanges {
     const text = decode(this.carry);
     this.carry = EMPTY;
     const end = text.charCodeAt(text.length - 1) === 13 ? text.length - 1 : text.length;
-    this.onLine(text, 0, end);
+    this.onLine(text, 0, end, this.own);
   }
 
-  /** `text` ends with "\n". */
-  private lines(text: string): void {
+  /** `bytes` end with "\n". */
+  private lines(bytes: Buffer): void {
+    const latin1 = isAscii(bytes);
+    const text = latin1 ? bytes.toString('latin1') : bytes.toString('utf8');
+    this.latin1Text = latin1 ? text : '';
+    this.latin1Bytes = latin1 ? bytes : EMPTY;
     const onLine = this.onLine;
     let start = 0;
     for (let nl = text.indexOf('\n'); nl >= 0; nl = text.indexOf('\n', start)) {
-      onLine(text, start, nl > start && text.charCodeAt(nl - 1) === 13 ? nl - 1 : nl);
+      onLine(text, start, nl > start && text.charCodeAt(nl - 1) === 13 ? nl - 1 : nl, this.own);
       start = nl + 1;
     }
+    this.latin1Text = '';
+    this.latin1Bytes = EMPTY;
   }
 }
 

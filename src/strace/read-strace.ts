@@ -55,8 +55,8 @@ async function readOne(parser: StraceParser, file: string, pid: number | undefin
       throw new RoProfileError('PARSE_FAILED', `${file} is not strace output: nothing in its first ${nonEmpty} non-empty lines reads as a syscall, signal or exit`, { hint: HINT });
     }
   };
-  const push: LineRangeSink = (text, start, end) => {
-    parser.pushRange(text, start, end, pid);
+  const push: LineRangeSink = (text, start, end, own) => {
+    parser.pushRange(text, start, end, pid, own);
     if (nonEmpty < SNIFF_LINES && end > start && ++nonEmpty === SNIFF_LINES) check();
   };
   try {

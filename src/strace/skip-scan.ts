@@ -74,6 +74,10 @@ export class NameTable<T> {
   value(index: number): T | undefined {
     return this.values[index];
   }
+
+  name(index: number): string {
+    return this.names[index]!;
+  }
 }
 
 export function nameHash(text: string, at: number, end: number): number {
@@ -90,6 +94,8 @@ export const enum Look {
   Skipped,
   /** A well-formed `<... NAME resumed>` line with a pid prefix: skipped when that pid has no first half waiting. */
   Resumed,
+  /** A well-formed call of a handled syscall that must be read: `name`, `open` and `unfinishedAt` say where, as parseStraceLine would. */
+  Handled,
 }
 
 /**
@@ -98,6 +104,10 @@ export const enum Look {
  */
 export class FirstLook {
   pid = -1;
+  /** For {@link Look.Handled}: the syscall, the index of its "(", and of ` <unfinished ...>` (or ` <detached ...>`), or -1. */
+  name = '';
+  open = -1;
+  unfinishedAt = -1;
 
   constructor(private readonly handled: NameTable<SkipTest | undefined>) {}
 
@@ -119,8 +129,13 @@ export class FirstLook {
     const cutShort = text.charCodeAt(end - 1) === 62 && (endsWith(text, UNFINISHED, open, end) || endsWith(text, DETACHED, open, end));
     const index = this.handled.find(text, at, open, h);
     if (index === 0) return cutShort || hasResult(text, open, end) ? Look.Skipped : Look.Other;
+    if (!cutShort && !hasResult(text, open, end)) return Look.Other;
     const skip = this.handled.value(index);
-    return skip !== undefined && !cutShort && hasResult(text, open, end) && skip(text, open, end) ? Look.Skipped : Look.Other;
+    if (!cutShort && skip !== undefined && skip(text, open, end)) return Look.Skipped;
+    this.name = this.handled.name(index);
+    this.open = open;
+    this.unfinishedAt = !cutShort ? -1 : endsWith(text, UNFINISHED, open, end) ? end - UNFINISHED.length : end - DETACHED.length;
+    return Look.Handled;
   }
 
   /** Where the call begins, after the pid and timestamps (as parseStraceLine reads them); -1 for a prefix left to the full parser. */
@@ -184,10 +199,13 @@ function hasResult(text: string, open: number, end: number): boolean {
   return false;
 }
 
-/** Whether `needle` occurs wholly within [from, end) of `text`; never looks past `end`. */
+/**
+ * Whether `needle` occurs wholly within [from, end) of `text`; never looks past `end`. Searched
+ * from the end, where the arguments these tests look for (`-1, 0) = …`, `PROT_EXEC) = 0`) are.
+ */
 export function includesWithin(text: string, needle: string, from: number, end: number): boolean {
   const first = needle.charCodeAt(0);
-  for (let i = from, last = end - needle.length; i <= last; i++) {
+  for (let i = end - needle.length; i >= from; i--) {
     if (text.charCodeAt(i) === first && text.startsWith(needle, i)) return true;
   }
   return false;

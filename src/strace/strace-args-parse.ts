@@ -80,12 +80,17 @@ function skipQuoted(text: string, at: number): number {
   return text.length;
 }
 
+/** The characters a decoration's end is looked for among; others are skipped with one table look-up. */
+const DECORATION_SPECIAL = new Uint8Array(65536);
+for (const c of '\\"[]<>') DECORATION_SPECIAL[c.charCodeAt(0)] = 1;
+
 /** Index of the `>` closing a `-y`/`-yy` decoration; `[...]` and quotes inside are skipped (`<TCP:[1:2->3:4]>`). */
 function skipDecoration(text: string, at: number): number {
   let angles = 0;
   let brackets = 0;
   for (let i = at; i < text.length; i++) {
     const c = text.charCodeAt(i);
+    if (DECORATION_SPECIAL[c] === 0) continue;
     if (c === BACKSLASH) i++;
     else if (c === QUOTE) i = skipQuoted(text, i);
     else if (c === 91) brackets++;

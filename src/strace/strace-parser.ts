@@ -3,7 +3,7 @@ import { FS_HANDLERS } from './fs-handlers.js';
 import { CLONE_NAMES, PROC_HANDLERS, SKIP_UNPARSED } from './proc-handlers.js';
 import { cloneShare, NO_PID, ProcessTable } from './process-table.js';
 import { parseSyscallText } from './strace-args-parse.js';
-import { ownLine } from './line-splitter.js';
+import { ownLine, type LineCopy } from './line-splitter.js';
 import { parseStraceLine } from './strace-line-parse.js';
 import { FirstLook, Look, NameTable, type SkipTest } from './skip-scan.js';
 import type { SyscallContext, SyscallHandler } from './syscall-context.js';
@@ -89,14 +89,25 @@ export class StraceParser {
 
   /**
    * The line `text.slice(start, end)` (without its newline), as {@link push}; a line that can only
-   * be counted (most are) is counted without being cut out of `text`.
+   * be counted (most are) is counted without being cut out of `text`. `own` copies a line out
+   * of `text` into a string of its own (so that what is kept of it does not pin all of `text`).
    */
-  pushRange(text: string, start: number, end: number, pid?: number): void {
+  pushRange(text: string, start: number, end: number, pid?: number, own: LineCopy = ownLine): void {
     const look = this.look.scan(text, start, end);
     const linePid = this.look.pid;
+    if (look === Look.Handled) {
+      this.lineNo++;
+      this.lines++;
+      if (linePid >= 0) this.noteLive(linePid);
+      const p = linePid >= 0 ? linePid : (pid ?? this.soleLive() ?? NO_PID);
+      const { name, open, unfinishedAt } = this.look;
+      // Known handled, so the map look-up cannot miss.
+      this.syscall(own(text, start, end), name, open - start, unfinishedAt < 0 ? -1 : unfinishedAt - start, p, HANDLERS.get(name)!);
+      return;
+    }
     // A resumed call whose first half was not kept (most are: reads, waits) ends in resumed() with nothing to join.
     if (look === Look.Other || (look === Look.Resumed && (this.unfinished.has(linePid) || this.unfinished.has(NO_PID)))) {
-      this.push(ownLine(text, start, end), pid);
+      this.push(own(text, start, end), pid);
       return;
     }
     this.lineNo++;
@@ -119,7 +130,7 @@ export class StraceParser {
       }
     }
     // strace writing to stderr drops the `[pid N]` prefix again once a single process is left.
-    const sole = pid ?? (this.live.size === 1 ? this.live.values().next().value : undefined);
+    const sole = pid ?? this.soleLive();
     if (sole !== undefined) pid = sole;
     switch (l.kind) {
       case 'blank':
@@ -144,15 +155,7 @@ export class StraceParser {
           this.parsed++;
           return;
         }
-        const p = l.pid ?? pid ?? NO_PID;
-        if (l.unfinishedAt < 0) {
-          this.run(line, { pid: p, name: l.name, text: line, open: l.open }, handler);
-          return;
-        }
-        const text = line.slice(l.open, l.unfinishedAt);
-        this.unfinished.set(p, { name: l.name, text });
-        if (CLONE_NAMES.has(l.name)) this.table.cloneStarted(p, cloneShare(l.name, text));
-        this.parsed++;
+        this.syscall(line, l.name, l.open, l.unfinishedAt, l.pid ?? pid ?? NO_PID, handler);
         return;
       }
       case 'resumed':
@@ -171,6 +174,23 @@ export class StraceParser {
       events: [...this.events],
       stats: { lines: this.lines, parsed: this.parsed, malformed: this.malformed, examples: [...this.examples] },
     };
+  }
+
+  /** A handled call that cannot be skipped: run now, or its first half kept until it resumes. */
+  private syscall(line: string, name: string, open: number, unfinishedAt: number, pid: number, handler: SyscallHandler): void {
+    if (unfinishedAt < 0) {
+      this.run(line, { pid, name, text: line, open }, handler);
+      return;
+    }
+    const text = line.slice(open, unfinishedAt);
+    this.unfinished.set(pid, { name, text });
+    if (CLONE_NAMES.has(name)) this.table.cloneStarted(pid, cloneShare(name, text));
+    this.parsed++;
+  }
+
+  /** The one live process, when only one is left. */
+  private soleLive(): number | undefined {
+    return this.live.size === 1 ? this.live.values().next().value : undefined;
   }
 
   private noteLive(pid: number): void {
