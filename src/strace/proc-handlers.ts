@@ -1,7 +1,7 @@
 import { resolveLexical } from './lexical-path.js';
 import { addMapping, cloneShare, mappingAt } from './process-table.js';
 import { parseFdArg, parseStringArg } from './strace-args-parse.js';
-import { includesWithin, type SkipTest } from './skip-scan.js';
+import { ForwardSearch, type SkipTest } from './skip-scan.js';
 import { event, fdPath, fdTarget, pathTarget, succeeded, type SyscallContext, type SyscallHandler, type Target } from './syscall-context.js';
 
 /** An exec refused with these errnos may be a `noexec` mount: it is reported as an exec with its errno. */
@@ -113,6 +113,11 @@ function decoratedFirstArg(text: string, open: number, end: number): boolean {
  * (every later use of a descriptor carries its path), anonymous mmaps, mprotect without
  * PROT_EXEC. Most lines of a busy trace are these.
  */
+const ANONYMOUS = new ForwardSearch(', -1, ');
+const PROT_EXEC = new ForwardSearch('PROT_EXEC');
+const anonymous: SkipTest = (text, open, end) => ANONYMOUS.within(text, open, end);
+const notExec: SkipTest = (text, open, end) => !PROT_EXEC.within(text, open, end);
+
 export const SKIP_UNPARSED: ReadonlyMap<string, SkipTest> = new Map<string, SkipTest>([
   ['close', decoratedFirstArg],
   ['dup', decoratedFirstArg],
@@ -120,8 +125,8 @@ export const SKIP_UNPARSED: ReadonlyMap<string, SkipTest> = new Map<string, Skip
   ['dup3', decoratedFirstArg],
   ['fcntl', decoratedFirstArg],
   ['fcntl64', decoratedFirstArg],
-  ['mmap', (text, open, end) => includesWithin(text, ', -1, ', open, end)],
-  ['mmap2', (text, open, end) => includesWithin(text, ', -1, ', open, end)],
-  ['mprotect', (text, open, end) => !includesWithin(text, 'PROT_EXEC', open, end)],
-  ['pkey_mprotect', (text, open, end) => !includesWithin(text, 'PROT_EXEC', open, end)],
+  ['mmap', anonymous],
+  ['mmap2', anonymous],
+  ['mprotect', notExec],
+  ['pkey_mprotect', notExec],
 ]);

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { FS_HANDLERS } from '../../../src/strace/fs-handlers.js';
 import { PROC_HANDLERS, SKIP_UNPARSED } from '../../../src/strace/proc-handlers.js';
-import { FirstLook, includesWithin, Look, NameTable, nameHash, type SkipTest } from '../../../src/strace/skip-scan.js';
+import { FirstLook, ForwardSearch, includesWithin, Look, NameTable, nameHash, type SkipTest } from '../../../src/strace/skip-scan.js';
 import { parseStraceLine } from '../../../src/strace/strace-line-parse.js';
 import { StraceParser } from '../../../src/strace/strace-parser.js';
 
@@ -163,5 +163,26 @@ describe('includesWithin', () => {
     expect(includesWithin(text, ', -1, ', 9, text.length)).toBe(true);
     expect(includesWithin(text, ', -1, ', 2, 8)).toBe(false);
     expect(includesWithin(text, ', -1, ', 0, 6)).toBe(false);
+  });
+});
+
+describe('ForwardSearch', () => {
+  it('answers as includesWithin for ranges taken in order, out of order, and across texts', () => {
+    const a = 'mmap(x, -1, 0) = 1\nmmap(3</x>, 0) = 2\nmmap(3</y>, 0) = 3\nmmap(y, -1, 0) = 4\n';
+    const b = 'mmap(3</z>, 0) = 5\nmmap(z, -1, 0) = 6\n';
+    const ranges = (text: string): [number, number][] => {
+      const out: [number, number][] = [];
+      let start = 0;
+      for (let nl = text.indexOf('\n'); nl >= 0; start = nl + 1, nl = text.indexOf('\n', start)) out.push([start, nl]);
+      return out;
+    };
+    const search = new ForwardSearch(', -1, ');
+    const queries: [string, number, number][] = [
+      ...ranges(a).map(([s, e]) => [a, s, e] as [string, number, number]),
+      ...ranges(b).map(([s, e]) => [b, s, e] as [string, number, number]),
+      ...ranges(a).reverse().map(([s, e]) => [a, s, e] as [string, number, number]),
+    ];
+    for (const [text, s, e] of queries) expect(search.within(text, s, e), text.slice(s, e)).toBe(includesWithin(text, ', -1, ', s, e));
+    expect(queries.map(([text, s, e]) => search.within(text, s, e))).toEqual([true, false, false, true, false, true, true, false, false, true]);
   });
 });
