@@ -4,10 +4,13 @@
 //
 //   npm run bench:strace                 (builds, then runs this file)
 //   node bench/strace.mjs [MEGABYTES]    (default 1024)
+//   node bench/strace.mjs 256 --unique-paths
 //
 // The log repeats the real captures in test/fixtures/strace/ (nginx, redis, postgres, all
 // `-f -y/-yy -tt`), with the pids shifted on each repetition so that every copy is a fresh set of
 // processes, as in a long trace. It is written once to /tmp and reused while its size matches.
+// With --unique-paths each repetition also makes one directory of a new name, so new events keep
+// coming through the whole trace (a test that memory does not grow with what is kept of it).
 import { createWriteStream, existsSync, readFileSync, statSync } from 'node:fs';
 import { once } from 'node:events';
 import { tmpdir } from 'node:os';
@@ -15,9 +18,10 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { CHUNK_BYTES, readLines, readStraceFiles } from '../dist/strace/read-strace.js';
 
-const MEGABYTES = Number(process.argv[2] ?? 1024);
+const UNIQUE = process.argv.includes('--unique-paths');
+const MEGABYTES = Number(process.argv.slice(2).find((a) => !a.startsWith('--')) ?? 1024);
 if (!Number.isFinite(MEGABYTES) || MEGABYTES < 1) {
-  console.error('usage: node bench/strace.mjs [MEGABYTES >= 1]');
+  console.error('usage: node bench/strace.mjs [MEGABYTES >= 1] [--unique-paths]');
   process.exit(2);
 }
 const TARGET_BYTES = Math.round(MEGABYTES * 1024 * 1024);
@@ -25,7 +29,7 @@ const AIM_MB_S = 250;
 const SOURCES = ['nginx.strace', 'redis.strace', 'postgres-full.strace'].map((f) =>
   readFileSync(new URL(`../test/fixtures/strace/${f}`, import.meta.url), 'utf8'),
 );
-const file = join(tmpdir(), `ro-profile-strace-bench-${MEGABYTES}.log`);
+const file = join(tmpdir(), `ro-profile-strace-bench-${MEGABYTES}${UNIQUE ? '-unique' : ''}.log`);
 
 async function writeLog() {
   const out = createWriteStream(file);
@@ -37,6 +41,11 @@ async function writeLog() {
       const chunk = shift === 0 ? text : text.replace(/^(\d+) /gm, (_m, pid) => `${Number(pid) + shift} `).replace(/(clone3?\(.*\) += )(\d+)/g, (_m, head, pid) => `${head}${Number(pid) + shift}`);
       written += Buffer.byteLength(chunk);
       if (!out.write(chunk)) await once(out, 'drain');
+    }
+    if (UNIQUE) {
+      const line = `99 20:26:00.000000 mkdir("/var/tmp/unique-directory-${round}", 0700) = 0\n`;
+      written += line.length;
+      out.write(line);
     }
   }
   out.end();
