@@ -6,7 +6,7 @@ import { StraceParser, type StraceResult } from './strace-parser.js';
 
 /** A file with nothing parsed in this many non-empty lines is not strace output. */
 export const SNIFF_LINES = 200;
-/** Read size: large enough that per-read costs vanish, small enough to stay in cache-friendly, flat memory. */
+/** Read size: large enough that the cost of each read vanishes, and the one buffer kept for all reads. */
 export const CHUNK_BYTES = 1 << 20;
 const HINT = 'Give the file written by "strace -f -y -o FILE COMMAND" (or the FILE.PID files of "strace -ff -y -o FILE").';
 

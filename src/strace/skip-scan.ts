@@ -8,7 +8,6 @@
  * It must agree with `parseStraceLine` on every line it claims: the prefix rules below mirror it.
  */
 
-
 const UNFINISHED = ' <unfinished ...>';
 const DETACHED = ' <detached ...>';
 const SPACE = 32;
