@@ -4,7 +4,7 @@ import type { Result, ResultProfile } from '../model/result.js';
 import type { ExerciseSpec, RunSpec } from '../model/run-spec.js';
 import type { LimitPolicy } from '../model/usage.js';
 import type { ProfileOptions } from '../pipeline/profile.js';
-import { DEFAULT_TRACER_BASE } from '../trace/tracer-image.js';
+import { DEFAULT_TRACER_BASE } from '../trace/tracer-choices.js';
 import type { TraceMethod } from '../trace/tracer.js';
 import { launcherFor, type VerifyFormat } from '../verify/launchers.js';
 import { parseBytes, parseDuration } from './durations.js';

@@ -10,10 +10,8 @@ import { isStaticElf } from './gate.js';
 import { HOST_BASE, STRACE_PATHS, hostBinaries, hostTracerContext, type HostBinaries } from './host-binaries.js';
 import { tarOf } from './tar.js';
 
-/** The base the tool builds its tracer image from when the user names none. */
-export const DEFAULT_TRACER_BASE = 'debian:bookworm-slim';
-/** On every tracer image the tool builds: `ro-profile gc --images` finds them by it. */
-export const BUILD_LABEL = 'io.ro-profile.tracer';
+import { BUILD_LABEL } from './tracer-choices.js';
+export { BUILD_LABEL, DEFAULT_TRACER_BASE } from './tracer-choices.js';
 const BUSYBOX = '/bin/busybox';
 
 export interface TracerImage {

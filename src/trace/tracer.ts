@@ -3,8 +3,8 @@ import { StraceParser, type StraceResult } from '../strace/strace-parser.js';
 import type { WriteEvent } from '../model/write-event.js';
 import { noticeSplicer } from './strace-command.js';
 
-export const TRACE_METHODS = ['sidecar', 'host'] as const;
-export type TraceMethod = (typeof TRACE_METHODS)[number];
+import type { TraceMethod } from './tracer-choices.js';
+export { TRACE_METHODS, type TraceMethod } from './tracer-choices.js';
 
 /** What --tracer strace adds to a run, recorded in the result. */
 export interface TraceCapture {
