@@ -6,7 +6,7 @@ import { createCapture, gatedSpec, tracedStepRunner } from '../trace/live-trace.
 import type { TracerImage } from '../trace/tracer-image.js';
 import type { TraceCapture, TraceMethod } from '../trace/tracer.js';
 import type { CleanupScope } from '../pipeline/cleanup-scope.js';
-import { verifyVolumeName } from './launcher.js';
+import { verifyVolumeName } from './verify-volume-name.js';
 
 /**
  * --tracer strace during verification: each hardened run is traced as the writable one was, so a
