@@ -1,22 +1,16 @@
 import { RoProfileError } from '../../errors.js';
 import { analyzeTrace } from '../../pipeline/analyze-trace.js';
-import type { CleanupScope } from '../../pipeline/cleanup-scope.js';
-import { DockerEngine } from '../../runtime/docker-engine.js';
-import { currentIdentity } from '../../runtime/labels.js';
 import { readStraceFiles } from '../../strace/read-strace.js';
 import { absolutePaths, emitOptionsOf, volumePrefixOf } from '../shared-flags.js';
 import { reportError, writeResult } from '../output.js';
-import { installRunSignals } from '../signals.js';
 import { stderrReporter } from '../stderr-reporter.js';
 import { toolVersion } from '../version.js';
 import type { Args } from '../commands/analyze-strace.js';
+import { openRunSession } from '../session.js';
 
 /** `ro-profile analyze-strace FILES`: strace logs to write events, and with --image to a result; sets the exit code. */
 export async function runAnalyzeStrace(argv: Args): Promise<void> {
-  const controller = new AbortController();
-  let scope: CleanupScope | undefined;
-  const identity = currentIdentity();
-  const uninstall = installRunSignals(controller, identity, () => scope);
+  using session = openRunSession({ interrupted: 'Interrupted' });
   const reporter = stderrReporter({ quiet: argv.quiet });
   try {
     if (argv.format === 'all' && argv.out === undefined) {
@@ -40,23 +34,21 @@ export async function runAnalyzeStrace(argv: Args): Promise<void> {
       return;
     }
     const result = await analyzeTrace({
-      engine: new DockerEngine(undefined, { signal: controller.signal }),
+      engine: session.engine,
       reporter,
-      signal: controller.signal,
-      identity,
+      signal: session.signal,
+      identity: session.identity,
       imageRef: argv.image,
       events: trace.events,
       persist: absolutePaths('persist', argv.persist),
       ephemeral: absolutePaths('ephemeral', argv.ephemeral),
       ...volumePrefixOf(argv.volumePrefix),
       toolVersion: toolVersion(),
-      onScope: (s) => (scope = s),
+      onScope: session.onScope,
     });
     writeResult(result, { format: argv.format, out: argv.out, json: argv.json, emit: emitOptionsOf(argv) });
     process.exitCode = 0;
   } catch (e) {
-    process.exitCode = reportError(controller.signal.aborted ? new RoProfileError('INTERRUPTED', 'Interrupted') : e, { json: argv.json, debug: argv.debug });
-  } finally {
-    uninstall();
+    process.exitCode = reportError(session.failure(e), { json: argv.json, debug: argv.debug });
   }
 }

@@ -2,7 +2,6 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { RoProfileError } from '../../errors.js';
 import type { CleanupScope } from '../../pipeline/cleanup-scope.js';
-import { currentIdentity } from '../../runtime/labels.js';
 import { dedupeImages, parseImageList, type ListedImage } from '../batch/image-list.js';
 import type { BatchEntry } from '../batch/batch-entry.js';
 import { runFingerprint } from '../batch/fingerprint.js';
@@ -17,17 +16,16 @@ import { checkTracerFlags, exerciseOf, pipelineOptionsOf } from '../profile-flag
 import { selectProfile } from '../profile-selection.js';
 import { redactStderr } from '../redacted-stderr.js';
 import { emitOptionsOf } from '../shared-flags.js';
-import { installRunSignals } from '../signals.js';
 import { toolVersion } from '../version.js';
 import type { BatchArgs } from '../commands/batch.js';
+import { openRunSession } from '../session.js';
 
 /** `ro-profile batch`: profiles each image into DIR/<image>/ and returns the exit code (9 when some failed). `shapingFlags`: the flags that make the options' fingerprint. */
 export async function runBatchCommand(argv: BatchArgs, shapingFlags: readonly string[]): Promise<number> {
   const out = { json: argv.json, debug: argv.debug };
-  const controller = new AbortController();
   const scopes = new Set<CleanupScope>();
-  const identity = currentIdentity();
-  const uninstall = installRunSignals(controller, identity, () => [...scopes]);
+  using session = openRunSession({ interrupted: 'Interrupted', owned: () => [...scopes] });
+  const { identity, signal } = session;
   // Values a built-in profile generates (passwords) never reach stderr, whichever image prints.
   const redactors: ((t: string) => string)[] = [];
   const restoreStderr = redactStderr((t) => redactors.reduce((acc, r) => r(acc), t));
@@ -61,7 +59,7 @@ export async function runBatchCommand(argv: BatchArgs, shapingFlags: readonly st
     const done = await runBatch({
       entries,
       concurrency,
-      signal: controller.signal,
+      signal,
       onChange: (es) => writeSummary(outDir, summary(es, false)),
       profileOne: entryProfiler({
         outDir,
@@ -79,13 +77,12 @@ export async function runBatchCommand(argv: BatchArgs, shapingFlags: readonly st
         addSecrets: (r) => redactors.push(r),
       }),
     });
-    const final = summary(done, !controller.signal.aborted);
+    const final = summary(done, !signal.aborted);
     writeSummary(outDir, final);
-    return report(final, controller.signal.aborted, argv);
+    return report(final, signal.aborted, argv);
   } catch (e) {
     return reportError(e, out);
   } finally {
-    uninstall();
     restoreStderr();
   }
 }

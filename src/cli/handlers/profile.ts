@@ -2,8 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { RoProfileError } from '../../errors.js';
 import type { Result } from '../../model/result.js';
-import { DockerEngine } from '../../runtime/docker-engine.js';
-import { createLabels, currentIdentity } from '../../runtime/labels.js';
+import { createLabels } from '../../runtime/labels.js';
 import { profileImage } from '../../pipeline/profile.js';
 import { CleanupScope } from '../../pipeline/cleanup-scope.js';
 import { readComposeSource, startComposeSource } from '../../pipeline/compose-source-run.js';
@@ -20,21 +19,19 @@ import { loadManifest, writeWorkloadOutputs } from '../manifest-source.js';
 import type { PickedContainer } from '../../source/manifest.js';
 import { applyProfile, selectProfile } from '../profile-selection.js';
 import { cannotRunReadOnly, checkTracerFlags, exerciseOf, pipelineOptionsOf, profileLine, runOf } from '../profile-flags.js';
-import { installRunSignals } from '../signals.js';
 import { stderrReporter } from '../stderr-reporter.js';
 import { toolVersion } from '../version.js';
 import { verificationError, verificationExit } from '../verification-exit.js';
 import { workloadLauncher } from '../../verify/workload-pod.js';
 import type { ProfileArgs } from '../commands/profile.js';
+import { openRunSession } from '../session.js';
 
 /** `ro-profile IMAGE` (or --compose, --manifest): profiles, verifies, prints the config, returns the exit code. */
 export async function runProfile(argv: ProfileArgs): Promise<number> {
   const out: { json: boolean; debug: boolean; redact?: (t: string) => string } = { json: argv.json, debug: argv.debug };
   let restoreStderr = () => {};
-  const controller = new AbortController();
-  let scope: CleanupScope | undefined;
-  const identity = currentIdentity();
-  const uninstall = installRunSignals(controller, identity, () => scope);
+  using session = openRunSession({ interrupted: 'Interrupted; everything the run created was removed' });
+  const { identity, signal, engine } = session;
   try {
     if (argv.format === 'all' && argv.out === undefined) {
       throw new RoProfileError('USAGE', '"--format all" needs "--out DIR"', { hint: 'Add --out DIR, or pick one format.' });
@@ -48,7 +45,7 @@ export async function runProfile(argv: ProfileArgs): Promise<number> {
     }
     if (argv.container !== undefined && argv.manifest === undefined) throw new RoProfileError('USAGE', '"--container" only applies with "--manifest FILE"', { hint: 'Add --manifest FILE, or drop --container.' });
     // Read as compose reads it, before anything runs: a file compose refuses is a usage error.
-    const compose = argv.compose !== undefined ? await readComposeSource(argv.compose, argv.service, identity.sessionId, controller.signal) : undefined;
+    const compose = argv.compose !== undefined ? await readComposeSource(argv.compose, argv.service, identity.sessionId, signal) : undefined;
     if (compose && compose.source.ignored.length > 0) process.stderr.write(`ro-profile: warning: the profiling run does not apply the service's ${compose.source.ignored.join(', ')}; the base file keeps ${compose.source.ignored.length > 1 ? 'them' : 'it'} (readiness: the image's healthcheck, else its ports)\n`);
     // Read before anything runs: a bad manifest or profile is a usage error (exit 2) with file:line:column.
     const manifest = argv.manifest !== undefined ? loadManifest(argv.manifest, argv.container, argv) : undefined;
@@ -88,15 +85,15 @@ export async function runProfile(argv: ProfileArgs): Promise<number> {
     // The dependencies outlive profileImage's own scope: started before it, taken down after it.
     await using composeScope = new CleanupScope(reporter);
     const started = compose
-      ? await startComposeSource(compose, { engine: new DockerEngine(undefined, { signal: controller.signal }), reporter, scope: composeScope, labels: createLabels(identity, 'compose'), signal: controller.signal, timeoutMs: run.exercise.timeoutMs })
+      ? await startComposeSource(compose, { engine, reporter, scope: composeScope, labels: createLabels(identity, 'compose'), signal, timeoutMs: run.exercise.timeoutMs })
       : undefined;
     if (applied) reporter.stage('profile', profileLine(applied.profile));
     const verifyWith = argv.verifyWith ?? (compose ? 'compose' : 'run');
     const pipeline = pipelineOptionsOf({ ...argv, verifyWith });
     const result = await profileImage({
-      engine: new DockerEngine(undefined, { signal: controller.signal }),
+      engine,
       reporter,
-      signal: controller.signal,
+      signal,
       identity,
       run: started ? { ...run, image: started.image } : run,
       ...(started ? { composeBase: started.base } : {}),
@@ -113,9 +110,9 @@ export async function runProfile(argv: ProfileArgs): Promise<number> {
       ...pipeline,
       // Under k8s, a manifest's container is verified as the user's own workload, patched.
       ...(pipeline.verify && manifest && verifyWith === 'k8s' ? { verify: { ...pipeline.verify, launcher: workloadLauncher(manifest.picked, argv.k8sMemory) } } : {}),
-      onScope: (s) => (scope = s),
+      onScope: session.onScope,
     });
-    if (controller.signal.aborted) throw new RoProfileError('INTERRUPTED', 'Interrupted; everything the run created was removed');
+    session.throwIfInterrupted();
     // The result as the user sees it: for a compose service, the file's names, not the run's.
     const final = compose ? userFacingResult(result, compose, cliFlags) : result;
     const diff = compareWithBaseline(baseline, argv.baseline, final, image);
@@ -123,12 +120,8 @@ export async function runProfile(argv: ProfileArgs): Promise<number> {
     // The override is for the file's service; the base keeps its image, env and volumes.
     return finish(final, { ...argv, service: compose.source.service, composeOverride: true }, diff);
   } catch (e) {
-    if (controller.signal.aborted) {
-      return reportError(new RoProfileError('INTERRUPTED', 'Interrupted; everything the run created was removed'), out);
-    }
-    return reportError(e, out);
+    return reportError(session.failure(e), out);
   } finally {
-    uninstall();
     restoreStderr();
   }
 }

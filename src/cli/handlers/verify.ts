@@ -1,30 +1,24 @@
 import { RoProfileError } from '../../errors.js';
 import { compareWithBaseline, readBaseline, reportBaseline, widenedError } from '../baseline.js';
 import { readResultFile } from '../result-file.js';
-import type { CleanupScope } from '../../pipeline/cleanup-scope.js';
 import { reverify } from '../../pipeline/reverify.js';
-import { DockerEngine } from '../../runtime/docker-engine.js';
-import { currentIdentity } from '../../runtime/labels.js';
 import { parseBytes, parseDuration } from '../durations.js';
 import { redactStderr } from '../redacted-stderr.js';
 import { redactor } from '../../pipeline/redact.js';
 import { reportError, writeResult } from '../output.js';
 import { buildRunSpec } from '../passthrough.js';
 import { emitOptionsOf } from '../shared-flags.js';
-import { installRunSignals } from '../signals.js';
 import { stderrReporter } from '../stderr-reporter.js';
 import { verificationError, verificationExit } from '../verification-exit.js';
 import { launcherFor } from '../../verify/launchers.js';
 import type { VerifyArgs } from '../commands/verify.js';
+import { openRunSession } from '../session.js';
 
 /** `ro-profile verify RESULT`: re-verifies a saved result and returns the exit code (7 when it no longer holds). */
 export async function runVerify(argv: VerifyArgs): Promise<number> {
   const out: { json: boolean; debug: boolean; redact?: (t: string) => string } = { json: argv.json, debug: argv.debug };
   let restoreStderr = () => {};
-  const controller = new AbortController();
-  let scope: CleanupScope | undefined;
-  const identity = currentIdentity();
-  const uninstall = installRunSignals(controller, identity, () => scope);
+  using session = openRunSession({ interrupted: 'Interrupted; everything the run created was removed' });
   try {
     if (argv.format === 'all' && argv.out === undefined) throw new RoProfileError('USAGE', '"--format all" needs "--out DIR"', { hint: 'Add --out DIR, or pick one format.' });
     const saved = readResultFile(argv.result);
@@ -43,19 +37,19 @@ export async function runVerify(argv: VerifyArgs): Promise<number> {
     out.redact = redactor(secrets);
     restoreStderr = redactStderr(out.redact);
     const verified = await reverify({
-      engine: new DockerEngine(undefined, { signal: controller.signal }),
+      engine: session.engine,
       reporter: stderrReporter({ quiet: argv.quiet }),
-      signal: controller.signal,
-      identity,
+      signal: session.signal,
+      identity: session.identity,
       result: saved,
       secrets,
       limits: { memoryBytes: parseBytes('memory', argv.memory), pidsLimit: argv.pidsLimit },
       cwd: process.cwd(),
       stopTimeoutSec: Math.ceil(parseDuration('stop-timeout', argv.stopTimeout) / 1000),
       launcher: launcherFor(argv.verifyWith),
-      onScope: (s) => (scope = s),
+      onScope: session.onScope,
     });
-    if (controller.signal.aborted) throw new RoProfileError('INTERRUPTED', 'Interrupted; everything the run created was removed');
+    session.throwIfInterrupted();
     // The result as verified (and repaired) is what must not widen the baseline.
     const diff = compareWithBaseline(baseline, argv.baseline, verified.result, argv.result);
     if (argv.json && !verified.passed) {
@@ -67,10 +61,8 @@ export async function runVerify(argv: VerifyArgs): Promise<number> {
     writeResult(verified.result, { format: argv.format, out: argv.out, json: argv.json, emit: { ...emitOptionsOf(argv), ...(diff ? { baseline: diff } : {}) }, failure: diff && widenedError(diff) });
     return reportBaseline(diff, verificationExit(verified.result));
   } catch (e) {
-    if (controller.signal.aborted) return reportError(new RoProfileError('INTERRUPTED', 'Interrupted; everything the run created was removed'), out);
-    return reportError(e, out);
+    return reportError(session.failure(e), out);
   } finally {
-    uninstall();
     restoreStderr();
   }
 }
