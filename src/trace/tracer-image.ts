@@ -11,16 +11,10 @@ import { HOST_BASE, STRACE_PATHS, hostBinaries, hostTracerContext, type HostBina
 import { tarOf } from './tar.js';
 
 import { BUILD_LABEL } from './tracer-choices.js';
+import type { TracerImage } from '../pipeline/ports.js';
+export type { TracerImage } from '../pipeline/ports.js';
 export { BUILD_LABEL, DEFAULT_TRACER_BASE } from './tracer-choices.js';
 const BUSYBOX = '/bin/busybox';
-
-export interface TracerImage {
-  /** The reference used (the user's --tracer-image, or the tag the tool built). */
-  readonly ref: string;
-  readonly id: string;
-  /** A static busybox from the image: the gate that runs inside the traced container. */
-  readonly busybox: Buffer;
-}
 
 /** What a tracer image must hold; a Debian-like base gets it from two packages. */
 export function tracerDockerfile(base: string): string {

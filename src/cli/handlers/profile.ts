@@ -23,6 +23,7 @@ import { stderrReporter } from '../stderr-reporter.js';
 import { toolVersion } from '../version.js';
 import { verificationError, verificationExit } from '../verification-exit.js';
 import { workloadLauncher } from '../../verify/workload-pod.js';
+import { verifierFor } from '../../verify/verifier.js';
 import type { ProfileArgs } from '../commands/profile.js';
 import { openRunSession } from '../session.js';
 
@@ -109,7 +110,7 @@ export async function runProfile(argv: ProfileArgs): Promise<number> {
       ...volumePrefixOf(argv.volumePrefix),
       ...pipeline,
       // Under k8s, a manifest's container is verified as the user's own workload, patched.
-      ...(pipeline.verify && manifest && verifyWith === 'k8s' ? { verify: { ...pipeline.verify, launcher: workloadLauncher(manifest.picked, argv.k8sMemory) } } : {}),
+      ...(pipeline.verify && manifest && verifyWith === 'k8s' ? { verify: { ...pipeline.verify, verifier: verifierFor(workloadLauncher(manifest.picked, argv.k8sMemory)) } } : {}),
       onScope: session.onScope,
     });
     session.throwIfInterrupted();

@@ -1,7 +1,7 @@
 import { RoProfileError } from '../../errors.js';
 import { compareWithBaseline, readBaseline, reportBaseline, widenedError } from '../baseline.js';
 import { readResultFile } from '../result-file.js';
-import { reverify } from '../../pipeline/reverify.js';
+import { reverify } from '../../verify/reverify.js';
 import { parseBytes, parseDuration } from '../durations.js';
 import { redactStderr } from '../redacted-stderr.js';
 import { redactor } from '../../pipeline/redact.js';

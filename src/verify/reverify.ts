@@ -3,15 +3,15 @@ import type { LaunchSecrets } from '../model/run-spec.js';
 import type { Engine } from '../runtime/engine.js';
 import { createLabels, type SessionIdentity } from '../runtime/labels.js';
 import { RoProfileError } from '../errors.js';
-import { logFilesOf, redactVerification } from '../verify/evidence.js';
-import type { Launcher } from '../verify/launcher.js';
-import { observeWritable } from '../verify/observe.js';
-import { verifyResult } from '../verify/verify.js';
-import { CleanupScope } from './cleanup-scope.js';
-import type { LaunchLimits } from './launch-spec.js';
-import { redactor } from './redact.js';
-import type { Reporter } from './reporter.js';
-import { resolveImage } from './resolve.js';
+import { logFilesOf, redactVerification } from './evidence.js';
+import type { Launcher } from './launcher.js';
+import { observeWritable } from './observe.js';
+import { verifyResult } from './verify.js';
+import { CleanupScope } from '../pipeline/cleanup-scope.js';
+import type { LaunchLimits } from '../pipeline/launch-spec.js';
+import { redactor } from '../pipeline/redact.js';
+import type { Reporter } from '../pipeline/reporter.js';
+import { resolveImage } from '../pipeline/resolve.js';
 
 export interface ReverifyOptions {
   readonly engine: Engine;
