@@ -24,7 +24,8 @@ import { mergeFsFacts } from '../harvest/merge-fs-facts.js';
 import type { StraceResult } from '../strace/strace-parser.js';
 import type { ComposeBase, Observation, RunContext, TraceCapture, Tracer, TracerImage, Verifier } from './ports.js';
 import type { Reporter } from './reporter.js';
-import { resolveImage, withProbePorts } from './resolve.js';
+import { withProbePorts } from './resolve.js';
+import { startRun } from './run-start.js';
 import { entriesOf, restartCheck, type RetraceStart } from './restart-check.js';
 import { restartCandidates } from '../harvest/restart-state.js';
 import { redactError, redactor } from './redact.js';
@@ -86,15 +87,14 @@ export async function profileImage(o: ProfileOptions): Promise<Result> {
 
 async function profileUnredacted(o: ProfileOptions, redact: (t: string) => string): Promise<Result> {
   const { engine, reporter, signal } = o;
-  await using scope = new CleanupScope(reporter);
-  o.onScope?.(scope);
   const clock = stageClock(reporter);
-
-  const engineInfo = await engine.info();
-  clock('engine', `Docker ${engineInfo.version} at ${engineInfo.endpoint}`);
-  const orphans = (await engine.listManaged([`${LABEL_MANAGED}=true`])).filter((x) => !ownerAlive(x));
-  if (orphans.length > 0) reporter.warn(`${orphans.length} container(s)/volume(s) left by ro-profile runs that are gone; remove them with "ro-profile gc"`);
-  const image = await resolveImage(engine, o.run.image, reporter, signal);
+  const started = await startRun(o, o.run.image, async (info) => {
+    clock('engine', `Docker ${info.version} at ${info.endpoint}`);
+    const orphans = (await engine.listManaged([`${LABEL_MANAGED}=true`])).filter((x) => !ownerAlive(x));
+    if (orphans.length > 0) reporter.warn(`${orphans.length} container(s)/volume(s) left by ro-profile runs that are gone; remove them with "ro-profile gc"`);
+  });
+  await using scope = started.scope;
+  const { engineInfo, image } = started;
   const run = withProbePorts(o.run, image);
   clock('resolve', `${image.ref} (${image.id.slice(7, 19)})${image.user ? ` user ${image.user}` : ''}`);
   throwIfAborted(signal);

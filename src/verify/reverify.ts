@@ -11,7 +11,7 @@ import { CleanupScope } from '../pipeline/cleanup-scope.js';
 import type { LaunchLimits } from '../pipeline/launch-spec.js';
 import { redactor } from '../pipeline/redact.js';
 import type { Reporter } from '../pipeline/reporter.js';
-import { resolveImage } from '../pipeline/resolve.js';
+import { startRun } from '../pipeline/run-start.js';
 
 export interface ReverifyOptions {
   readonly engine: Engine;
@@ -35,10 +35,9 @@ export interface ReverifyOptions {
  */
 export async function reverify(o: ReverifyOptions): Promise<{ result: Result; passed: boolean; previousId?: string }> {
   const { engine, reporter, signal } = o;
-  await using scope = new CleanupScope(reporter);
-  o.onScope?.(scope);
-  const engineInfo = await engine.info();
-  const image = await resolveImage(engine, o.result.run.image, reporter, signal);
+  const started = await startRun(o, o.result.run.image);
+  await using scope = started.scope;
+  const { engineInfo, image } = started;
   const changed = image.id !== o.result.image.id;
   if (changed) reporter.warn(`"${o.result.run.image}" now resolves to ${image.id.slice(7, 19)}; the result was made from ${o.result.image.id.slice(7, 19)}`);
   const labels = createLabels(o.identity, 'verify');
