@@ -27,6 +27,7 @@ export function emitReport(r: Result): string {
   out.push(`- Result: ${plural(r.plan.mounts.length, 'writable mount')} on a read-only root; ${plural(countBy(r.findings, 'error'), 'error')}, ${plural(countBy(r.findings, 'warning'), 'warning')}`);
   if (r.hardening) out.push(`- Hardening: ${r.hardening.level}${r.hardening.capAdd.length > 0 ? `, keeping ${r.hardening.capAdd.map((c) => c.name).join(', ')}` : ''}${r.hardening.verified ? '' : ' (not verified)'} (see Hardening)`);
   if (r.limits) out.push(`- Limits (${r.limits.policy}, headroom ×${r.limits.headroom}): memory ${formatBytes(r.limits.memoryBytes)}, ${r.limits.cpus} CPUs, ${r.limits.pids} tasks (see Resources)`);
+  if (r.engine?.runtime === 'podman') out.push(`- Engine: Podman ${r.engine.version} through its Docker-compatible API. Its own writable tmpfs on /run, /tmp and /var/tmp (containers.conf read_only_tmpfs) were masked read-only during verification where the config mounts nothing under them, and tmpfs ownership was given as \`U\` (Podman refuses uid=/gid=): to run the docker flags below with \`podman run\`, replace \`uid=…,gid=…\` by \`U\` and add \`--read-only-tmpfs=false\`, or those three directories stay writable.`);
   out.push(`- Verified: ${r.verification.length > 0 ? r.verification.map((v) => `${v.result} with ${v.format} on ${v.runtime} ${v.version}`).join('; ') : 'not yet (this config has not been run under its hardening)'}`);
   out.push('');
   out.push('## Mounts', '');

@@ -119,6 +119,8 @@ export interface ResultProfile extends ProfileRef {
 export interface Result {
   readonly schemaVersion: typeof SCHEMA_VERSION;
   readonly tool: { readonly name: 'ro-profile'; readonly version: string };
+  /** What answered on the Docker API during the profile (Docker, or Podman's compatible socket); absent in older results. */
+  readonly engine?: { readonly runtime: 'docker' | 'podman'; readonly version: string; readonly apiVersion: string };
   readonly image: ImageFacts;
   readonly run: RunSpec;
   /** The exercise profile the run followed (none with --no-profile, or when none matched). */

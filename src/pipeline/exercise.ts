@@ -66,7 +66,8 @@ export async function exercise(options: {
     if (s.kind === 'http' || s.kind === 'tcp') {
       // --no-probe wins over the profile: no request at all, its exec steps still run.
       if (run.exercise.probe === false) continue;
-      const ep = endpointFor(await engine.inspectContainer(id), options.engineInfo, s.port);
+      const state = await engine.inspectContainer(id);
+      const ep = endpointFor(state, options.engineInfo, s.port, (h, p) => engine.tunnel(state, h, p));
       // A hardened run whose server accepts and never answers (its workers could not start) must not hold each request for --exec-timeout.
       const requestMs = options.tolerant === true ? Math.min(timeoutMs, HARDENED_REQUEST_TIMEOUT_MS) : timeoutMs;
       const r = ep ? await (s.kind === 'http' ? httpStep(ep, s, requestMs) : tcpStep(ep, s, requestMs)) : { label: stepLabel(s), exitCode: 1, output: `port ${s.port} is not reachable`, ok: false };
@@ -161,7 +162,7 @@ export async function probeAll(options: { readonly engine: Engine; readonly engi
   const probes: ProbeResult[] = [];
   for (const port of options.ports) {
     throwIfAborted(options.signal);
-    const ep = endpointFor(state, options.engineInfo, port);
+    const ep = endpointFor(state, options.engineInfo, port, (h, p) => options.engine.tunnel(state, h, p));
     if (!ep) {
       probes.push({ port, kind: 'tcp', ok: false, error: `not reachable with network "${state.networkMode}"` });
       continue;

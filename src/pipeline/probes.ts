@@ -1,11 +1,62 @@
 import { createHash } from 'node:crypto';
 import { Socket } from 'node:net';
+import { Duplex } from 'node:stream';
 
 export interface Endpoint {
   readonly host: string;
   readonly port: number;
-  /** True when the connection goes through Docker's userland proxy (a published port). */
+  /** True when the connection goes through Docker's userland proxy (a published port) or a relay. */
   readonly proxied: boolean;
+  /** Set when this machine cannot reach the container: a stream through the engine's relay instead of a socket. */
+  readonly open?: () => Promise<Duplex>;
+}
+
+/**
+ * A connection to the endpoint: a socket from here, or the relay's stream. Returned at once
+ * (listeners go on it before anything can happen); `onOpen` runs once it can be written to.
+ */
+export function connectTo(ep: Endpoint, onOpen: () => void): Duplex {
+  if (!ep.open) {
+    const sock = new Socket();
+    sock.connect(ep.port, ep.host, onOpen);
+    return sock;
+  }
+  return deferred(ep.open(), onOpen);
+}
+
+/** A Duplex that stands for one still being opened: writes wait for it, its data and end come through. */
+function deferred(opening: Promise<Duplex>, onOpen: () => void): Duplex {
+  let inner: Duplex | undefined;
+  const pending: { chunk: unknown; enc: BufferEncoding; cb: (e?: Error | null) => void }[] = [];
+  const d = new Duplex({
+    read() {
+      inner?.resume();
+    },
+    write(chunk, enc, cb) {
+      if (inner) inner.write(chunk, enc, cb);
+      else pending.push({ chunk, enc, cb });
+    },
+    destroy(err, cb) {
+      inner?.destroy();
+      cb(err);
+    },
+  });
+  opening.then(
+    (s) => {
+      if (d.destroyed) return void s.destroy();
+      inner = s;
+      s.on('data', (b: Buffer) => {
+        if (!d.push(b)) s.pause();
+      });
+      s.once('end', () => d.push(null));
+      s.once('close', () => d.destroy());
+      s.once('error', (e) => d.destroy(e));
+      for (const p of pending.splice(0)) s.write(p.chunk, p.enc, p.cb);
+      onOpen();
+    },
+    (e: unknown) => d.destroy(e instanceof Error ? e : new Error(String(e))),
+  );
+  return d;
 }
 
 export interface TcpOutcome {
@@ -20,7 +71,6 @@ export interface TcpOutcome {
  */
 export function tcpProbe(ep: Endpoint, timeoutMs: number): Promise<TcpOutcome> {
   return new Promise((resolve) => {
-    const sock = new Socket();
     let done = false;
     const finish = (o: TcpOutcome) => {
       if (done) return;
@@ -30,13 +80,13 @@ export function tcpProbe(ep: Endpoint, timeoutMs: number): Promise<TcpOutcome> {
       resolve(o);
     };
     const timer = setTimeout(() => finish({ ok: false, error: 'timeout' }), timeoutMs);
-    sock.once('error', (e: NodeJS.ErrnoException) => finish({ ok: false, error: e.code ?? e.message }));
-    sock.once('data', () => finish({ ok: true }));
-    sock.once('close', () => finish({ ok: false, error: 'closed' }));
-    sock.connect(ep.port, ep.host, () => {
+    const sock = connectTo(ep, () => {
       if (!ep.proxied) finish({ ok: true });
       else setTimeout(() => finish({ ok: true }), 300);
     });
+    sock.once('error', (e: NodeJS.ErrnoException) => finish({ ok: false, error: errorText(e) }));
+    sock.once('data', () => finish({ ok: true }));
+    sock.once('close', () => finish({ ok: false, error: 'closed' }));
   });
 }
 
@@ -68,7 +118,6 @@ function complete(buf: Buffer): boolean {
  */
 export function httpProbe(ep: Endpoint, timeoutMs: number): Promise<HttpOutcome> {
   return new Promise((resolve) => {
-    const sock = new Socket();
     const chunks: Buffer[] = [];
     let size = 0;
     let done = false;
@@ -80,6 +129,9 @@ export function httpProbe(ep: Endpoint, timeoutMs: number): Promise<HttpOutcome>
       resolve(parseHttpResponse(Buffer.concat(chunks)));
     };
     const timer = setTimeout(finish, timeoutMs);
+    const sock = connectTo(ep, () => {
+      sock.write('GET / HTTP/1.0\r\nUser-Agent: ro-profile\r\nAccept: */*\r\n\r\n');
+    });
     sock.on('data', (b: Buffer) => {
       chunks.push(b);
       size += b.length;
@@ -93,13 +145,15 @@ export function httpProbe(ep: Endpoint, timeoutMs: number): Promise<HttpOutcome>
       if (!done && chunks.length === 0) {
         done = true;
         clearTimeout(timer);
-        resolve({ error: e.code ?? e.message });
+        resolve({ error: errorText(e) });
       } else finish();
     });
-    sock.connect(ep.port, ep.host, () => {
-      sock.write('GET / HTTP/1.0\r\nUser-Agent: ro-profile\r\nAccept: */*\r\n\r\n');
-    });
   });
+}
+
+/** A socket's errno code; a relay's failure (no errno) by its message. */
+export function errorText(e: NodeJS.ErrnoException): string {
+  return typeof e.code === 'string' && /^E[A-Z]+$/.test(e.code) ? e.code : e.message;
 }
 
 export function parseHttpResponse(buf: Buffer): HttpOutcome {

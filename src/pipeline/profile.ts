@@ -89,13 +89,15 @@ async function profileUnredacted(o: ProfileOptions, redact: (t: string) => strin
   const { engine, reporter, signal } = o;
   const clock = stageClock(reporter);
   const started = await startRun(o, o.run.image, async (info) => {
-    clock('engine', `Docker ${info.version} at ${info.endpoint}`);
+    clock('engine', `${info.runtime === 'podman' ? 'Podman' : 'Docker'} ${info.version} at ${info.endpoint}`);
     const orphans = (await engine.listManaged([`${LABEL_MANAGED}=true`])).filter((x) => !ownerAlive(x));
     if (orphans.length > 0) reporter.warn(`${orphans.length} container(s)/volume(s) left by ro-profile runs that are gone; remove them with "ro-profile gc"`);
   });
   await using scope = started.scope;
   const { engineInfo, image } = started;
   const run = withProbePorts(o.run, image);
+  // Containers this machine cannot reach are probed through a relay: a missing piece for it is said now, not after a timeout.
+  if (!engineInfo.loopback && run.exercise.probe !== false) await engine.prepareTunnel();
   clock('resolve', `${image.ref} (${image.id.slice(7, 19)})${image.user ? ` user ${image.user}` : ''}`);
   throwIfAborted(signal);
 
@@ -215,6 +217,7 @@ async function profileUnredacted(o: ProfileOptions, redact: (t: string) => strin
   let result: Result = {
     schemaVersion: SCHEMA_VERSION,
     tool: { name: 'ro-profile', version: o.toolVersion },
+    engine: { runtime: engineInfo.runtime, version: engineInfo.version, apiVersion: engineInfo.apiVersion },
     image,
     run: savedRun,
     ...(o.profile ? { profile: o.profile } : {}),

@@ -82,7 +82,7 @@ const START_MARGIN_MS = 250;
 async function profileNotReady(state: ContainerState, options: { readonly engine: Engine; readonly engineInfo: EngineInfo; readonly id: string; readonly run: RunSpec }): Promise<string | undefined> {
   const ready = options.run.exercise.ready;
   if (ready?.http && options.run.exercise.probe !== false) {
-    const ep = endpointFor(state, options.engineInfo, ready.http.port);
+    const ep = endpointFor(state, options.engineInfo, ready.http.port, (h, p) => options.engine.tunnel(state, h, p));
     const r = ep ? await httpStep(ep, { kind: 'http', port: ready.http.port, method: 'GET', path: ready.http.path, bodyBytes: 0, headers: {}, expectStatus: ready.http.status }, 2000) : undefined;
     if (!r?.ok) return `GET :${ready.http.port}${ready.http.path} answered ${r?.output ?? 'nothing'}, not HTTP ${ready.http.status}`;
   }
@@ -99,12 +99,12 @@ async function profileNotReady(state: ContainerState, options: { readonly engine
 
 async function closedPorts(
   state: ContainerState,
-  options: { readonly engineInfo: EngineInfo },
+  options: { readonly engine: Engine; readonly engineInfo: EngineInfo },
   ports: readonly number[],
 ): Promise<number[]> {
   const waiting: number[] = [];
   for (const port of ports) {
-    const ep = endpointFor(state, options.engineInfo, port);
+    const ep = endpointFor(state, options.engineInfo, port, (h, p) => options.engine.tunnel(state, h, p));
     if (!ep) continue;
     const r = await tcpProbe(ep, 1000);
     if (!r.ok) waiting.push(port);

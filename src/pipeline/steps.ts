@@ -1,6 +1,6 @@
-import { Socket } from 'node:net';
+import type { Duplex } from 'node:stream';
 import type { ExerciseStep } from '../model/exercise-profile.js';
-import type { Endpoint } from './probes.js';
+import { connectTo, errorText, type Endpoint } from './probes.js';
 
 /** A step's outcome as the exercise records it: an exit code and what it printed. */
 export interface StepOutcome {
@@ -76,7 +76,7 @@ export function tcpStep(ep: Endpoint, s: Extract<ExerciseStep, { kind: 'tcp' }>,
  * `pre`, `bytes` of "x" in 64 KiB chunks as the socket drains, and `post`; stops as soon as a
  * final answer has come (the server refused on the headers).
  */
-async function sendBodyOnContinue(sock: Socket, pre: Buffer, bytes: number, post: Buffer): Promise<void> {
+async function sendBodyOnContinue(sock: Duplex, pre: Buffer, bytes: number, post: Buffer): Promise<void> {
   let reply = '';
   const onData = (b: Buffer) => void (reply += b.toString('latin1'));
   sock.on('data', onData);
@@ -109,9 +109,8 @@ async function sendBodyOnContinue(sock: Socket, pre: Buffer, bytes: number, post
   }
 }
 
-function exchange(ep: Endpoint, timeoutMs: number, send: (s: Socket) => void, done: (reply: string) => boolean): Promise<{ reply: string; error?: string }> {
+function exchange(ep: Endpoint, timeoutMs: number, send: (s: Duplex) => void, done: (reply: string) => boolean): Promise<{ reply: string; error?: string }> {
   return new Promise((resolve) => {
-    const sock = new Socket();
     let reply = '';
     let finished = false;
     const finish = (error?: string) => {
@@ -122,13 +121,13 @@ function exchange(ep: Endpoint, timeoutMs: number, send: (s: Socket) => void, do
       resolve({ reply, ...(error ? { error } : {}) });
     };
     const timer = setTimeout(() => finish('timeout'), timeoutMs);
+    const sock = connectTo(ep, () => send(sock));
     sock.on('data', (b: Buffer) => {
       if (reply.length < MAX_REPLY) reply += b.toString('latin1');
       if (done(reply)) finish();
     });
     sock.once('end', () => finish());
     sock.once('close', () => finish());
-    sock.once('error', (e: NodeJS.ErrnoException) => finish(e.code ?? e.message));
-    sock.connect(ep.port, ep.host, () => send(sock));
+    sock.once('error', (e: NodeJS.ErrnoException) => finish(errorText(e)));
   });
 }

@@ -1,5 +1,6 @@
 import type Docker from 'dockerode';
 import { RoProfileError, messageOf } from '../errors.js';
+import { describeDockerEndpoint, type DockerEndpoint } from './docker-endpoint.js';
 
 /** What dockerode throws, and how its failures become our errors and messages. */
 export interface DockerApiError {
@@ -22,7 +23,8 @@ export function apiMessage(e: unknown): string {
 }
 
 /** Where dockerode connects, for messages; docker-modem may hold the default socket as a function. */
-export function describeEndpoint(docker: Docker): string {
+export function describeEndpoint(docker: Docker, found?: DockerEndpoint): string {
+  if (found?.source === 'context') return describeDockerEndpoint(found);
   const m = docker.modem as unknown as { socketPath?: unknown; host?: string; port?: number | string; protocol?: string };
   if (typeof m.socketPath === 'string') return `unix://${m.socketPath}`;
   if (m.host) return `${m.protocol ?? 'http'}://${m.host}${m.port ? `:${m.port}` : ''}`;

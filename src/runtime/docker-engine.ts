@@ -25,6 +25,10 @@ import * as streams from './docker-streams.js';
 import { mapChanges, mapContainer, mapImage, mapPathStat, mapStats } from './map-docker.js';
 import type { ProcessInfo } from '../model/hardening.js';
 import { mapTop, TOP_PS_ARGS } from './docker-top.js';
+import { defaultDocker, type DockerEndpoint } from './default-docker.js';
+import { forPodman, isPodman, withoutPodmanMountPoints } from './podman.js';
+import { ProbeRelays } from './docker-relay.js';
+import type { Duplex } from 'node:stream';
 
 /**
  * The only dockerode user: each call goes through `call`, which turns failures into RoProfileError.
@@ -41,11 +45,41 @@ export class DockerEngine implements Engine {
   /** What the calls split out of this class get: the three fields above. */
   private readonly ctx: DockerContext;
 
-  constructor(docker: Docker = new Docker(), o: { readonly signal?: AbortSignal } = {}) {
-    this.docker = docker;
-    this.endpoint = describeEndpoint(docker);
+  /** Where the engine was found (DOCKER_HOST, a context, the default socket); absent for a Docker handed in. */
+  private readonly found: DockerEndpoint | undefined;
+  /** The version answer, asked once: info() and the Podman-specific handling both need it. */
+  private versionOnce: Promise<Docker.DockerVersion> | undefined;
+
+  constructor(docker?: Docker, o: { readonly signal?: AbortSignal } = {}) {
+    const d = docker ? { docker, found: undefined } : defaultDocker();
+    this.docker = d.docker;
+    this.found = d.found;
+    this.endpoint = describeEndpoint(this.docker, this.found);
     this.runSignal = o.signal;
     this.ctx = { docker: this.docker, endpoint: this.endpoint, runSignal: this.runSignal };
+    this.relays = new ProbeRelays(this.docker, (op, fn) => this.call(op, fn), (context, tag, labels) => this.buildImage(context, tag, labels, () => undefined, this.runSignal ?? new AbortController().signal));
+  }
+
+  private readonly relays: ProbeRelays;
+
+  prepareTunnel(): Promise<void> {
+    return this.relays.prepare().then(() => undefined);
+  }
+
+  tunnel(target: ContainerState, host: string, port: number): Promise<Duplex> {
+    return this.relays.open(target, host, port);
+  }
+
+  private version(): Promise<Docker.DockerVersion> {
+    this.versionOnce ??= this.call('version', () => this.docker.version()).catch((e: unknown) => {
+      this.versionOnce = undefined;
+      throw e;
+    });
+    return this.versionOnce;
+  }
+
+  private async podman(): Promise<boolean> {
+    return isPodman((await this.version()).Components);
   }
 
   private async bounded<T>(op: string, o: WaitOptions | undefined, fn: (signal: AbortSignal) => Promise<T>): Promise<T> {
@@ -57,13 +91,16 @@ export class DockerEngine implements Engine {
   }
 
   async info(): Promise<EngineInfo> {
-    const v = await this.call('version', () => this.docker.version());
+    const v = await this.version();
+    const unix = this.endpoint.startsWith('unix://');
     return {
       version: v.Version,
       apiVersion: v.ApiVersion,
       os: v.Os,
       endpoint: this.endpoint,
-      local: this.endpoint.startsWith('unix://') && process.platform === 'linux' && v.Os === 'linux',
+      runtime: isPodman(v.Components) ? 'podman' : 'docker',
+      local: unix && process.platform === 'linux' && v.Os === 'linux',
+      loopback: this.found ? this.found.loopback : unix || /^\w+:\/\/(localhost|127\.|\[::1\])/.test(this.endpoint),
     };
   }
 
@@ -82,7 +119,9 @@ export class DockerEngine implements Engine {
     return streams.pullImage(this.ctx, ref, onProgress, signal);
   }
 
-  async createContainer(spec: ContainerCreateSpec): Promise<string> {
+  async createContainer(asked: ContainerCreateSpec): Promise<string> {
+    // Podman differs where the profile depends on it (its own tmpfs, tmpfs ownership): see podman.ts.
+    const spec = (await this.podman()) ? forPodman(asked) : asked;
     return this.call('create', async () => {
       const c: Docker.Container = await this.docker.createContainer(toCreateOptions(spec)).catch((e: unknown) => {
         throw refused('create', e);
@@ -115,6 +154,7 @@ export class DockerEngine implements Engine {
   }
 
   async removeContainer(id: string): Promise<void> {
+    await this.relays.remove(id);
     await this.call('remove', async () => {
       // The engine answers 409 while a removal is already in progress; retry a few times (devcontainers does too).
       for (let attempt = 0; ; attempt++) {
@@ -155,7 +195,8 @@ export class DockerEngine implements Engine {
       // With no changes the engine answers `null`, which dockerode hands back as a raw Buffer.
       const raw: unknown = await this.docker.getContainer(id).changes({ abortSignal });
       const parsed: unknown = Buffer.isBuffer(raw) ? JSON.parse(raw.toString('utf8') || 'null') : raw;
-      return mapChanges(Array.isArray(parsed) ? (parsed as { Path: string; Kind: number }[]) : null);
+      const changes = mapChanges(Array.isArray(parsed) ? (parsed as { Path: string; Kind: number }[]) : null);
+      return (await this.podman()) ? withoutPodmanMountPoints(changes) : changes;
     });
   }
 

@@ -1,3 +1,4 @@
+import type { Duplex } from 'node:stream';
 import type { Readable } from 'node:stream';
 import type { ProcessInfo } from '../model/hardening.js';
 import type { ImageFacts } from '../model/image-facts.js';
@@ -13,8 +14,12 @@ export interface EngineInfo {
   readonly os: string;
   /** Where the engine was reached (socket path or host URL), for messages. */
   readonly endpoint: string;
+  /** What answers on the Docker API: Docker itself, or Podman through its compatible socket. */
+  readonly runtime: 'docker' | 'podman';
   /** True when the engine runs on this machine's own kernel (a unix socket on Linux). */
   readonly local: boolean;
+  /** True when ports the engine publishes on its 127.0.0.1 are this machine's (a unix socket, TCP to loopback). */
+  readonly loopback: boolean;
 }
 
 export interface ContainerCreateSpec {
@@ -179,6 +184,13 @@ export interface Engine {
   /** The container's counters now, from the engine's stats API; undefined when it is not running. */
   usageStats(id: string, o?: WaitOptions): Promise<UsageSample | undefined>;
   /** Runs a command in the container; past `timeoutMs` it is a CONTAINER_FAILED error with details.timedOut. */
+  /**
+   * A byte stream to `host:port` from inside the target container's network namespace (a relay
+   * container joined to it), for engines whose containers this machine cannot reach.
+   */
+  tunnel(target: ContainerState, host: string, port: number): Promise<Duplex>;
+  /** Makes what tunnel() needs ready (its image), so a missing piece fails early and clearly. */
+  prepareTunnel(): Promise<void>;
   exec(id: string, cmd: readonly string[], options: { readonly user?: string } & WaitOptions): Promise<ExecOutcome>;
   /** The container's processes (host pid, effective uid and gid, command line); empty when it is not running. */
   processes(id: string, o?: WaitOptions): Promise<ProcessInfo[]>;

@@ -105,20 +105,5 @@ export function gateFileArchive(busybox: Buffer): Promise<Buffer> {
   return tarOf([{ name: 'busybox', type: 'file', mode: 0o755, body: busybox }]);
 }
 
-/** True for an ELF executable that needs no dynamic loader (no PT_INTERP program header). */
-export function isStaticElf(b: Buffer): boolean {
-  if (b.length < 64 || b.readUInt32BE(0) !== 0x7f454c46) return false;
-  const is64 = b[4] === 2;
-  const le = b[5] === 1;
-  const u16 = (o: number) => (le ? b.readUInt16LE(o) : b.readUInt16BE(o));
-  const u32 = (o: number) => (le ? b.readUInt32LE(o) : b.readUInt32BE(o));
-  const phoff = is64 ? Number(le ? b.readBigUInt64LE(32) : b.readBigUInt64BE(32)) : u32(28);
-  const phentsize = u16(is64 ? 54 : 42);
-  const phnum = u16(is64 ? 56 : 44);
-  for (let i = 0; i < phnum; i++) {
-    const o = phoff + i * phentsize;
-    if (o + 4 > b.length) return false;
-    if (u32(o) === 3) return false; // PT_INTERP
-  }
-  return true;
-}
+// Where a busybox is read from the host, the static check lives beside it (runtime needs it too).
+export { isStaticElf } from '../runtime/host-busybox.js';

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFile, realpath, stat } from 'node:fs/promises';
 import { execa } from 'execa';
-import { isStaticElf } from './gate.js';
+import { hostBusybox } from '../runtime/host-busybox.js';
 import type { TarEntry } from './tar.js';
 
 /** `--tracer-base host`: the tracer image assembled from this machine's own binaries. */
@@ -9,7 +9,6 @@ export const HOST_BASE = 'host';
 
 /** Where strace lives, on a host and in an image alike. */
 export const STRACE_PATHS = ['/usr/bin/strace', '/bin/strace', '/usr/local/bin/strace'];
-const BUSYBOX_ON_HOST = ['/bin/busybox', '/usr/bin/busybox', '/usr/local/bin/busybox'];
 
 export interface HostBinaries {
   readonly strace: string;
@@ -25,14 +24,7 @@ async function firstFile(paths: readonly string[]): Promise<string | undefined> 
   return undefined;
 }
 
-/** A static busybox on this host, or why there is none. */
-export async function hostBusybox(): Promise<{ path: string; body: Buffer } | { missing: string }> {
-  for (const p of BUSYBOX_ON_HOST) {
-    const body = await readFile(p).catch(() => undefined);
-    if (body && isStaticElf(body)) return { path: p, body };
-  }
-  return { missing: `no static busybox on this host (looked in ${BUSYBOX_ON_HOST.join(', ')}; Debian: apt-get install busybox-static)` };
-}
+export { hostBusybox } from '../runtime/host-busybox.js';
 
 /** strace, its libraries and a static busybox from this host, or what is missing. */
 export async function hostBinaries(): Promise<HostBinaries | { missing: string }> {

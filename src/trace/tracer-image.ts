@@ -10,10 +10,12 @@ import { isStaticElf } from './gate.js';
 import { HOST_BASE, STRACE_PATHS, hostBinaries, hostTracerContext, type HostBinaries } from './host-binaries.js';
 import { tarOf } from './tar.js';
 
-import { BUILD_LABEL } from './tracer-choices.js';
 import type { TracerImage } from '../pipeline/ports.js';
+import { BUILD_LABEL } from '../runtime/docker-relay.js';
 export type { TracerImage } from '../pipeline/ports.js';
-export { BUILD_LABEL, DEFAULT_TRACER_BASE } from './tracer-choices.js';
+export { DEFAULT_TRACER_BASE } from './tracer-choices.js';
+/** On every image the tool builds (tracer and relay): `ro-profile gc --images` finds them by it. */
+export { BUILD_LABEL };
 const BUSYBOX = '/bin/busybox';
 
 /** What a tracer image must hold; a Debian-like base gets it from two packages. */

@@ -279,7 +279,9 @@ function round_(kind: VerifyRound['kind'], mounts: readonly Mount[], diffs: read
  */
 function record(r: Result, o: VerifyOptions, rounds: readonly VerifyRound[], result: 'pass' | 'fail', finalUsage?: RunUsage): Result {
   const notes = comparisonNotes(o.baseline);
-  const v: VerificationRecord = { format: o.launcher.format, runtime: o.launcher.runtime, version: o.runtimeVersion, result, rounds: [...rounds], ...(notes.length > 0 ? { notes } : {}) };
+  // The run launcher goes through the API: on Podman's compatible socket, Podman ran it.
+  const runtime = o.launcher.runtime === 'docker' && o.ctx.engineInfo.runtime === 'podman' ? 'podman' : o.launcher.runtime;
+  const v: VerificationRecord = { format: o.launcher.format, runtime, version: o.runtimeVersion, result, rounds: [...rounds], ...(notes.length > 0 ? { notes } : {}) };
   const findings =
     result === 'fail'
       ? [

@@ -39,7 +39,9 @@ export const LOCAL_ENGINE: EngineInfo = {
   apiVersion: '1.47',
   os: 'linux',
   endpoint: '/var/run/docker.sock',
+  runtime: 'docker',
   local: true,
+  loopback: true,
 };
 
 function notScripted(method: string): never {
@@ -182,6 +184,13 @@ export class EngineFake implements Engine {
     this.record('processes', id);
     return [...this.processList];
   }
+
+  /** The fake's containers are never behind a remote engine: a tunnel is a test's mistake. */
+  async tunnel(): Promise<never> {
+    throw new Error('EngineFake has no tunnel');
+  }
+
+  async prepareTunnel(): Promise<void> {}
 
   async exec(id: string, cmd: readonly string[], options: { readonly user?: string }): Promise<ExecOutcome> {
     this.record('exec', id, cmd, options);

@@ -129,6 +129,7 @@ describe('docs/result.schema.json', () => {
       const keys: Shape<Result> = {
         schemaVersion: true,
         tool: true,
+        engine: false,
         image: true,
         run: true,
         profile: false,

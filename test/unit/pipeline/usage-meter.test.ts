@@ -3,7 +3,7 @@ import { startMeter } from '../../../src/pipeline/usage-meter.js';
 import type { UsageSample } from '../../../src/runtime/engine.js';
 import { EngineFake, LOCAL_ENGINE, containerState } from '../../helpers/engine-fake.js';
 
-const REMOTE = { ...LOCAL_ENGINE, local: false, endpoint: 'tcp://10.0.0.2:2376' };
+const REMOTE = { ...LOCAL_ENGINE, local: false, loopback: false, endpoint: 'tcp://10.0.0.2:2376' };
 const MiB = 1024 * 1024;
 const s = (o: Partial<UsageSample>): UsageSample => ({ memoryBytes: 10 * MiB, inactiveFileBytes: 2 * MiB, cpuNs: 0, pids: 1, ...o });
 
