@@ -1,4 +1,5 @@
 import type { WriteEvent } from '../model/write-event.js';
+import { ancestorsWithChild } from './ancestors.js';
 import { parentOf } from './paths.js';
 
 /** What the analysis knows about the paths of one set of events, computed once. */
@@ -28,14 +29,13 @@ function topmostAdded(dir: string, ix: EventIndex): string {
 export function indexEvents(events: readonly WriteEvent[]): EventIndex {
   const added = new Set<string>();
   const deleted = new Set<string>();
-  const hasChild = new Set<string>();
   const dirs = new Set<string>();
   for (const e of events) {
     if (e.op === 'add') added.add(e.realPath);
-    if (e.op === 'delete') deleted.add(e.realPath);
+    else if (e.op === 'delete') deleted.add(e.realPath);
     if (e.type === 'dir') dirs.add(e.realPath);
-    for (let a = parentOf(e.realPath); a !== '/' && !hasChild.has(a); a = parentOf(a)) hasChild.add(a);
   }
+  const hasChild = ancestorsWithChild(events, (e) => e.realPath);
   const transient = new Set<string>();
   for (const p of deleted) if (added.has(p)) transient.add(p);
   return { added, transient, hasChild, dirs, topCache: new Map() };

@@ -86,7 +86,7 @@ function widen(chosen: Map<string, Chosen>, facts: ReadonlyMap<string, DirFacts>
     if (c.nestedIn !== undefined || inImage(c.path)) continue;
     const parent = parentOf(c.path);
     const f = facts.get(parent);
-    if (isSystemTree(parent) || !inImage(parent) || !f || f.truncated || f.shipped.length > 0 || chosen.has(parent)) continue;
+    if (isSystemTree(parent) || !inImage(parent) || !f || f.shipped.length > 0 || chosen.has(parent)) continue;
     groups.set(parent, [...(groups.get(parent) ?? []), c]);
   }
   for (const [parent, kids] of groups) {

@@ -1,9 +1,8 @@
 import type { Readable } from 'node:stream';
 import { extract, type Header } from 'tar-stream';
 
-export interface ArchiveEntry {
-  /** Path inside the archive, without a trailing slash ("nginx", "nginx/access.log"). */
-  readonly name: string;
+/** One entry's header as a listing keeps it (its archive name is its key there, made absolute). */
+export interface ListedEntry {
   readonly type: 'file' | 'dir' | 'symlink' | 'other';
   readonly size: number;
   readonly uid: number;
@@ -16,44 +15,101 @@ export interface ArchiveEntry {
   readonly head?: Buffer;
 }
 
-export interface ReadHeadersOptions {
-  /** Stop after this many entries (the rest of the stream is not read). */
-  readonly maxEntries: number;
+/** An entry with its name in the archive. */
+export interface ArchiveEntry extends ListedEntry {
+  /** Path inside the archive, without a trailing slash ("nginx", "nginx/access.log"). */
+  readonly name: string;
+}
+
+export interface ScanOptions {
   /** Keep this many leading bytes of each regular file (0: none). */
   readonly headBytes?: number;
+  /** Whether an entry's head is wanted, asked with its archive name before its body passes (default: all). */
+  readonly wantsHead?: (name: string) => boolean;
 }
 
 /**
- * Reads the headers of a tar stream (Docker's archive API) without keeping any file body:
- * each body is drained as it passes, and the source is destroyed once enough was read, so a
- * large directory costs a bounded amount of work.
+ * Streams the headers of a tar stream (Docker's archive API) to `onEntry` (with each entry's
+ * archive name, kept apart so that a listing keeps no second copy of its key), one at a time
+ * and in archive order, never holding more than one: each body is skipped as it passes (only
+ * the first headBytes of a wanted file are copied), so a directory of any size is read whole in
+ * memory that does not grow with it. What to keep is the caller's choice. An error thrown by
+ * `onEntry` or by the source rejects, and the source is destroyed on every path.
+ * @returns the number of entries read.
  */
-export async function readHeaders(
-  source: Readable,
-  options: ReadHeadersOptions,
-): Promise<{ entries: ArchiveEntry[]; truncated: boolean }> {
+export function scanArchive(source: Readable, options: ScanOptions, onEntry: (e: ListedEntry, name: string) => void): Promise<number> {
   const ex = extract();
-  const entries: ArchiveEntry[] = [];
-  let truncated = false;
-  source.on('error', (e) => ex.destroy(e));
-  source.pipe(ex);
-  try {
-    for await (const entry of ex) {
-      // Truncated only when there is an entry beyond the limit, not merely at it.
-      if (entries.length >= options.maxEntries) {
-        entry.resume();
-        truncated = true;
-        break;
+  const headBytes = options.headBytes ?? 0;
+  let count = 0;
+  return new Promise<number>((resolve, reject) => {
+    let settled = false;
+    const settle = (error: unknown) => {
+      if (settled) return;
+      settled = true;
+      source.unpipe(ex);
+      source.destroy();
+      ex.destroy();
+      if (error === undefined) resolve(count);
+      else reject(error instanceof Error ? error : new Error(String(error)));
+    };
+    ex.on('entry', (header, body, next) => {
+      const name = header.name.replace(/\/+$/, '');
+      const keep = headBytes > 0 && isFile(header) && (header.size ?? 0) > 0 && (options.wantsHead?.(name) ?? true) ? headBytes : 0;
+      const parts: Buffer[] = [];
+      let kept = 0;
+      if (keep > 0) {
+        body.on('data', (chunk: unknown) => {
+          if (kept >= keep) return;
+          const part = (chunk as Buffer).subarray(0, keep - kept);
+          parts.push(part);
+          kept += part.length;
+        });
       }
-      const head = await drain(entry as unknown as AsyncIterable<Buffer>, entry.header.type === 'file' ? (options.headBytes ?? 0) : 0);
-      entries.push(toEntry(entry.header, head));
-    }
-  } finally {
-    source.unpipe(ex);
-    source.destroy();
-    ex.destroy();
-  }
-  return { entries, truncated };
+      body.on('end', () => {
+        try {
+          onEntry(toEntry(header, kept > 0 ? Buffer.concat(parts) : undefined), name);
+          count++;
+          next();
+        } catch (e) {
+          settle(e);
+        }
+      });
+      body.on('error', settle);
+      // No data listener unless a head is wanted: the body is read and dropped, chunk by chunk.
+      body.resume();
+    });
+    ex.on('finish', () => settle(undefined));
+    ex.on('error', settle);
+    source.on('error', settle);
+    source.pipe(ex);
+  });
+}
+
+/** Every entry of a tar stream, in archive order (for small archives: a listing keeps what it needs). */
+export async function readHeaders(source: Readable, options: ScanOptions = {}): Promise<ArchiveEntry[]> {
+  const entries: ArchiveEntry[] = [];
+  await scanArchive(source, options, (e, name) => entries.push({ name, ...e }));
+  return entries;
+}
+
+function isFile(h: Header): boolean {
+  return h.type === 'file' || h.type === 'contiguous-file';
+}
+
+function toEntry(h: Header, head: Buffer | undefined): ListedEntry {
+  const type = isFile(h) ? 'file' : h.type === 'directory' ? 'dir' : h.type === 'symlink' ? 'symlink' : 'other';
+  // Assigned field by field, not spread: this runs once per entry of a directory of any size.
+  const e: { -readonly [K in keyof ListedEntry]: ListedEntry[K] } = {
+    type,
+    size: h.size ?? 0,
+    uid: h.uid ?? 0,
+    gid: h.gid ?? 0,
+    mode: (h.mode ?? 0) & 0o7777,
+    mtimeMs: h.mtime ? h.mtime.getTime() : 0,
+  };
+  if (head) e.head = head;
+  if (h.linkname) e.linkTarget = h.linkname;
+  return e;
 }
 
 /** Reads a body to its end (tar-stream needs that to go on), keeping only its first `keep` bytes. */
@@ -68,21 +124,6 @@ async function drain(body: AsyncIterable<Buffer>, keep: number): Promise<Buffer 
     }
   }
   return kept > 0 ? Buffer.concat(parts) : undefined;
-}
-
-function toEntry(h: Header, head: Buffer | undefined): ArchiveEntry {
-  const type = h.type === 'file' || h.type === 'contiguous-file' ? 'file' : h.type === 'directory' ? 'dir' : h.type === 'symlink' ? 'symlink' : 'other';
-  return {
-    name: h.name.replace(/\/+$/, ''),
-    type,
-    size: h.size ?? 0,
-    uid: h.uid ?? 0,
-    gid: h.gid ?? 0,
-    mode: (h.mode ?? 0) & 0o7777,
-    mtimeMs: h.mtime ? h.mtime.getTime() : 0,
-    ...(head ? { head } : {}),
-    ...(h.linkname ? { linkTarget: h.linkname } : {}),
-  };
 }
 
 /** The content of the first regular file in a tar stream (at most maxBytes), or undefined. */

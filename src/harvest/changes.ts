@@ -6,7 +6,9 @@ const NOISE_TREES = ['/proc', '/sys', '/dev'];
 
 export function isNoisePath(path: string): boolean {
   if (NOISE_EXACT.has(path)) return true;
-  return NOISE_TREES.some((t) => path === t || path.startsWith(`${t}/`));
+  // No string built per call: this runs for every entry of the diff.
+  for (const t of NOISE_TREES) if (path.startsWith(t) && (path.length === t.length || path.charCodeAt(t.length) === 47)) return true;
+  return false;
 }
 
 // One definition of the path helpers, shared with the analysis.

@@ -17,5 +17,12 @@ export const HEAD_BYTES = 16;
 
 export function formatOf(head: Buffer | undefined): string | undefined {
   if (!head) return undefined;
-  return MAGIC.find((m) => head.length >= m.bytes.length && head.subarray(0, m.bytes.length).equals(m.bytes))?.format;
+  // Byte by byte, no subarray: this runs for every file a listing kept.
+  for (const { format, bytes } of MAGIC) {
+    if (head.length < bytes.length) continue;
+    let k = 0;
+    while (k < bytes.length && head[k] === bytes[k]) k++;
+    if (k === bytes.length) return format;
+  }
+  return undefined;
 }

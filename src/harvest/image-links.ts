@@ -1,7 +1,5 @@
 import type { ImageTools, Symlink } from '../model/fs-facts.js';
 import type { Engine } from '../runtime/engine.js';
-import { readHeaders, type ArchiveEntry } from './archive.js';
-import type { VolumeListing } from './harvest.js';
 import { parentOf } from './changes.js';
 
 /**
@@ -73,13 +71,4 @@ export function absoluteTarget(link: string, target: string): string {
     else out.push(p);
   }
   return `/${out.join('/')}`;
-}
-
-/** Reads a declared volume's content (headers and mtimes) from the stopped container. */
-export async function listVolume(engine: Engine, id: string, destination: string, maxEntries: number): Promise<VolumeListing> {
-  const { entries } = await readHeaders(await engine.getArchive(id, destination), { maxEntries, headBytes: 16 });
-  const base = parentOf(destination);
-  const byPath = new Map<string, ArchiveEntry>();
-  for (const e of entries) byPath.set(base === '/' ? `/${e.name}` : `${base}/${e.name}`, e);
-  return { destination, entries: byPath };
 }

@@ -2,7 +2,7 @@ import type { Mount } from '../model/mount-plan.js';
 import type { WriteEvent } from '../model/write-event.js';
 import { compareStrings, isUnder, parentOf } from '../analyze/paths.js';
 import { isLogPath } from '../analyze/classify.js';
-import type { ArchiveEntry } from './archive.js';
+import type { ListedEntry } from './archive.js';
 
 /**
  * Trees whose files are scratch by convention, whatever a restart shows: temp, runtime and cache
@@ -18,7 +18,7 @@ export function isScratchTree(path: string): boolean {
  * Mounts a restart of the writable run can tell about: planned as tmpfs, outside the scratch
  * trees, holding files the app created and kept at stop (not its logs). Those files, by mount.
  */
-export function restartCandidates(mounts: readonly Mount[], events: readonly WriteEvent[], stopped: ReadonlyMap<string, ArchiveEntry>, ephemeral: readonly string[] = []): Map<string, string[]> {
+export function restartCandidates(mounts: readonly Mount[], events: readonly WriteEvent[], stopped: ReadonlyMap<string, ListedEntry>, ephemeral: readonly string[] = []): Map<string, string[]> {
   const out = new Map<string, string[]>();
   for (const m of mounts) {
     // --ephemeral has the last word: nothing to ask a restart about.
@@ -43,11 +43,11 @@ export function restartCandidates(mounts: readonly Mount[], events: readonly Wri
 export function stateAcrossRestart(o: {
   readonly candidates: ReadonlyMap<string, readonly string[]>;
   /** Entries after the first run stopped, by absolute path. */
-  readonly stopped: ReadonlyMap<string, ArchiveEntry>;
+  readonly stopped: ReadonlyMap<string, ListedEntry>;
   /** Entries while the first run ran. */
-  readonly running: ReadonlyMap<string, ArchiveEntry>;
+  readonly running: ReadonlyMap<string, ListedEntry>;
   /** Entries after the second start, under each candidate mount. */
-  readonly restarted: ReadonlyMap<string, ArchiveEntry>;
+  readonly restarted: ReadonlyMap<string, ListedEntry>;
 }): Map<string, string[]> {
   const out = new Map<string, string[]>();
   for (const [mount, kept] of o.candidates) {

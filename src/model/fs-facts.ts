@@ -25,7 +25,7 @@ export interface DirFacts {
   readonly linkTarget?: string;
   /** The entries the image ships directly inside, sorted by name (what a mount here would hide). */
   readonly shipped: readonly ShippedEntry[];
-  /** True when the listing stopped early: the shipped list is incomplete. */
+  /** Only in results of versions that stopped listings at 5,000 entries; read, never written, ignored. */
   readonly truncated?: boolean;
 }
 

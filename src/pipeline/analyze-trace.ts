@@ -1,6 +1,7 @@
 import { planMounts } from '../analyze/plan-mounts.js';
 import { isNoisePath } from '../harvest/changes.js';
-import { harvest, takeSnapshot, type Snapshot } from '../harvest/harvest.js';
+import { harvest } from '../harvest/harvest.js';
+import { takeSnapshot, type Snapshot } from '../harvest/snapshot.js';
 import { readCompatLinks, readTools, absoluteTarget } from '../harvest/image-links.js';
 import type { Result } from '../model/result.js';
 import { SCHEMA_VERSION } from '../model/result.js';

@@ -1,6 +1,7 @@
 import { isRoProfileError } from '../errors.js';
-import type { ArchiveEntry } from '../harvest/archive.js';
-import { listDir, type Snapshot } from '../harvest/harvest.js';
+import type { ListedEntry } from '../harvest/archive.js';
+import { listDir } from '../harvest/listing.js';
+import type { Snapshot } from '../harvest/snapshot.js';
 import { stateAcrossRestart } from '../harvest/restart-state.js';
 import type { CleanupScope } from './cleanup-scope.js';
 import { exercise } from './exercise.js';
@@ -28,7 +29,7 @@ export async function restartCheck(o: ReadyOptions & {
   const { engine, id } = o;
   await engine.startContainer(id);
   const trace = o.retrace ? await o.retrace(id) : undefined;
-  const restarted = new Map<string, ArchiveEntry>();
+  const restarted = new Map<string, ListedEntry>();
   try {
     try {
       await waitReady({ engine, engineInfo: o.engineInfo, id, image: o.image, run: o.run, signal: o.signal });
@@ -52,8 +53,8 @@ export async function restartCheck(o: ReadyOptions & {
 }
 
 /** Every entry of a snapshot's listings, by absolute path. */
-export function entriesOf(s: Snapshot): Map<string, ArchiveEntry> {
-  const out = new Map<string, ArchiveEntry>();
+export function entriesOf(s: Snapshot): Map<string, ListedEntry> {
+  const out = new Map<string, ListedEntry>();
   for (const l of s.listings.values()) for (const [p, e] of l.entries) out.set(p, e);
   return out;
 }

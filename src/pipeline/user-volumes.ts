@@ -32,5 +32,7 @@ export async function createUserVolumes(
 
 /** Mount points show up in the diff as created directories; they are not the app's writes. */
 export function mountPointFilter(targets: readonly string[]): (path: string) => boolean {
-  return (path) => targets.some((t) => path === t || t.startsWith(`${path}/`) || path.startsWith(`${t}/`));
+  // No string built per call: this runs for every entry of the diff.
+  const isPrefix = (dir: string, p: string) => p.length > dir.length && p.charCodeAt(dir.length) === 47 && p.startsWith(dir);
+  return (path) => targets.some((t) => path === t || isPrefix(path, t) || isPrefix(t, path));
 }

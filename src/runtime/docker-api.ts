@@ -24,7 +24,7 @@ export function apiMessage(e: unknown): string {
 
 /** Where dockerode connects, for messages; docker-modem may hold the default socket as a function. */
 export function describeEndpoint(docker: Docker, found?: DockerEndpoint): string {
-  if (found?.source === 'context') return describeDockerEndpoint(found);
+  if (found && found.source !== 'default') return describeDockerEndpoint(found);
   const m = docker.modem as unknown as { socketPath?: unknown; host?: string; port?: number | string; protocol?: string };
   if (typeof m.socketPath === 'string') return `unix://${m.socketPath}`;
   if (m.host) return `${m.protocol ?? 'http'}://${m.host}${m.port ? `:${m.port}` : ''}`;

@@ -4,6 +4,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type Docker from 'dockerode';
 import { RoProfileError, messageOf } from '../errors.js';
+import { sshAgent } from './ssh-agent.js';
 
 /**
  * Which engine to talk to, found the way the docker CLI finds it: DOCKER_HOST first, then
@@ -73,6 +74,16 @@ function readContext(env: Env, name: string): { host: string; skipTlsVerify: boo
   return { host, skipTlsVerify: endpoints?.['docker']?.SkipTLSVerify === true, ...(existsSync(tls) ? { tlsDir: tls } : {}) };
 }
 
+/** How to log in: the ssh agent when there is one, else the first default key in ~/.ssh that has no passphrase. */
+function sshIdentity(env: Env): { agent?: string; privateKey?: Buffer } {
+  if (env['SSH_AUTH_SOCK']) return { agent: env['SSH_AUTH_SOCK'] };
+  for (const f of ['id_ed25519', 'id_ecdsa', 'id_rsa']) {
+    const p = join(env['HOME'] || homedir(), '.ssh', f);
+    if (existsSync(p)) return { privateKey: readFileSync(p) };
+  }
+  return {};
+}
+
 function isLoopbackHost(h: string): boolean {
   const bare = h.replace(/^\[|\]$/g, '');
   return bare === 'localhost' || bare === '::1' || /^127\.\d+\.\d+\.\d+$/.test(bare);
@@ -98,16 +109,9 @@ export function optionsFor(host: string, env: Env, tls?: { dir?: string; skipVer
   }
   const loopback = isLoopbackHost(url.hostname);
   if (url.protocol === 'ssh:') {
-    return {
-      options: {
-        protocol: 'ssh',
-        host: url.hostname,
-        port: url.port || 22,
-        ...(url.username ? { username: decodeURIComponent(url.username) } : {}),
-        sshOptions: { ...(env['SSH_AUTH_SOCK'] ? { agent: env['SSH_AUTH_SOCK'] } : {}) },
-      } as Docker.DockerOptions,
-      loopback,
-    };
+    const ssh = { host: url.hostname, port: Number(url.port || 22), username: url.username ? decodeURIComponent(url.username) : (env['USER'] ?? 'root'), ...sshIdentity(env) };
+    // Plain HTTP over our own agent: one SSH connection for the whole run (see ssh-agent.ts).
+    return { options: { protocol: 'http', host: ssh.host, port: ssh.port, agent: sshAgent(ssh) } as Docker.DockerOptions, loopback };
   }
   if (url.protocol !== 'tcp:' && url.protocol !== 'http:' && url.protocol !== 'https:') {
     throw new RoProfileError('USAGE', `The engine address "${host}" uses ${url.protocol}, which ro-profile cannot reach`, { hint: 'Use unix://, tcp://, or ssh://.' });

@@ -1,6 +1,7 @@
 import { resolveLexical } from './lexical-path.js';
 import { addMapping, cloneShare, mappingAt } from './process-table.js';
 import { parseFdArg, parseStringArg } from './strace-args-parse.js';
+import { ForwardSearch, type SkipTest } from './skip-scan.js';
 import { event, fdPath, fdTarget, pathTarget, succeeded, type SyscallContext, type SyscallHandler, type Target } from './syscall-context.js';
 
 /** An exec refused with these errnos may be a `noexec` mount: it is reported as an exec with its errno. */
@@ -100,26 +101,32 @@ export const PROC_HANDLERS: ReadonlyMap<string, SyscallHandler> = new Map<string
 export const CLONE_NAMES: ReadonlySet<string> = new Set(['clone', 'clone2', 'clone3', 'fork', 'vfork']);
 
 /** Whether `name(` is followed by a `-y` decorated descriptor (`close(3</x>)`). */
-function decoratedFirstArg(line: string, open: number): boolean {
+function decoratedFirstArg(text: string, open: number, end: number): boolean {
   let i = open + 1;
-  while (line.charCodeAt(i) >= 48 && line.charCodeAt(i) <= 57) i++;
-  return i > open + 1 && line.charCodeAt(i) === 60; /* < */
+  while (i < end && text.charCodeAt(i) >= 48 && text.charCodeAt(i) <= 57) i++;
+  return i > open + 1 && i < end && text.charCodeAt(i) === 60; /* < */
 }
 
 /**
- * Lines that can be skipped unparsed, by a look at the raw line: descriptor upkeep in a `-y`
- * trace (every later use of a descriptor carries its path), anonymous mmaps, mprotect without
+ * Lines that can be skipped unparsed, by a look at the raw line `text.slice(open, end)` (from
+ * the "(", within a whole chunk: no test looks past `end`): descriptor upkeep in a `-y` trace
+ * (every later use of a descriptor carries its path), anonymous mmaps, mprotect without
  * PROT_EXEC. Most lines of a busy trace are these.
  */
-export const SKIP_UNPARSED: ReadonlyMap<string, (line: string, open: number) => boolean> = new Map([
+const ANONYMOUS = new ForwardSearch(', -1, ');
+const PROT_EXEC = new ForwardSearch('PROT_EXEC');
+const anonymous: SkipTest = (text, open, end) => ANONYMOUS.within(text, open, end);
+const notExec: SkipTest = (text, open, end) => !PROT_EXEC.within(text, open, end);
+
+export const SKIP_UNPARSED: ReadonlyMap<string, SkipTest> = new Map<string, SkipTest>([
   ['close', decoratedFirstArg],
   ['dup', decoratedFirstArg],
   ['dup2', decoratedFirstArg],
   ['dup3', decoratedFirstArg],
   ['fcntl', decoratedFirstArg],
   ['fcntl64', decoratedFirstArg],
-  ['mmap', (line: string, open: number) => line.includes(', -1, ', open)],
-  ['mmap2', (line: string, open: number) => line.includes(', -1, ', open)],
-  ['mprotect', (line: string, open: number) => !line.includes('PROT_EXEC', open)],
-  ['pkey_mprotect', (line: string, open: number) => !line.includes('PROT_EXEC', open)],
+  ['mmap', anonymous],
+  ['mmap2', anonymous],
+  ['mprotect', notExec],
+  ['pkey_mprotect', notExec],
 ]);

@@ -1,13 +1,21 @@
-import { createReadStream } from 'node:fs';
+import { open } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { RoProfileError, messageOf } from '../errors.js';
-import { LineSplitter } from './line-splitter.js';
+import { LineRanges, type LineRangeSink } from './line-splitter.js';
 import { StraceParser, type StraceResult } from './strace-parser.js';
 
 /** A file with nothing parsed in this many non-empty lines is not strace output. */
 export const SNIFF_LINES = 200;
-const CHUNK_BYTES = 1 << 20;
+/** Read size: large enough that the cost of each read vanishes, and the one buffer kept for all reads. */
+export const CHUNK_BYTES = 1 << 20;
 const HINT = 'Give the file written by "strace -f -y -o FILE COMMAND" (or the FILE.PID files of "strace -ff -y -o FILE").';
+
+export interface ReadOptions {
+  /** Bytes read at a time (tests use small ones to cut lines and characters across reads). */
+  readonly chunkBytes?: number;
+  /** Called after each read with its byte count, once its lines are parsed (progress, benchmarks). */
+  readonly onRead?: (bytes: number) => void;
+}
 
 /** `trace.1234` (what `strace -ff -o trace` writes) → 1234. */
 export function pidFromFileName(file: string): number | undefined {
@@ -22,11 +30,12 @@ export function pidFromFileName(file: string): number | undefined {
  * A file with nothing strace-like in its first 200 non-empty lines is refused (PARSE_FAILED,
  * exit 2); an empty file is accepted.
  */
-export async function readStraceFiles(files: readonly string[]): Promise<StraceResult> {
+export async function readStraceFiles(files: readonly string[], options: ReadOptions = {}): Promise<StraceResult> {
   const parser = new StraceParser();
+  const buffer = Buffer.allocUnsafe(options.chunkBytes ?? CHUNK_BYTES);
   for (const file of ordered(files)) {
     parser.setSource(file);
-    await readOne(parser, file, pidFromFileName(file));
+    await readOne(parser, file, pidFromFileName(file), buffer, options.onRead);
   }
   return parser.end();
 }
@@ -38,7 +47,7 @@ function ordered(files: readonly string[]): string[] {
   return [...plain, ...perPid];
 }
 
-async function readOne(parser: StraceParser, file: string, pid: number | undefined): Promise<void> {
+async function readOne(parser: StraceParser, file: string, pid: number | undefined, buffer: Buffer, onRead?: (bytes: number) => void): Promise<void> {
   const before = parser.parsedLines;
   let nonEmpty = 0;
   const check = (): void => {
@@ -46,12 +55,12 @@ async function readOne(parser: StraceParser, file: string, pid: number | undefin
       throw new RoProfileError('PARSE_FAILED', `${file} is not strace output: nothing in its first ${nonEmpty} non-empty lines reads as a syscall, signal or exit`, { hint: HINT });
     }
   };
-  const push = (line: string): void => {
-    parser.push(line, pid);
-    if (nonEmpty < SNIFF_LINES && line.length > 0 && ++nonEmpty === SNIFF_LINES) check();
+  const push: LineRangeSink = (text, start, end, own) => {
+    parser.pushRange(text, start, end, pid, own);
+    if (nonEmpty < SNIFF_LINES && end > start && ++nonEmpty === SNIFF_LINES) check();
   };
   try {
-    await splitLines(file, push);
+    await readLines(file, buffer, push, onRead);
   } catch (e) {
     if (e instanceof RoProfileError) throw e;
     throw new RoProfileError('USAGE', `cannot read the strace file ${file}: ${messageOf(e)}`, { hint: HINT, cause: e });
@@ -59,14 +68,19 @@ async function readOne(parser: StraceParser, file: string, pid: number | undefin
   if (nonEmpty < SNIFF_LINES) check();
 }
 
-/** Calls `onLine` for each line of the file, read in 1 MiB chunks. */
-async function splitLines(file: string, onLine: (line: string) => void): Promise<void> {
-  const stream = createReadStream(file, { highWaterMark: CHUNK_BYTES });
-  const lines = new LineSplitter(onLine);
+/** Calls `onLine` for each line of the file, read into `buffer` (reused: one allocation for all chunks). */
+export async function readLines(file: string, buffer: Buffer, onLine: LineRangeSink, onRead?: (bytes: number) => void): Promise<void> {
+  const handle = await open(file, 'r');
+  const lines = new LineRanges(onLine);
   try {
-    for await (const chunk of stream as AsyncIterable<Buffer>) lines.push(chunk);
+    for (;;) {
+      const { bytesRead } = await handle.read(buffer, 0, buffer.length, null);
+      if (bytesRead === 0) break;
+      lines.push(buffer.subarray(0, bytesRead));
+      onRead?.(bytesRead);
+    }
     lines.end();
   } finally {
-    stream.destroy();
+    await handle.close();
   }
 }

@@ -21,6 +21,10 @@ export interface SyscallResult {
 const BACKSLASH = 92;
 const QUOTE = 34;
 
+/** The characters the argument splitter acts on; all others are skipped with one table look-up. */
+const SPECIAL = new Uint8Array(65536);
+for (const c of '"<([{)]},') SPECIAL[c.charCodeAt(0)] = 1;
+
 /** Splits `(a, b, {c, d}) = R` (the text from the opening parenthesis at `open`) into arguments and result. */
 export function parseSyscallText(text: string, open = 0): SyscallText {
   const args: string[] = [];
@@ -29,6 +33,7 @@ export function parseSyscallText(text: string, open = 0): SyscallText {
   const len = text.length;
   for (let i = open + 1; i < len; i++) {
     const c = text.charCodeAt(i);
+    if (SPECIAL[c] === 0) continue;
     if (c === QUOTE) {
       i = skipQuoted(text, i);
     } else if (c === 60 /* < */) {
@@ -38,17 +43,32 @@ export function parseSyscallText(text: string, open = 0): SyscallText {
     } else if (c === 93 || c === 125 || (c === 41 && depth > 0)) {
       depth--;
     } else if (c === 41 /* ) at depth 0 */) {
-      const last = text.slice(start, i).trim();
+      const last = trimmed(text, start, i);
       if (last !== '' || args.length > 0) args.push(last);
       const result = parseResult(text, i + 1);
       return result === undefined ? { kind: 'bad', reason: 'no " = " after the arguments' } : { kind: 'ok', args, result };
     } else if (c === 44 /* , */ && depth === 0) {
-      args.push(text.slice(start, i).trim());
+      args.push(trimmed(text, start, i));
       start = i + 1;
     }
   }
   return { kind: 'bad', reason: 'the arguments do not end with ")"' };
 }
+
+/** `text.slice(from, to).trim()` in one slice (strace separates arguments with ", "). */
+function trimmed(text: string, from: number, to: number): string {
+  let a = from;
+  let b = to;
+  while (a < b && isSpace(text.charCodeAt(a))) a++;
+  while (b > a && isSpace(text.charCodeAt(b - 1))) b--;
+  return text.slice(a, b);
+}
+
+/** What String.prototype.trim removes (ASCII white space and line ends, and the Unicode spaces). */
+const isSpace = (c: number): boolean => c === 32 || (c >= 9 && c <= 13) || (c > 127 && UNICODE_SPACES.has(c));
+const UNICODE_SPACES: ReadonlySet<number> = new Set([
+  0xa0, 0x1680, 0x2000, 0x2001, 0x2002, 0x2003, 0x2004, 0x2005, 0x2006, 0x2007, 0x2008, 0x2009, 0x200a, 0x2028, 0x2029, 0x202f, 0x205f, 0x3000, 0xfeff,
+]);
 
 /** Index of the closing quote of the string opening at `at` (or the end of the text). */
 function skipQuoted(text: string, at: number): number {
@@ -60,12 +80,17 @@ function skipQuoted(text: string, at: number): number {
   return text.length;
 }
 
+/** The characters a decoration's end is looked for among; others are skipped with one table look-up. */
+const DECORATION_SPECIAL = new Uint8Array(65536);
+for (const c of '\\"[]<>') DECORATION_SPECIAL[c.charCodeAt(0)] = 1;
+
 /** Index of the `>` closing a `-y`/`-yy` decoration; `[...]` and quotes inside are skipped (`<TCP:[1:2->3:4]>`). */
 function skipDecoration(text: string, at: number): number {
   let angles = 0;
   let brackets = 0;
   for (let i = at; i < text.length; i++) {
     const c = text.charCodeAt(i);
+    if (DECORATION_SPECIAL[c] === 0) continue;
     if (c === BACKSLASH) i++;
     else if (c === QUOTE) i = skipQuoted(text, i);
     else if (c === 91) brackets++;

@@ -3,7 +3,9 @@ import { FS_HANDLERS } from './fs-handlers.js';
 import { CLONE_NAMES, PROC_HANDLERS, SKIP_UNPARSED } from './proc-handlers.js';
 import { cloneShare, NO_PID, ProcessTable } from './process-table.js';
 import { parseSyscallText } from './strace-args-parse.js';
+import { ownLine, type LineCopy } from './line-splitter.js';
 import { parseStraceLine } from './strace-line-parse.js';
+import { FirstLook, Look, NameTable, type SkipTest } from './skip-scan.js';
 import type { SyscallContext, SyscallHandler } from './syscall-context.js';
 
 /** What was read: every line is either blank, parsed or malformed (`lines` counts all three). */
@@ -26,6 +28,8 @@ const MAX_EXAMPLE_CHARS = 200;
 
 /** Every syscall that writes, executes, or changes what a later path means; all others are skipped unparsed. */
 const HANDLERS: ReadonlyMap<string, SyscallHandler> = new Map([...FS_HANDLERS, ...PROC_HANDLERS]);
+/** The handled names for the first look at a line, each with its skip test. */
+const HANDLED = new NameTable<SkipTest | undefined>([...HANDLERS.keys()].map((name) => [name, SKIP_UNPARSED.get(name)] as const));
 
 /**
  * Turns strace output (`strace -f -y -o FILE …`, or the `-ff` files) into write events, one line
@@ -47,13 +51,21 @@ export class StraceParser {
   private readonly table: ProcessTable;
   /** Pids seen on lines and not exited: when one is left, lines without a pid are its. */
   private readonly live = new Set<number>();
+  /** The pid last added to `live` and not exited since, so a run of its lines costs no Set lookups. */
+  private lastLive = -1;
+  private readonly look = new FirstLook(HANDLED);
   /** The first half of a call per pid, from `(` to just before ` <unfinished ...>`. */
   private readonly unfinished = new Map<number, { readonly name: string; readonly text: string }>();
-  private readonly events = new Map<string, WriteEvent>();
+  /** The distinct events in order of first sight, and the same by realPath (a few per path) to find a repeat. */
+  private readonly events: WriteEvent[] = [];
+  private readonly eventsByPath = new Map<string, WriteEvent[]>();
   private issue: string | undefined;
   private readonly emitEvent = (e: WriteEvent): void => {
-    const key = `${e.op}\0${e.path}\0${e.realPath}\0${e.errno ?? ''}\0${e.type ?? ''}\0${e.mode ?? ''}\0${e.uid ?? ''}\0${e.gid ?? ''}`;
-    if (!this.events.has(key)) this.events.set(key, e);
+    const seen = this.eventsByPath.get(e.realPath);
+    if (seen === undefined) this.eventsByPath.set(e.realPath, [e]);
+    else if (seen.some((s) => sameEvent(s, e))) return;
+    else seen.push(e);
+    this.events.push(e);
   };
   private readonly raiseIssue = (reason: string): void => {
     this.issue ??= reason;
@@ -75,17 +87,50 @@ export class StraceParser {
     return this.parsed;
   }
 
+  /**
+   * The line `text.slice(start, end)` (without its newline), as {@link push}; a line that can only
+   * be counted (most are) is counted without being cut out of `text`. `own` copies a line out
+   * of `text` into a string of its own (so that what is kept of it does not pin all of `text`).
+   */
+  pushRange(text: string, start: number, end: number, pid?: number, own: LineCopy = ownLine): void {
+    const look = this.look.scan(text, start, end);
+    const linePid = this.look.pid;
+    if (look === Look.Handled) {
+      this.lineNo++;
+      this.lines++;
+      if (linePid >= 0) this.noteLive(linePid);
+      const p = linePid >= 0 ? linePid : (pid ?? this.soleLive() ?? NO_PID);
+      const { name, open, unfinishedAt } = this.look;
+      // Known handled, so the map look-up cannot miss.
+      this.syscall(own(text, start, end), name, open - start, unfinishedAt < 0 ? -1 : unfinishedAt - start, p, HANDLERS.get(name)!);
+      return;
+    }
+    // A resumed call whose first half was not kept (most are: reads, waits) ends in resumed() with nothing to join.
+    if (look === Look.Other || (look === Look.Resumed && (this.unfinished.has(linePid) || this.unfinished.has(NO_PID)))) {
+      this.push(own(text, start, end), pid);
+      return;
+    }
+    this.lineNo++;
+    this.lines++;
+    this.parsed++;
+    if (linePid >= 0) this.noteLive(linePid);
+  }
+
   /** One line, without its newline; `pid` given for -ff files (trace.PID), used when the line has no pid prefix. */
   push(line: string, pid?: number): void {
     this.lineNo++;
     this.lines++;
     const l = parseStraceLine(line);
     if ('pid' in l && l.pid !== undefined) {
-      if (l.kind === 'exit') this.live.delete(l.pid);
-      else this.live.add(l.pid);
+      if (l.kind === 'exit') {
+        this.live.delete(l.pid);
+        this.lastLive = -1;
+      } else {
+        this.noteLive(l.pid);
+      }
     }
     // strace writing to stderr drops the `[pid N]` prefix again once a single process is left.
-    const sole = pid ?? (this.live.size === 1 ? this.live.values().next().value : undefined);
+    const sole = pid ?? this.soleLive();
     if (sole !== undefined) pid = sole;
     switch (l.kind) {
       case 'blank':
@@ -106,19 +151,11 @@ export class StraceParser {
         return;
       case 'syscall': {
         const handler = HANDLERS.get(l.name);
-        if (handler === undefined || (l.unfinishedAt < 0 && SKIP_UNPARSED.get(l.name)?.(line, l.open) === true)) {
+        if (handler === undefined || (l.unfinishedAt < 0 && SKIP_UNPARSED.get(l.name)?.(line, l.open, line.length) === true)) {
           this.parsed++;
           return;
         }
-        const p = l.pid ?? pid ?? NO_PID;
-        if (l.unfinishedAt < 0) {
-          this.run(line, { pid: p, name: l.name, text: line, open: l.open }, handler);
-          return;
-        }
-        const text = line.slice(l.open, l.unfinishedAt);
-        this.unfinished.set(p, { name: l.name, text });
-        if (CLONE_NAMES.has(l.name)) this.table.cloneStarted(p, cloneShare(l.name, text));
-        this.parsed++;
+        this.syscall(line, l.name, l.open, l.unfinishedAt, l.pid ?? pid ?? NO_PID, handler);
         return;
       }
       case 'resumed':
@@ -134,9 +171,32 @@ export class StraceParser {
   /** The events and counts so far. */
   end(): StraceResult {
     return {
-      events: [...this.events.values()],
+      events: [...this.events],
       stats: { lines: this.lines, parsed: this.parsed, malformed: this.malformed, examples: [...this.examples] },
     };
+  }
+
+  /** A handled call that cannot be skipped: run now, or its first half kept until it resumes. */
+  private syscall(line: string, name: string, open: number, unfinishedAt: number, pid: number, handler: SyscallHandler): void {
+    if (unfinishedAt < 0) {
+      this.run(line, { pid, name, text: line, open }, handler);
+      return;
+    }
+    const text = line.slice(open, unfinishedAt);
+    this.unfinished.set(pid, { name, text });
+    if (CLONE_NAMES.has(name)) this.table.cloneStarted(pid, cloneShare(name, text));
+    this.parsed++;
+  }
+
+  /** The one live process, when only one is left. */
+  private soleLive(): number | undefined {
+    return this.live.size === 1 ? this.live.values().next().value : undefined;
+  }
+
+  private noteLive(pid: number): void {
+    if (pid === this.lastLive) return;
+    this.live.add(pid);
+    this.lastLive = pid;
   }
 
   private resumed(line: string, pid: number, name: string, restAt: number): void {
@@ -188,4 +248,17 @@ export class StraceParser {
     const text = line.length > MAX_EXAMPLE_CHARS ? `${line.slice(0, MAX_EXAMPLE_CHARS)}…` : line;
     this.examples.push(`${this.source}:${this.lineNo}: ${text} (${reason})`);
   }
+}
+
+/** The same (op, path, realPath, errno, type, mode, uid, gid): a repeat, not kept. */
+function sameEvent(a: WriteEvent, b: WriteEvent): boolean {
+  return (
+    a.op === b.op &&
+    a.path === b.path &&
+    (a.errno ?? '') === (b.errno ?? '') &&
+    (a.type ?? '') === (b.type ?? '') &&
+    (a.mode ?? '') === (b.mode ?? '') &&
+    (a.uid ?? '') === (b.uid ?? '') &&
+    (a.gid ?? '') === (b.gid ?? '')
+  );
 }

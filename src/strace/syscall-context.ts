@@ -1,7 +1,7 @@
 import type { EntryType, WriteEvent, WriteOp } from '../model/write-event.js';
 import { resolveLexical } from './lexical-path.js';
 import type { Proc, ProcessTable } from './process-table.js';
-import { parseFdArg, parseStringArg, type SyscallResult } from './strace-args-parse.js';
+import { parseFdArg, parseStringArg, type FdArg, type SyscallResult } from './strace-args-parse.js';
 
 /** What a syscall handler sees: the process, the parsed call, and where events and issues go. */
 export interface SyscallContext {
@@ -33,8 +33,10 @@ export function succeeded(ctx: SyscallContext): boolean {
 
 /** The directory a descriptor names (`3</x>` with -y, else the fd table); 'cwd' for AT_FDCWD. */
 export function fdPath(ctx: SyscallContext, token: string | undefined): string | undefined {
-  if (token === undefined) return undefined;
-  const { fd, decorated, decoded } = parseFdArg(token);
+  return token === undefined ? undefined : fdArgPath(ctx, parseFdArg(token));
+}
+
+function fdArgPath(ctx: SyscallContext, { fd, decorated, decoded }: FdArg): string | undefined {
   if (fd === 'cwd') {
     if (decoded !== undefined) ctx.proc.cwd.value = decoded; // strace ≥ 6 prints AT_FDCWD</app> with -y
     return ctx.proc.cwd.value;
@@ -66,8 +68,10 @@ export function pathTarget(ctx: SyscallContext, dirfd: string | undefined, pathT
 
 /** The file a descriptor argument names, when known. */
 export function fdTarget(ctx: SyscallContext, token: string | undefined): Target | undefined {
-  if (token === undefined || parseFdArg(token).fd === 'cwd') return undefined;
-  const path = fdPath(ctx, token);
+  if (token === undefined) return undefined;
+  const arg = parseFdArg(token);
+  if (arg.fd === 'cwd') return undefined;
+  const path = fdArgPath(ctx, arg);
   return path === undefined ? undefined : { path, realPath: resolveLexical(undefined, path) };
 }
 

@@ -8,6 +8,7 @@ import type { LaunchSecrets, RunSpec } from '../model/run-spec.js';
 import { WRITABLE, buildCreateSpec } from '../pipeline/launch-spec.js';
 import { composeCommand, runCompose, uniqueProjectName, withoutComposeEnv, type ComposeRun } from '../runtime/compose-cli.js';
 import { verifyComposeFile } from './compose-file.js';
+import { composeForPodman } from './compose-podman.js';
 import type { Launcher } from './launcher.js';
 import { verifyVolumeName } from './verify-volume-name.js';
 import type { RunContext } from './observe.js';
@@ -88,7 +89,7 @@ async function openProject(ctx: RunContext, result: Result, mounts: readonly Mou
   // What the docker-run launcher would give the engine: the image by id, probe ports, limits.
   const base = buildCreateSpec({ image: ctx.image, run: result.run, secrets: ctx.secrets, labels: ctx.labels, limits: ctx.limits, hardening: WRITABLE, cwd: ctx.cwd });
   const gated = gateVolume !== undefined ? withGate(base, ctx.image, result.run, gateVolume) : undefined;
-  const { text, service } = verifyComposeFile(result, {
+  const { text: asEmitted, service } = verifyComposeFile(result, {
     mounts,
     volumeFor: (m) => verifyVolumeName(ctx, tag, m.path),
     image: base.image,
@@ -102,8 +103,9 @@ async function openProject(ctx: RunContext, result: Result, mounts: readonly Mou
     ...(ctx.composeBase ? { baseService: ctx.composeBase.service } : {}),
     ...(gateVolume !== undefined && gated ? { gate: { volume: gateVolume, entrypoint: gated.entrypoint ?? [], cmd: gated.cmd ?? [] } } : {}),
   });
-  const env = composeEnv(process.env, result.run, ctx.secrets);
   const baseFile = ctx.composeBase;
+  const text = ctx.engineInfo.runtime === 'podman' ? composeForPodman(asEmitted, service, { baseFile: baseFile !== undefined }) : asEmitted;
+  const env = composeEnv(process.env, result.run, ctx.secrets);
   const name = baseFile ? baseFile.project : uniqueProjectName(`ro-profile-verify-${tag}`);
   const dir = await mkdtemp(join(tmpdir(), 'ro-profile-compose-'));
   const file = join(dir, 'compose.yaml');

@@ -6,6 +6,8 @@ import { ROOT } from './cli.js';
 
 /** The "remote" engine of test/fixtures/engines/remote-engine.sh (its own network namespace, TCP only). */
 export const REMOTE_HOST = 'tcp://10.203.0.2:2375';
+/** Where remote-engine.sh keeps its sshd's keys (the client key is id_ed25519). */
+export const SSH_DIR = '/tmp/rp-remote-ssh';
 const SCRIPT = `${ROOT}test/fixtures/engines/remote-engine.sh`;
 
 /** Starts the remote engine (idempotent) with `images` copied onto it. */

@@ -73,6 +73,7 @@ export function sampleResult(): Result {
     format: 'sqlite',
   };
   const shippedLog: Required<ShippedEntry> = { name: 'old', type: 'symlink', size: 0, uid: 0, gid: 0, mode: 0o777, empty: false, linkTarget: '/dev/null' };
+  // Every field, the legacy `truncated` of older results included: the sample must validate with all of them.
   const logDir: Required<DirFacts> = {
     path: '/var/log/app',
     exists: true,

@@ -1,7 +1,9 @@
 import { readFileSync } from 'node:fs';
-import type { ArchiveEntry } from '../../src/harvest/archive.js';
+import type { ListedEntry } from '../../src/harvest/archive.js';
 import { HEAD_BYTES } from '../../src/harvest/formats.js';
-import { harvest, writeDirs, type DirListing, type Harvest, type Snapshot, type VolumeListing } from '../../src/harvest/harvest.js';
+import { harvest, type Harvest } from '../../src/harvest/harvest.js';
+import { listingCollector, listingScope, type DirListing, type VolumeListing } from '../../src/harvest/listing.js';
+import { readWithin, writeDirs, type Snapshot } from '../../src/harvest/snapshot.js';
 import { COMPAT_LINKS, absoluteTarget } from '../../src/harvest/image-links.js';
 import type { Symlink } from '../../src/model/fs-facts.js';
 import type { ImageFacts } from '../../src/model/image-facts.js';
@@ -36,7 +38,7 @@ export function readDiff(name: string): FsChange[] {
  * One filesystem entry by absolute path (the tar header fields harvest reads). For a file,
  * `head` is the start of its content; the rest, up to `size`, is filler (see contentOf).
  */
-export type Entry = Omit<ArchiveEntry, 'name'>;
+export type Entry = ListedEntry;
 export type Tree = ReadonlyMap<string, Entry>;
 
 export const dir = (uid: number, gid: number, mode: number): Entry => ({ type: 'dir', size: 0, uid, gid, mode, mtimeMs: 0 });
@@ -314,27 +316,32 @@ export function isDirIn(tree: Tree): (path: string) => boolean {
   return (path) => tree.get(path)?.type === 'dir';
 }
 
-/** An entry as readHeaders gives it: a non-empty file carries the first HEAD_BYTES of its content. */
-function asRead(name: string, e: Entry): ArchiveEntry {
+/** An entry as scanArchive gives it: a non-empty file carries the first HEAD_BYTES of its content. */
+function asRead(e: Entry): ListedEntry {
   const { head: _head, ...rest } = e;
   const head = e.type === 'file' && e.size > 0 ? contentOf(e).subarray(0, HEAD_BYTES) : undefined;
-  return { name, ...rest, ...(head ? { head } : {}) };
+  return { ...rest, ...(head ? { head } : {}) };
 }
 
-/** What takeSnapshot reads for one directory: the directory itself and everything below it. */
-export function listingOf(tree: Tree, dir: string): DirListing {
-  const self = tree.get(dir);
-  const entries = new Map<string, ArchiveEntry>();
+/** What listDir reads for one directory: the directory itself and everything below it, or what a scope keeps of it. */
+export function listingOf(tree: Tree, dir: string, scope?: ReadonlySet<string>): DirListing {
+  const c = listingCollector(dir, scope);
   for (const [path, e] of [...tree].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
-    if (path !== dir && under(path, dir)) entries.set(path, asRead(archiveName(dir, path), e));
+    if (under(path, dir)) c.add(asRead(e), archiveName(dir, path));
   }
-  return { ...(self ? { self: asRead(archiveName(dir, dir), self) } : {}), entries, truncated: false };
+  return c.done();
 }
 
 /** The snapshot takeSnapshot would build from this diff over this filesystem. */
 export function snapshotOf(changes: readonly FsChange[], tree: Tree, ignore: (p: string) => boolean = () => false): Snapshot {
   const listings = new Map<string, DirListing>();
-  for (const d of writeDirs(changes, ignore, isDirIn(tree))) listings.set(d, listingOf(tree, d));
+  const scope = listingScope(changes);
+  const read: string[] = [];
+  for (const d of writeDirs(changes, ignore, isDirIn(tree))) {
+    const within = readWithin(d, read, scope);
+    listings.set(d, within ? { entries: new Map() } : listingOf(tree, d, scope));
+    if (!within) read.push(d);
+  }
   return { changes, listings };
 }
 
@@ -348,8 +355,8 @@ export function compatLinksOf(tree: Tree): Symlink[] {
 
 /** What listVolume reads for a declared volume: everything below it, keyed by absolute path. */
 export function volumeListingOf(tree: Tree, destination: string): VolumeListing {
-  const entries = new Map<string, ArchiveEntry>();
-  for (const [path, e] of tree) if (under(path, destination)) entries.set(path, asRead(archiveName(destination, path), e));
+  const entries = new Map<string, ListedEntry>();
+  for (const [path, e] of tree) if (under(path, destination)) entries.set(path, asRead(e));
   return { destination, entries };
 }
 

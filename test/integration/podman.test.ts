@@ -49,10 +49,10 @@ describe.skipIf(!dockerAvailable())('Podman through its Docker-compatible socket
     expect(await leftoversOn(api, session)).toEqual([]);
   });
 
-  it("keeps /tmp: without it the verification breaks, Podman's own tmpfs notwithstanding", async () => {
+  it("keeps /tmp: without it the verification breaks, Podman's own tmpfs notwithstanding (docker-compose on Podman)", async () => {
     const session = testSession('podman-tmp');
     const out = join(dir, 'temp');
-    const r = await runCli([TEMP, '--format', 'all', '--out', out], { session, env: { DOCKER_HOST: host } });
+    const r = await runCli([TEMP, '--format', 'all', '--out', out, '--verify-with', 'compose'], { session, env: { DOCKER_HOST: host } });
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toContain('without /tmp: broke');
     const result = JSON.parse(readFileSync(join(out, 'result.json'), 'utf8')) as Result;

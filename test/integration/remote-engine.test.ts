@@ -6,7 +6,7 @@ import Docker from 'dockerode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Result } from '../../src/model/result.js';
 import { FIXTURE, dockerAvailable, runCli, testSession } from '../helpers/cli.js';
-import { REMOTE_HOST, leftoversOn, startRemoteEngine, stopRemoteEngine } from '../helpers/engines.js';
+import { REMOTE_HOST, SSH_DIR, leftoversOn, startRemoteEngine, stopRemoteEngine } from '../helpers/engines.js';
 
 /**
  * An engine that is remote as far as this machine can tell (remote-engine.sh): reached over
@@ -31,7 +31,7 @@ describe.skipIf(!dockerAvailable())('a remote engine (DOCKER_HOST tcp://, docker
     const out = join(dir, 'host');
     const r = await runCli([FIXTURE.busybox, '--format', 'all', '--out', out], { session, env: { DOCKER_HOST: REMOTE_HOST } });
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stderr).toContain(`at http://10.203.0.2:2375`);
+    expect(r.stderr).toContain('at tcp://10.203.0.2:2375');
     const result = JSON.parse(readFileSync(join(out, 'result.json'), 'utf8')) as Result;
     // The app's port answered: only the relay could reach it (no route to 10.204.0.0/24 from here).
     expect(result.exercise.probes).toContainEqual(expect.objectContaining({ port: 8080, kind: 'http', ok: true, status: 200 }));
@@ -54,6 +54,20 @@ describe.skipIf(!dockerAvailable())('a remote engine (DOCKER_HOST tcp://, docker
     expect(r.stderr).toContain('(context rp-remote)');
     const result = JSON.parse(readFileSync(join(out, 'result.json'), 'utf8')) as Result;
     expect(result.verification.map((v) => [v.format, v.result])).toEqual([['compose', 'pass']]);
+    expect(await leftoversOn(remote, session)).toEqual([]);
+  });
+
+  it('reaches it over ssh:// as the docker CLI would (dial-stdio on the far side), with a key from ~/.ssh', async () => {
+    const session = testSession('remote-ssh');
+    const home = join(dir, 'home');
+    mkdirSync(join(home, '.ssh'), { recursive: true, mode: 0o700 });
+    writeFileSync(join(home, '.ssh', 'id_ed25519'), readFileSync(`${SSH_DIR}/id_ed25519`), { mode: 0o600 });
+    const r = await runCli([FIXTURE.busybox, '--no-verify', '--format', 'json'], { session, env: { DOCKER_HOST: 'ssh://root@10.203.0.2', HOME: home, SSH_AUTH_SOCK: '' } });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain('at ssh://root@10.203.0.2');
+    const result = JSON.parse(r.stdout) as Result;
+    expect(result.exercise.probes).toContainEqual(expect.objectContaining({ port: 8080, kind: 'http', ok: true, status: 200 }));
+    expect(result.plan.mounts.map((m) => m.path)).toEqual(['/run/app', '/var/log/app']);
     expect(await leftoversOn(remote, session)).toEqual([]);
   });
 

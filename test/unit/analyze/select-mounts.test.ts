@@ -111,12 +111,6 @@ describe('selectMounts', () => {
       [{ path: '/opt', serves: ['/opt'] }],
     ],
     [
-      'a created directory stays itself when its parent’s listing was cut short',
-      [ev('add', '/srv/cache/new', { type: 'dir' })],
-      [sampleDir('/srv/cache', { truncated: true }), sampleDir('/srv/cache/new', { created: true })],
-      [{ path: '/srv/cache/new', serves: ['/srv/cache/new'] }],
-    ],
-    [
       'a created directory stays itself when its parent is not in the image',
       [ev('add', '/srv/cache/new', { type: 'dir' })],
       [sampleDir('/srv/cache/new', { created: true })],

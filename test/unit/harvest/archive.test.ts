@@ -1,6 +1,6 @@
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { readHeaders, type ArchiveEntry } from '../../../src/harvest/archive.js';
+import { readHeaders, scanArchive, type ArchiveEntry } from '../../../src/harvest/archive.js';
 import { chunkedStream, tarBuffer, type TarEntry } from '../../helpers/tar.js';
 
 const NGINX_LOGS: TarEntry[] = [
@@ -11,8 +11,7 @@ const NGINX_LOGS: TarEntry[] = [
 
 describe('readHeaders', () => {
   it('reads the headers of the /var/log/nginx archive', async () => {
-    const { entries, truncated } = await readHeaders(chunkedStream(await tarBuffer(NGINX_LOGS)), { maxEntries: 100 });
-    expect(truncated).toBe(false);
+    const entries = await readHeaders(chunkedStream(await tarBuffer(NGINX_LOGS)));
     expect(entries).toEqual<ArchiveEntry[]>([
       { name: 'nginx', type: 'dir', size: 0, uid: 0, gid: 4, mode: 0o755, mtimeMs: 0 },
       { name: 'nginx/access.log', type: 'file', size: 93, uid: 33, gid: 4, mode: 0o640, mtimeMs: 0 },
@@ -26,7 +25,7 @@ describe('readHeaders', () => {
     ['a sticky directory keeps the sticky bit', { name: 'tmp', type: 'dir', size: 0, uid: 0, gid: 0, mode: 0o1777, mtimeMs: 0 }, { name: 'tmp', type: 'dir', mode: 0o1777, mtimeMs: 0 }],
     ['a setuid file keeps the setuid bit', { name: 'bin/su', type: 'file', size: 1, uid: 0, gid: 0, mode: 0o4755, mtimeMs: 0 }, { type: 'file', mode: 0o4755, size: 1 }],
   ])('maps %s', async (_name, entry, expected) => {
-    const { entries } = await readHeaders(chunkedStream(await tarBuffer([entry])), { maxEntries: 10 });
+    const entries = await readHeaders(chunkedStream(await tarBuffer([entry])));
     expect(entries).toHaveLength(1);
     expect(entries[0]).toMatchObject(expected);
   });
@@ -38,7 +37,7 @@ describe('readHeaders', () => {
       { name: 'redis/short', type: 'file', size: 3, uid: 100, gid: 101, mode: 0o644, mtimeMs: 0, head: Buffer.from('abc') },
       { name: 'redis/empty', type: 'file', size: 0, uid: 100, gid: 101, mode: 0o644, mtimeMs: 0 },
     ];
-    const { entries: read } = await readHeaders(chunkedStream(await tarBuffer(entries), 7), { maxEntries: 10, headBytes: 16 });
+    const read = await readHeaders(chunkedStream(await tarBuffer(entries), 7), { headBytes: 16 });
     expect(read.map((e) => [e.name, e.mtimeMs, e.head?.toString('latin1')])).toEqual([
       ['redis', 1_700_000_000_000, undefined],
       ['redis/dump.rdb', 1_700_000_001_000, 'REDIS0011\xfa\tredis'],
@@ -48,7 +47,7 @@ describe('readHeaders', () => {
   });
 
   it('keeps no head unless asked', async () => {
-    const { entries } = await readHeaders(chunkedStream(await tarBuffer(NGINX_LOGS)), { maxEntries: 10 });
+    const entries = await readHeaders(chunkedStream(await tarBuffer(NGINX_LOGS)));
     expect(entries.some((e) => 'head' in e)).toBe(false);
   });
 
@@ -58,7 +57,7 @@ describe('readHeaders', () => {
       { name: 'data/blob', type: 'file', size: 3 * 1024 * 1024, uid: 0, gid: 0, mode: 0o644, mtimeMs: 0 },
       { name: 'data/after', type: 'file', size: 5, uid: 0, gid: 0, mode: 0o644, mtimeMs: 0 },
     ];
-    const { entries } = await readHeaders(chunkedStream(await tarBuffer(big)), { maxEntries: 10 });
+    const entries = await readHeaders(chunkedStream(await tarBuffer(big)));
     expect(entries.map((e) => [e.name, e.size])).toEqual([
       ['data', 0],
       ['data/blob', 3 * 1024 * 1024],
@@ -66,12 +65,30 @@ describe('readHeaders', () => {
     ]);
   });
 
-  it('stops after maxEntries, says so, and destroys the source', async () => {
+  it('reads every entry of a big archive, in order, with a head only for the files asked for', async () => {
+    const many: TarEntry[] = Array.from({ length: 6000 }, (_, i) => ({ name: `d/f${String(i).padStart(4, '0')}`, type: 'file', size: 600, uid: 0, gid: 0, mode: 0o644, mtimeMs: 0, head: Buffer.from('x') }));
+    const source = chunkedStream(await tarBuffer(many), 4096);
+    const names: string[] = [];
+    const heads: string[] = [];
+    const count = await scanArchive(source, { headBytes: 4, wantsHead: (n) => n.endsWith('7') }, (e, name) => {
+      names.push(name);
+      if (e.head) heads.push(name);
+    });
+    expect(count).toBe(6000);
+    expect(names).toEqual(many.map((e) => e.name));
+    expect(heads).toEqual(many.map((e) => e.name).filter((n) => n.endsWith('7')));
+    expect(source.destroyed).toBe(true);
+  });
+
+  it('rejects with the error a consumer throws, and destroys the source', async () => {
     const many: TarEntry[] = Array.from({ length: 50 }, (_, i) => ({ name: `d/f${String(i).padStart(2, '0')}`, type: 'file', size: 600, uid: 0, gid: 0, mode: 0o644, mtimeMs: 0 }));
     const source = chunkedStream(await tarBuffer(many), 512);
-    const { entries, truncated } = await readHeaders(source, { maxEntries: 3 });
-    expect(truncated).toBe(true);
-    expect(entries.map((e) => e.name)).toEqual(['d/f00', 'd/f01', 'd/f02']);
+    const seen: string[] = [];
+    const scan = scanArchive(source, {}, (_e, name) => {
+      if (seen.push(name) === 3) throw new Error('enough');
+    });
+    await expect(scan).rejects.toThrow('enough');
+    expect(seen).toEqual(['d/f00', 'd/f01', 'd/f02']);
     expect(source.destroyed).toBe(true);
   });
 
@@ -81,10 +98,10 @@ describe('readHeaders', () => {
         this.destroy(new Error('socket hang up'));
       },
     });
-    await expect(readHeaders(source, { maxEntries: 10 })).rejects.toThrow('socket hang up');
+    await expect(readHeaders(source)).rejects.toThrow('socket hang up');
   });
 
   it('reads an empty archive as no entries', async () => {
-    expect(await readHeaders(chunkedStream(await tarBuffer([])), { maxEntries: 10 })).toEqual({ entries: [], truncated: false });
+    expect(await readHeaders(chunkedStream(await tarBuffer([])))).toEqual([]);
   });
 });

@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { harvest, takeSnapshot, writeDirs, type Snapshot } from '../../../src/harvest/harvest.js';
+import { harvest } from '../../../src/harvest/harvest.js';
+import { listingScope, type DirListing } from '../../../src/harvest/listing.js';
+import type { Snapshot } from '../../../src/harvest/snapshot.js';
 import type { DirFacts, ShippedEntry } from '../../../src/model/fs-facts.js';
-import type { FsChange, WriteEvent } from '../../../src/model/write-event.js';
-import { EngineFake } from '../../helpers/engine-fake.js';
+import type { WriteEvent } from '../../../src/model/write-event.js';
 import {
   apache2Scenario,
   busyboxScenario,
@@ -14,14 +15,12 @@ import {
   listingOf,
   nginxScenario,
   parseDiffText,
-  readDiff,
   redisScenario,
   snapshotOf,
   sqliteAppScenario,
   volumeListingOf,
   type Tree,
 } from '../../helpers/scenarios.js';
-import { archiveOf, chunkedStream } from '../../helpers/tar.js';
 
 const none = () => false;
 const EMPTY: Snapshot = { changes: [], listings: new Map() };
@@ -31,93 +30,6 @@ function factsOf(fs: { dirs: readonly DirFacts[] }, path: string): DirFacts | un
 }
 
 const emptyDir = (name: string, mode = 0o755): ShippedEntry => ({ name, type: 'dir', size: 0, uid: 0, gid: 0, mode, empty: true });
-
-describe('writeDirs', () => {
-  it.each<[string, FsChange[], string[]]>([
-    ['nginx while running', readDiff('nginx-running'), ['/run', '/var/lib/nginx', '/var/log/nginx']],
-    // /run changed with nothing changed below (the pid file came and went): /run itself is read.
-    ['nginx after stop', readDiff('nginx-stopped'), ['/run', '/var/lib/nginx', '/var/log/nginx']],
-    // Created directories are read through the parent of the topmost one, which the image ships.
-    ['apache2 while running', readDiff('apache2-running'), ['/run', '/run/lock', '/var/log/apache2']],
-    // A file written straight into /etc: system trees are never read whole.
-    ['a write into /etc', parseDiffText('C /etc\nA /etc/app.conf\n'), []],
-    ['config-edit, which edits a file in /etc/app', readDiff('config-edit-running'), ['/etc/app']],
-    ['the busybox app', readDiff('busybox-app'), ['/run/app', '/var/log/app']],
-    ['the non-root app', readDiff('nonroot-dirs-running'), ['/srv/uploads', '/tmp']],
-    ['redis after stop', readDiff('redis-stopped'), ['/var/lib/redis']],
-    ['the SQLite app', readDiff('sqlite-app-stopped'), ['/var/lib/app']],
-    ['a tree of created directories', parseDiffText('C /srv\nA /srv/a\nA /srv/a/b\nA /srv/a/b/c.txt\n'), ['/srv']],
-  ])('lists the directories %s wrote into', (_name, changes, dirs) => {
-    const dirsInImage = new Set(['/run', '/srv', '/etc', '/var/lib/nginx', '/var/log/nginx', '/var/lib/redis', '/run/app', '/var/log/app']);
-    expect(writeDirs(changes, none, (p) => dirsInImage.has(p))).toEqual(dirs);
-  });
-
-  it('skips ignored paths', () => {
-    expect(writeDirs(readDiff('nginx-running'), (p) => p.startsWith('/var/log'), () => false)).toEqual(['/run', '/var/lib/nginx']);
-  });
-});
-
-describe('takeSnapshot', () => {
-  it('reads one archive per directory written into and keys every entry by absolute path', async () => {
-    const s = nginxScenario();
-    const engine = new EngineFake();
-    const tree: Tree = s.treeRunning;
-    for (const d of ['/run', '/var/lib/nginx', '/var/log/nginx']) {
-      const buf = await archiveOf(tree, d);
-      engine.archives.set(d, () => chunkedStream(buf));
-    }
-    const snap = await takeSnapshot(engine, 'c0ffee', s.running, none);
-    expect(engine.callsTo('getArchive')).toEqual([
-      ['c0ffee', '/run'],
-      ['c0ffee', '/var/lib/nginx'],
-      ['c0ffee', '/var/log/nginx'],
-    ]);
-    // Only the modified leaves are stat-ed, to tell a directory from a file.
-    expect(engine.callsTo('statPath')).toEqual([['c0ffee', '/var/log/nginx/access.log']]);
-    expect(snap.changes).toBe(s.running);
-    expect(snap.listings).toEqual(snapshotOf(s.running, tree).listings);
-    const logs = snap.listings.get('/var/log/nginx');
-    expect(logs?.self).toEqual({ name: 'nginx', type: 'dir', size: 0, uid: 0, gid: 4, mode: 0o755, mtimeMs: 0 });
-    expect([...(logs?.entries.keys() ?? [])]).toEqual(['/var/log/nginx/access.log', '/var/log/nginx/error.log']);
-    expect(logs?.entries.get('/var/log/nginx/access.log')?.head).toEqual(Buffer.alloc(16, 0x61));
-    expect(logs?.truncated).toBe(false);
-  });
-
-  it('reads a modified directory with nothing changed below it as itself, once a stat says it is one', async () => {
-    const tree: Tree = new Map([
-      ['/srv', dir(0, 0, 0o755)],
-      ['/srv/cache', dir(1000, 1000, 0o755)],
-    ]);
-    const engine = new EngineFake();
-    engine.stats.set('/srv/cache', { type: 'dir', mode: 0o755, size: 4096 });
-    const buf = await archiveOf(tree, '/srv/cache');
-    engine.archives.set('/srv/cache', () => chunkedStream(buf));
-    const snap = await takeSnapshot(engine, 'c0ffee', parseDiffText('C /srv\nC /srv/cache\n'), none);
-    expect([...snap.listings.keys()]).toEqual(['/srv/cache']);
-  });
-});
-
-describe('takeSnapshot: directories a mount may be planned at', () => {
-  it('reads those that exist, once, and owner and mode reach the facts (a mount above the written directory is no runtime default)', async () => {
-    const tree: Tree = new Map([
-      ['/var/lib/app', dir(101, 103, 0o750)],
-      ['/var/lib/app/db', dir(101, 103, 0o700)],
-      ['/var/lib/app/db/new', dir(101, 103, 0o700)],
-    ]);
-    const engine = new EngineFake();
-    engine.stats.set('/var/lib/app', { type: 'dir', mode: 0o750, size: 4096 });
-    for (const d of ['/var/lib/app', '/var/lib/app/db']) {
-      const buf = await archiveOf(tree, d);
-      engine.archives.set(d, () => chunkedStream(buf));
-    }
-    const changes = parseDiffText('C /var/lib/app\nC /var/lib/app/db\nA /var/lib/app/db/new\n');
-    const snap = await takeSnapshot(engine, 'c0ffee', changes, none, ['/var/lib/app', '/var/lib/app/db', '/nowhere', '/var/lib/app']);
-    expect([...snap.listings.keys()]).toEqual(['/var/lib/app/db', '/var/lib/app']);
-    expect(engine.callsTo('getArchive')).toEqual([['c0ffee', '/var/lib/app/db'], ['c0ffee', '/var/lib/app']]);
-    const { fs } = harvest({ running: { changes: [], listings: new Map() }, stopped: snap, ignore: none });
-    expect(fs.dirs.find((d) => d.path === '/var/lib/app')).toMatchObject({ exists: true, uid: 101, gid: 103, mode: 0o750 });
-  });
-});
 
 describe('harvest on the captured fixture images', () => {
   it('turns the nginx diffs into write events, with the pid file created and removed', () => {
@@ -285,14 +197,18 @@ describe('harvest rules', () => {
   });
 
   it('says a directory missing from every listing does not exist', () => {
-    const stopped: Snapshot = { changes: [], listings: new Map([['/nowhere', { entries: new Map(), truncated: false }]]) };
+    const stopped: Snapshot = { changes: [], listings: new Map([['/nowhere', { entries: new Map() }]]) };
     expect(harvest({ running: EMPTY, stopped, ignore: none }).fs.dirs).toEqual([{ path: '/nowhere', exists: false, shipped: [] }]);
   });
 
-  it('marks the facts of a directory whose listing was cut short', () => {
+  it('says a shipped directory the listing read past is not empty, as the whole listing would', () => {
     const changes = parseDiffText('C /srv\nC /srv/cache\nA /srv/cache/new\n');
-    const stopped: Snapshot = { changes, listings: new Map([['/srv/cache', { ...listingOf(tree, '/srv/cache'), truncated: true }]]) };
-    expect(factsOf(harvest({ running: EMPTY, stopped, ignore: none }).fs, '/srv/cache')?.truncated).toBe(true);
+    const scoped = listingOf(tree, '/srv/cache', listingScope(changes));
+    expect(scoped.entries.has('/srv/cache/conf.d/a.conf')).toBe(false);
+    expect(scoped.occupied).toEqual(new Set(['/srv/cache/conf.d']));
+    const facts = (l: DirListing) => factsOf(harvest({ running: EMPTY, stopped: { changes, listings: new Map([['/srv/cache', l]]) }, ignore: none }).fs, '/srv/cache');
+    expect(facts(scoped)).toEqual(facts(listingOf(tree, '/srv/cache')));
+    expect(facts(scoped)?.shipped.find((e) => e.name === 'conf.d')?.empty).toBe(false);
   });
 
   it('sorts the links it is given', () => {

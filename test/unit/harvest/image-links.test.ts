@@ -1,8 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { COMPAT_LINKS, absoluteTarget, listVolume, readCompatLinks } from '../../../src/harvest/image-links.js';
+import { COMPAT_LINKS, absoluteTarget, readCompatLinks } from '../../../src/harvest/image-links.js';
 import { EngineFake } from '../../helpers/engine-fake.js';
-import { dir, file } from '../../helpers/scenarios.js';
-import { archiveOf, chunkedStream } from '../../helpers/tar.js';
 
 describe('absoluteTarget', () => {
   it.each([
@@ -35,21 +33,5 @@ describe('readCompatLinks', () => {
       { path: '/bin', target: '/usr/bin' },
     ]);
     expect(engine.callsTo('statPath')).toEqual(COMPAT_LINKS.map((p) => ['c0ffee', p]));
-  });
-});
-
-describe('listVolume', () => {
-  it('keys the entries of a declared volume by absolute path, with their times and heads', async () => {
-    const tree = new Map([
-      ['/data', dir(999, 999, 0o700)],
-      ['/data/app.db', { ...file(999, 999, 0o644, 4096, 'SQLite format 3\0'), mtimeMs: 1_700_000_000_000 }],
-    ]);
-    const engine = new EngineFake();
-    const buf = await archiveOf(tree, '/data');
-    engine.archives.set('/data', () => chunkedStream(buf));
-    const listing = await listVolume(engine, 'c0ffee', '/data', 100);
-    expect(listing.destination).toBe('/data');
-    expect([...listing.entries.keys()]).toEqual(['/data', '/data/app.db']);
-    expect(listing.entries.get('/data/app.db')).toMatchObject({ name: 'data/app.db', mtimeMs: 1_700_000_000_000, head: Buffer.from('SQLite format 3\0', 'latin1') });
   });
 });

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Agent } from 'node:http';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { describeDockerEndpoint, optionsFor, resolveDockerEndpoint } from '../../../src/runtime/docker-endpoint.js';
 import { RoProfileError } from '../../../src/errors.js';
@@ -42,7 +43,10 @@ describe('resolveDockerEndpoint', () => {
   it("then config.json's currentContext; \"default\" is no context at all", () => {
     context('far', 'ssh://deploy@build.example.com');
     writeFileSync(join(dir, 'config.json'), JSON.stringify({ currentContext: 'far' }));
-    expect(resolveDockerEndpoint({ DOCKER_CONFIG: dir, SSH_AUTH_SOCK: '/tmp/agent' })).toMatchObject({ source: 'context', options: { protocol: 'ssh', host: 'build.example.com', username: 'deploy', sshOptions: { agent: '/tmp/agent' } } });
+    // ssh:// is plain HTTP through an agent of our own that keeps one SSH connection (ssh-agent.ts).
+    const ssh = resolveDockerEndpoint({ DOCKER_CONFIG: dir, SSH_AUTH_SOCK: '/tmp/agent' });
+    expect(ssh).toMatchObject({ source: 'context', host: 'ssh://deploy@build.example.com', loopback: false, options: { protocol: 'http', host: 'build.example.com', port: 22 } });
+    expect((ssh.options as { agent?: unknown }).agent).toBeInstanceOf(Agent);
     expect(resolveDockerEndpoint({ DOCKER_CONFIG: dir, DOCKER_CONTEXT: 'default' }).source).toBe('default');
     writeFileSync(join(dir, 'config.json'), JSON.stringify({ currentContext: 'default' }));
     expect(resolveDockerEndpoint({ DOCKER_CONFIG: dir })).toMatchObject({ source: 'default', options: {}, loopback: true });
@@ -65,6 +69,7 @@ describe('resolveDockerEndpoint', () => {
       } catch (x) {
         return x;
       }
+      return undefined;
     })() as RoProfileError;
     expect(e).toBeInstanceOf(RoProfileError);
     expect(e.code).toBe('USAGE');

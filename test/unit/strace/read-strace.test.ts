@@ -69,6 +69,47 @@ describe('readStraceFiles', () => {
   });
 });
 
+describe('readStraceFiles with small reads (lines and characters cut across reads)', () => {
+  const trace = [
+    '7  20:26:00.000001 chdir("/app") = 0',
+    '7  20:26:00.000002 openat(AT_FDCWD, "out.log", O_WRONLY|O_CREAT|O_APPEND, 0644 <unfinished ...>',
+    '8  20:26:00.000003 read(0, "x", 1) = 1',
+    '7  20:26:00.000004 <... openat resumed>) = 3',
+    '8  20:26:00.000005 mkdir("/tmp/é€😀", 0700) = 0',
+    '8  20:26:00.000006 unlink("/tmp/gone") = 0',
+  ];
+  const expected = ['open-write /app/out.log', 'add /tmp/é€😀', 'delete /tmp/gone'];
+  const summary = (r: Awaited<ReturnType<typeof readStraceFiles>>): string[] => r.events.map((e) => `${e.op} ${e.realPath}`);
+
+  it.each([1, 7, 16, 64, 1 << 20])('joins an unfinished call and keeps a multi-byte path whole with %i-byte reads', async (chunkBytes) => {
+    await writeFile(join(dir, 'small.log'), `${trace.join('\n')}\n`);
+    const result = await readStraceFiles([join(dir, 'small.log')], { chunkBytes });
+    expect(summary(result)).toEqual(expected);
+    expect(result.stats).toMatchObject({ lines: trace.length, parsed: trace.length, malformed: 0 });
+  });
+
+  it('reads CRLF line ends and a last line with no newline', async () => {
+    await writeFile(join(dir, 'crlf.log'), trace.join('\r\n'));
+    const result = await readStraceFiles([join(dir, 'crlf.log')], { chunkBytes: 5 });
+    expect(summary(result)).toEqual(expected);
+    expect(result.stats).toMatchObject({ lines: trace.length, parsed: trace.length, malformed: 0 });
+  });
+
+  it.each(['nginx.strace', 'redis.strace'])('gives the same result for %s whatever the read size', async (name) => {
+    const whole = await readStraceFiles([join(FIXTURES, name)]);
+    const bySmallReads = await readStraceFiles([join(FIXTURES, name)], { chunkBytes: 333 });
+    expect(bySmallReads).toEqual(whole);
+  });
+
+  it('reports each read', async () => {
+    await writeFile(join(dir, 'small.log'), `${trace.join('\n')}\n`);
+    const reads: number[] = [];
+    await readStraceFiles([join(dir, 'small.log')], { chunkBytes: 64, onRead: (n) => reads.push(n) });
+    expect(reads.reduce((a, b) => a + b, 0)).toBe(Buffer.byteLength(`${trace.join('\n')}\n`));
+    expect(Math.max(...reads)).toBe(64);
+  });
+});
+
 describe('readStraceFiles on the real captures', () => {
   const writes = (events: { op: string; realPath: string }[]): string[] =>
     [...new Set(events.filter((e) => e.op !== 'exec').map((e) => `${e.op} ${e.realPath}`))].sort();

@@ -37,7 +37,7 @@ describe('the gate', () => {
 
   it('ships as a root-owned 0755 busybox under the gate directory', async () => {
     const tar = await gateArchive(Buffer.from('\x7fELF-not-really'));
-    const { entries } = await readHeaders(Readable.from([tar]), { maxEntries: 10 });
+    const entries = await readHeaders(Readable.from([tar]));
     expect(entries.map((e) => [e.name, e.type, e.mode, e.uid, e.gid])).toEqual([
       [GATE_DIR.slice(1), 'dir', 0o755, 0, 0],
       [`${GATE_DIR.slice(1)}/busybox`, 'file', 0o755, 0, 0],
@@ -67,7 +67,7 @@ describe('the release file (a tracer the gate cannot see)', () => {
   });
 
   it('goes into the gate\'s own volume as a bare busybox (no directory entry over the volume root)', async () => {
-    const { entries } = await readHeaders(Readable.from([await gateFileArchive(Buffer.from('x'))]), { maxEntries: 10 });
+    const entries = await readHeaders(Readable.from([await gateFileArchive(Buffer.from('x'))]));
     expect(entries.map((e) => [e.name, e.type, e.mode])).toEqual([['busybox', 'file', 0o755]]);
   });
 });
