@@ -1,5 +1,6 @@
 // The layers the design promises, enforced: the pure layers (model, analyze, emit, harvest,
-// strace, syntax, compare, and drift but its audit) never reach up into the pipeline, the verify stage or the CLI; dockerode is
+// strace, syntax, compare, and drift but its audit) never reach up into the pipeline, the verify stage or the CLI; the
+// pipeline never into the tracer, verification or the CLI (it owns ports for the first two); dockerode is
 // the runtime's alone; a promise is awaited or handed on, never dropped; a switch over a union
 // names every member.
 import tseslint from 'typescript-eslint';
@@ -34,6 +35,14 @@ export default tseslint.config(
     ignores: ['src/drift/audit.ts'],
     rules: {
       'no-restricted-imports': ['error', { paths: [{ name: 'dockerode', message: 'only src/runtime talks to dockerode' }], patterns: upward('pipeline', 'verify', 'cli', 'trace', 'runtime') }],
+    },
+  },
+  {
+    // The pipeline drives the tracer and verification through the ports it owns (pipeline/ports.ts);
+    // the CLI passes trace/live-tracer.ts and verify/verifier.ts in.
+    files: ['src/pipeline/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { paths: [{ name: 'dockerode', message: 'only src/runtime talks to dockerode' }], patterns: upward('verify', 'cli', 'trace') }],
     },
   },
   {

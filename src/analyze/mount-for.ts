@@ -3,7 +3,7 @@ import type { Finding, Mount } from '../model/mount-plan.js';
 import type { WriteEvent } from '../model/write-event.js';
 import { dataEvidence, isLogPath } from './classify.js';
 import { compareStrings, isUnder } from './paths.js';
-import type { AnalyzeInput } from './plan-mounts.js';
+import type { AnalyzeInput } from './analyze-input.js';
 import type { Chosen } from './select-mounts.js';
 import { volumeName } from './volume-name.js';
 

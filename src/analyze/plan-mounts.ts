@@ -1,5 +1,4 @@
-import type { ImageFacts } from '../model/image-facts.js';
-import type { DirFacts, FsFacts } from '../model/fs-facts.js';
+import type { DirFacts } from '../model/fs-facts.js';
 import type { Finding, Mount, MountPlan } from '../model/mount-plan.js';
 import type { WriteEvent } from '../model/write-event.js';
 import { indexEvents, neededDir } from './needed-dirs.js';
@@ -7,24 +6,9 @@ import { compareStrings, isUnder, resolveLinks } from './paths.js';
 import { selectMounts, type Chosen } from './select-mounts.js';
 import { symlinkFindings } from './symlink-findings.js';
 import { innermost, mountFor, uniqueSorted, volumeMount } from './mount-for.js';
+import type { AnalyzeInput } from './analyze-input.js';
 
-export interface AnalyzeInput {
-  readonly image: ImageFacts;
-  readonly events: readonly WriteEvent[];
-  readonly fs: FsFacts;
-  /** Targets of the user's -v/--mount: writes below them are already covered. */
-  readonly userMounts: readonly string[];
-  /** --persist: these directories become named volumes, written or not. */
-  readonly persist?: readonly string[];
-  /** --ephemeral: mounts at or below these are tmpfs, whatever their content looks like. */
-  readonly ephemeral?: readonly string[];
-  /** What the restart check showed: mount paths whose files the app carries from one start to the next, with the evidence. */
-  readonly state?: Readonly<Record<string, readonly string[]>>;
-  /** --volume-prefix: the first part of every named volume's name (a project name). */
-  readonly volumePrefix?: string;
-  /** The smallest tmpfs size (default MIN_SIZE_BYTES); --limits strict sizes them closer to what was written. */
-  readonly minTmpfsBytes?: number;
-}
+export type { AnalyzeInput } from './analyze-input.js';
 
 export { MAX_COVERS, MIN_SIZE_BYTES, SIZE_FACTOR, canWrite, sizeFor, smallest } from './mount-for.js';
 

@@ -8,10 +8,6 @@ import { readResultFile } from './result-file.js';
 
 /** --baseline OLD.json of profile and verify: the gate a CI job runs after the result is made. */
 
-export const BASELINE_FLAG = {
-  baseline: { type: 'string', describe: 'A result (--format json) to compare with: the differences go to stderr, and a widened config exits 10 (a failed verification still exits 7)', group: 'Output:' },
-} as const;
-
 /** Read before anything runs, so a missing or broken baseline is a usage error (exit 2) up front. */
 export function readBaseline(file: string | undefined): Result | undefined {
   return file === undefined ? undefined : readResultFile(file, 'USAGE', 'Give the path of a result written with --format json (the baseline the new result must not widen).');

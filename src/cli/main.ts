@@ -1,43 +1,8 @@
 #!/usr/bin/env node
-import yargs from 'yargs';
-import { hideBin } from 'yargs/helpers';
-import { analyzeStraceCommand } from './commands/analyze-strace.js';
-import { batchCommand } from './commands/batch.js';
-import { diffCommand } from './commands/diff.js';
-import { driftCommand } from './commands/drift.js';
-import { emitCommand } from './commands/emit.js';
-import { gcCommand } from './commands/gc.js';
-import { profileCommand } from './commands/profile.js';
-import { profilesCommand } from './commands/profiles.js';
-import { verifyCommand } from './commands/verify.js';
-import { EXIT } from './exit-codes.js';
-import { usageEnvelope } from './output.js';
 import { toolVersion } from './version.js';
 
-await yargs(hideBin(process.argv))
-  .scriptName('ro-profile')
-  // Everything after `--` is the container's command, kept apart from our own flags.
-  .parserConfiguration({ 'populate--': true, 'unknown-options-as-args': false })
-  .command(gcCommand)
-  .command(emitCommand)
-  .command(analyzeStraceCommand)
-  .command(verifyCommand)
-  .command(driftCommand)
-  .command(batchCommand)
-  .command(diffCommand)
-  .command(profilesCommand)
-  .command(profileCommand)
-  .strict()
-  .recommendCommands()
-  .version(toolVersion())
-  .wrap(Math.min(120, process.stdout.columns || 100))
-  .fail((msg, err) => {
-    if (err) throw err;
-    const hint = 'run "ro-profile --help" for the flags';
-    // --json promises the envelope on every path: a flag our own (before any "--" of the container's command).
-    const own = process.argv.slice(2, process.argv.includes('--') ? process.argv.indexOf('--') : undefined);
-    if (own.includes('--json')) process.stdout.write(usageEnvelope(msg, hint));
-    process.stderr.write(`ro-profile: ${msg}\nhint: ${hint}\n`);
-    process.exit(EXIT.usage);
-  })
-  .parseAsync();
+// `ro-profile --version` alone needs no flag parser: yargs and the string-width it loads cost about
+// 80 ms of CPU before any flag is read (bench/help.mjs). The output is yargs' own: the version, a newline.
+const args = process.argv.slice(2);
+if (args.length === 1 && args[0] === '--version') process.stdout.write(`${toolVersion()}\n`);
+else await (await import('./parse-args.js')).parseArgs();

@@ -41,11 +41,6 @@ export function writeResult(result: Result, o: OutputOptions): string[] {
   return written;
 }
 
-/** The usage-error envelope, for --json, before any command ran (yargs refused the flags). */
-export function usageEnvelope(message: string, hint: string): string {
-  return `${JSON.stringify({ outcome: 'error', error: { code: 'USAGE', message, hint } })}\n`;
-}
-
 /** Prints an error as the contract says and returns the exit status. */
 export function reportError(e: unknown, o: { readonly json: boolean; readonly debug: boolean; readonly redact?: (text: string) => string }): number {
   const err = isRoProfileError(e)

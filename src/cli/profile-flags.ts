@@ -4,9 +4,11 @@ import type { Result, ResultProfile } from '../model/result.js';
 import type { ExerciseSpec, RunSpec } from '../model/run-spec.js';
 import type { LimitPolicy } from '../model/usage.js';
 import type { ProfileOptions } from '../pipeline/profile.js';
-import { DEFAULT_TRACER_BASE } from '../trace/tracer-image.js';
+import { DEFAULT_TRACER_BASE } from '../trace/tracer-choices.js';
 import type { TraceMethod } from '../trace/tracer.js';
 import { launcherFor, type VerifyFormat } from '../verify/launchers.js';
+import { verifierFor } from '../verify/verifier.js';
+import { liveTracer } from '../trace/live-tracer.js';
 import { parseBytes, parseDuration } from './durations.js';
 import { verificationError } from './verification-exit.js';
 
@@ -72,9 +74,9 @@ export function pipelineOptionsOf(argv: PipelineFlags): Pick<ProfileOptions, 'li
   return {
     limits: { memoryBytes: parseBytes('memory', argv.memory), pidsLimit: argv.pidsLimit },
     stopTimeoutSec: Math.ceil(parseDuration('stop-timeout', argv.stopTimeout) / 1000),
-    ...(argv.verify ? { verify: { maxRounds: positive('max-rounds', argv.maxRounds), leaveOneOutBudget: Math.max(0, Math.floor(argv.leaveOneOut)), launcher: launcherFor(argv.verifyWith ?? 'run') } } : {}),
+    ...(argv.verify ? { verify: { maxRounds: positive('max-rounds', argv.maxRounds), leaveOneOutBudget: Math.max(0, Math.floor(argv.leaveOneOut)), verifier: verifierFor(launcherFor(argv.verifyWith ?? 'run')) } } : {}),
     ...(argv.tracer === 'strace'
-      ? { tracer: { method: argv.tracerMethod ?? 'sidecar', base: argv.tracerBase ?? DEFAULT_TRACER_BASE, ...(argv.tracerImage !== undefined ? { image: argv.tracerImage } : {}) } }
+      ? { tracer: liveTracer({ method: argv.tracerMethod ?? 'sidecar', base: argv.tracerBase ?? DEFAULT_TRACER_BASE, ...(argv.tracerImage !== undefined ? { image: argv.tracerImage } : {}) }) }
       : {}),
     ...resourcesOf(argv.limits, argv.headroom),
     harden: argv.harden,

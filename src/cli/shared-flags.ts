@@ -1,6 +1,6 @@
 import { RoProfileError } from '../errors.js';
 import type { EmitOptions } from '../emit/emit.js';
-import { K8S_KINDS } from '../emit/k8s.js';
+import { K8S_KINDS } from '../emit/k8s-kinds.js';
 
 /** The flags that shape the emitted config, shared by the profile, emit and analyze-strace commands. */
 export const EMIT_FLAGS = {
@@ -23,6 +23,11 @@ export function emitOptionsOf(argv: {
     k8s: { kind: argv.k8sKind, patch: argv.k8sPatch, memory: argv.k8sMemory, name: argv.service },
   };
 }
+
+/** --baseline OLD.json of profile and verify (see baseline.ts). */
+export const BASELINE_FLAG = {
+  baseline: { type: 'string', describe: 'A result (--format json) to compare with: the differences go to stderr, and a widened config exits 10 (a failed verification still exits 7)', group: 'Output:' },
+} as const;
 
 /** The analysis overrides, shared by the profile and analyze-strace commands. */
 export const ANALYSIS_FLAGS = {

@@ -17,8 +17,8 @@ function logComments(result: Result): string {
   return [...hardeningCommentLines(result), ...logCommentLines(result)].join('');
 }
 
-export const FORMATS = ['run', 'compose', 'k8s', 'json', 'report', 'sarif', 'junit'] as const;
-export type Format = (typeof FORMATS)[number];
+import type { Format } from './formats.js';
+export { FORMATS, type Format } from './formats.js';
 
 /** Renders one format from a result; pure, so `emit RESULT.json` gives the same bytes as a live run. */
 export interface EmitOptions {

@@ -9,8 +9,8 @@ import { formatMode } from './tmpfs-options.js';
 import { envFromOf, networkOf, passedVolumes } from './k8s-passthrough.js';
 import { toYamlWithComments, type YamlComment } from './yaml.js';
 
-export const K8S_KINDS = ['pod', 'deployment'] as const;
-export type K8sKind = (typeof K8S_KINDS)[number];
+import type { K8sKind } from './k8s-kinds.js';
+export { K8S_KINDS, type K8sKind } from './k8s-kinds.js';
 
 export interface K8sOptions {
   readonly kind: K8sKind;

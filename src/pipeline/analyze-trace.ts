@@ -13,7 +13,7 @@ import { createLabels, type SessionIdentity } from '../runtime/labels.js';
 import { CleanupScope } from './cleanup-scope.js';
 import type { Reporter } from './reporter.js';
 import { openImageView } from './image-view.js';
-import { resolveImage } from './resolve.js';
+import { startRun } from './run-start.js';
 
 export interface AnalyzeTraceOptions {
   readonly engine: Engine;
@@ -37,11 +37,10 @@ const EMPTY: Snapshot = { changes: [], listings: new Map() };
  * symlinks resolve the paths the app named, and its directories say what a mount would hide.
  */
 export async function analyzeTrace(o: AnalyzeTraceOptions): Promise<Result> {
-  const { engine, reporter, signal } = o;
-  await using scope = new CleanupScope(reporter);
-  o.onScope?.(scope);
-  await engine.info();
-  const image = await resolveImage(engine, o.imageRef, reporter, signal);
+  const { engine, reporter } = o;
+  const started = await startRun(o, o.imageRef);
+  await using scope = started.scope;
+  const { image } = started;
   const id = await openImageView(engine, image.id, createLabels(o.identity, 'image-view'), scope);
 
   const { events, changes, fs } = await traceFacts(engine, id, o.events, () => false);

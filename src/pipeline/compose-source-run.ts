@@ -12,7 +12,7 @@ import { composeServiceSource, type ComposeDoc, type ComposeServiceSource } from
 import { throwIfAborted } from './abort.js';
 import type { CleanupScope } from './cleanup-scope.js';
 import type { Reporter } from './reporter.js';
-import type { ComposeBase } from '../verify/observe.js';
+import type { ComposeBase } from './ports.js';
 
 /**
  * `--compose FILE`: the file read as compose reads it, the service's image built when it has

@@ -23,23 +23,16 @@ import { waitReady } from './ready.js';
 import { traceFacts } from './analyze-trace.js';
 import { openImageView } from './image-view.js';
 import { mergeFsFacts } from '../harvest/merge-fs-facts.js';
-import { GATE_DIR } from '../trace/gate.js';
-import { createCapture, gatedSpec, installGate, prepareTracing, tracedStepRunner, type TracerOptions } from '../trace/live-trace.js';
-import { mergeTraces, type TraceCapture } from '../trace/tracer.js';
 import type { StraceResult } from '../strace/strace-parser.js';
-import type { TracerImage } from '../trace/tracer-image.js';
-import { linesOf, type ComposeBase, type Observation, type RunContext } from '../verify/observe.js';
-import { readStoppedLogFiles, redactVerification } from '../verify/evidence.js';
-import { verifyResult } from '../verify/verify.js';
-import type { Launcher } from '../verify/launcher.js';
+import type { ComposeBase, Observation, RunContext, TraceCapture, Tracer, TracerImage, Verifier } from './ports.js';
 import type { Reporter } from './reporter.js';
-import { resolveImage, withProbePorts } from './resolve.js';
+import { withProbePorts } from './resolve.js';
+import { startRun } from './run-start.js';
 import { entriesOf, restartCheck, type RetraceStart } from './restart-check.js';
 import { restartCandidates } from '../harvest/restart-state.js';
 import { redactError, redactor } from './redact.js';
 import { createUserVolumes, mountPointFilter } from './user-volumes.js';
 import type { HardenRequest, ProcessInfo } from '../model/hardening.js';
-import { hardenResult } from '../verify/harden.js';
 import { privilegeFacts, readProcesses, readStartUser, startingHardening } from './privilege-facts.js';
 
 export interface ProfileOptions {
@@ -68,9 +61,9 @@ export interface ProfileOptions {
   /** Seconds between the stop signal and SIGKILL. */
   readonly stopTimeoutSec: number;
   /** Verify the config by running it (undefined: --no-verify). */
-  readonly verify?: { readonly maxRounds: number; readonly leaveOneOutBudget: number; readonly launcher: Launcher };
+  readonly verify?: { readonly maxRounds: number; readonly leaveOneOutBudget: number; readonly verifier: Verifier };
   /** --tracer strace: trace the app live (undefined: the diff and volumes only). */
-  readonly tracer?: TracerOptions;
+  readonly tracer?: Tracer;
   /** --harden: the process settings' level (auto: the strongest that verifies). */
   readonly harden?: HardenRequest;
   /** --limits and --headroom: resource limits chosen from the writable run's use (absent: off). */
@@ -96,15 +89,14 @@ export async function profileImage(o: ProfileOptions): Promise<Result> {
 
 async function profileUnredacted(o: ProfileOptions, redact: (t: string) => string): Promise<Result> {
   const { engine, reporter, signal } = o;
-  await using scope = new CleanupScope(reporter);
-  o.onScope?.(scope);
   const clock = stageClock(reporter);
-
-  const engineInfo = await engine.info();
-  clock('engine', `${engineInfo.runtime === 'podman' ? 'Podman' : 'Docker'} ${engineInfo.version} at ${engineInfo.endpoint}`);
-  const orphans = (await engine.listManaged([`${LABEL_MANAGED}=true`])).filter((x) => !ownerAlive(x));
-  if (orphans.length > 0) reporter.warn(`${orphans.length} container(s)/volume(s) left by ro-profile runs that are gone; remove them with "ro-profile gc"`);
-  const image = await resolveImage(engine, o.run.image, reporter, signal);
+  const started = await startRun(o, o.run.image, async (info) => {
+    clock('engine', `${info.runtime === 'podman' ? 'Podman' : 'Docker'} ${info.version} at ${info.endpoint}`);
+    const orphans = (await engine.listManaged([`${LABEL_MANAGED}=true`])).filter((x) => !ownerAlive(x));
+    if (orphans.length > 0) reporter.warn(`${orphans.length} container(s)/volume(s) left by ro-profile runs that are gone; remove them with "ro-profile gc"`);
+  });
+  await using scope = started.scope;
+  const { engineInfo, image } = started;
   const run = withProbePorts(o.run, image);
   // Containers this machine cannot reach are probed through a relay: a missing piece for it is said now, not after a timeout.
   if (!engineInfo.loopback && run.exercise.probe !== false) await engine.prepareTunnel();
@@ -113,19 +105,20 @@ async function profileUnredacted(o: ProfileOptions, redact: (t: string) => strin
 
   const labels = createLabels(o.identity, 'profile');
   // A missing docker-compose (--verify-with compose) is said before the run, not after it.
-  const runtimeVersion = o.verify ? (await o.verify.launcher.version()) || engineInfo.version : '';
-  const tracerImage = o.tracer ? await prepareTracing({ engine, engineInfo, reporter, signal, tracer: o.tracer, labels: createLabels(o.identity, 'image-view'), scope }) : undefined;
-  if (tracerImage && o.tracer) clock('tracer', `strace by ${o.tracer.method} from ${tracerImage.ref}`);
+  const runtimeVersion = o.verify ? (await o.verify.verifier.runtimeVersion()) || engineInfo.version : '';
+  const tracer = o.tracer;
+  const tracerImage = tracer ? await tracer.prepare({ engine, engineInfo, reporter, signal, labels: createLabels(o.identity, 'image-view'), scope }) : undefined;
+  if (tracerImage && tracer) clock('tracer', `strace by ${tracer.options.method} from ${tracerImage.ref}`);
   await createUserVolumes(engine, run, labels, scope);
   const plain = buildCreateSpec({ image, run, secrets: o.secrets, labels, limits: o.limits, hardening: WRITABLE, cwd: o.cwd });
-  const spec = tracerImage ? gatedSpec(plain, image, run) : plain;
+  const spec = tracerImage && tracer ? tracer.gatedSpec(plain, image, run) : plain;
   const id = await engine.createContainer(spec);
   scope.add(`container ${id.slice(0, 12)}`, () => engine.removeContainer(id));
   let capture: TraceCapture | undefined;
-  if (tracerImage && o.tracer) {
-    await installGate(engine, id, tracerImage);
+  if (tracerImage && tracer) {
+    await tracer.installGate(engine, id, tracerImage);
     await engine.startContainer(id);
-    capture = createCapture({ method: o.tracer.method, engine, scope, targetId: id, tracer: tracerImage, labels: createLabels(o.identity, 'tracer'), workingDir: image.workingDir });
+    capture = tracer.capture({ engine, scope, targetId: id, tracer: tracerImage, labels: createLabels(o.identity, 'tracer'), workingDir: image.workingDir });
     await capture.attachMain();
   } else {
     await engine.startContainer(id);
@@ -142,7 +135,7 @@ async function profileUnredacted(o: ProfileOptions, redact: (t: string) => strin
   // Mount targets named through the image's links (-v x:/var/run/app, /var/run -> /run) appear in the diff where the links lead.
   const targets = [...userMountTargets(run), ...image.volumes];
   const targetLinks = await readLinksAlong(engine, id, targets);
-  const ignore = mountPointFilter([...targets, ...targets.map((t) => resolveLinks(t, targetLinks)), ...(capture ? [GATE_DIR] : [])]);
+  const ignore = mountPointFilter([...targets, ...targets.map((t) => resolveLinks(t, targetLinks)), ...(capture && tracer ? [tracer.gateDir] : [])]);
   let probes: Result['exercise']['probes'] = [];
   let execs: Result['exercise']['execs'] = [];
   let running = EMPTY;
@@ -160,13 +153,13 @@ async function profileUnredacted(o: ProfileOptions, redact: (t: string) => strin
         if (capture) earlierTraces.push(await capture.finish());
       },
       afterStart: async () => {
-        if (!capture || !o.tracer || !tracerImage) return;
-        capture = createCapture({ method: o.tracer.method, engine, scope, targetId: id, tracer: tracerImage, labels: createLabels(o.identity, 'tracer'), workingDir: image.workingDir });
+        if (!capture || !tracer || !tracerImage) return;
+        capture = tracer.capture({ engine, scope, targetId: id, tracer: tracerImage, labels: createLabels(o.identity, 'tracer'), workingDir: image.workingDir });
         await capture.attachMain();
       },
     });
   if (ready.readiness !== 'job-exit') {
-    const runStep = (command: string, timeoutMs: number) => tracedStepRunner(engine, id, capture!)(command, timeoutMs);
+    const runStep = (command: string, timeoutMs: number) => tracer!.stepRunner(engine, id, capture!)(command, timeoutMs);
     ({ probes, execs } = await exercise({ engine, engineInfo, id, imageRef: image.ref, run, reporter, signal, restart, ...(capture ? { runStep } : {}) }));
     rawExecs = execs;
     // What verification may hold a hardened run's pages to: ask again while it still runs.
@@ -202,8 +195,8 @@ async function profileUnredacted(o: ProfileOptions, redact: (t: string) => strin
   let events = h.events;
   let fs = h.fs;
   let trace: TraceReport | undefined;
-  if (capture && tracerImage) {
-    const traced = mergeTraces([...earlierTraces, await capture.finish()]);
+  if (capture && tracerImage && tracer) {
+    const traced = tracer.merge([...earlierTraces, await capture.finish()]);
     const view = await openImageView(engine, image.id, createLabels(o.identity, 'image-view'), scope);
     const t = await traceFacts(engine, view, traced.events, ignore);
     events = [...h.events, ...t.events];
@@ -250,18 +243,18 @@ async function profileUnredacted(o: ProfileOptions, redact: (t: string) => strin
   };
   // The writable run, as the hardened runs will be compared with it: read before the restart check starts it again.
   const logs = o.verify !== undefined ? await engine.logs(id) : { stdout: '', stderr: '' };
-  const fileLogLines = o.verify !== undefined ? await readStoppedLogFiles(engine, id, result) : [];
+  const fileLogLines = o.verify !== undefined ? await o.verify.verifier.readStoppedLogFiles(engine, id, result) : [];
 
   if (candidates.size > 0) {
-    const retraceWith = (method: TracerOptions['method'], tracer: TracerImage): RetraceStart => async (target) => {
-      const c = createCapture({ method, engine, scope, targetId: target, tracer, labels: createLabels(o.identity, 'tracer'), workingDir: image.workingDir });
+    const retraceWith = (t: Tracer, tracerImg: TracerImage): RetraceStart => async (target) => {
+      const c = t.capture({ engine, scope, targetId: target, tracer: tracerImg, labels: createLabels(o.identity, 'tracer'), workingDir: image.workingDir });
       await c.attachMain();
       return c;
     };
     const state = await restartCheck({
       engine, engineInfo, id, image, run, signal, scope, stopTimeoutSec: o.stopTimeoutSec, candidates, running, stopped,
       // The gate holds the second start too, until a tracer of its own attaches (its events are not the profile's).
-      ...(tracerImage && o.tracer ? { retrace: retraceWith(o.tracer.method, tracerImage) } : {}),
+      ...(tracerImage && tracer ? { retrace: retraceWith(tracer, tracerImage) } : {}),
     });
     clock('restart', state.size > 0 ? `second start of the writable run: ${[...state.keys()].join(', ')} carr${state.size === 1 ? 'ies' : 'y'} state from one start to the next` : `second start of the writable run: nothing in ${[...candidates.keys()].join(', ')} taken up again`);
     if (state.size > 0) {
@@ -290,20 +283,20 @@ async function profileUnredacted(o: ProfileOptions, redact: (t: string) => strin
   };
   const ctx: RunContext = { engine, engineInfo, image, run, secrets: o.secrets, limits: o.limits, cwd: o.cwd, labels: createLabels(o.identity, 'verify'), stopTimeoutSec: o.stopTimeoutSec, signal, scope,
     // Traced like the writable run: what a hardened run is refused names its path exactly.
-    ...(tracerImage && o.tracer ? { tracing: { method: o.tracer.method, tracer: tracerImage, labels: createLabels(o.identity, 'tracer') } } : {}),
+    ...(tracerImage && tracer ? { tracing: { method: tracer.options.method, tracer: tracerImage, labels: createLabels(o.identity, 'tracer') } } : {}),
     ...(o.outDir !== undefined ? { composeDir: o.outDir } : {}),
     ...(o.composeBase !== undefined ? { composeBase: o.composeBase } : {}),
   };
-  const launcher = o.verify.launcher;
-  const verifyOptions = { ctx, reporter, baseline, maxRounds: o.verify.maxRounds, leaveOneOutBudget: o.verify.leaveOneOutBudget, viewLabels: createLabels(o.identity, 'verify'), launcher, runtimeVersion };
-  const verified = await verifyResult(result, verifyOptions);
+  const verifier = o.verify.verifier;
+  const verifyOptions = { ctx, reporter, baseline, maxRounds: o.verify.maxRounds, leaveOneOutBudget: o.verify.leaveOneOutBudget, viewLabels: createLabels(o.identity, 'verify'), runtimeVersion };
+  const verified = await verifier.verify(result, verifyOptions);
   clock('verify', verified.passed ? 'the config runs as the writable run did' : 'the config does NOT run as the writable run did');
-  if (!verified.passed) return redactVerification(verified.result, redact);
+  if (!verified.passed) return verifier.redact(verified.result, redact);
   // Then the strongest --harden level the verified mounts run under.
-  const hardened = await hardenResult(verified.result, facts, verifyOptions);
+  const hardened = await verifier.harden(verified.result, facts, verifyOptions);
   const hs = hardened.result.hardening;
   clock('harden', `${hs?.level ?? 'off'}${hs && hs.capAdd.length > 0 ? `, keeping ${hs.capAdd.map((c) => c.name).join(', ')}` : ''}${hs?.user ? `, as ${hs.user.uid}:${hs.user.gid}` : ''}${hardened.passed ? '' : ' (the level asked for does NOT run: not verified)'}`);
-  return redactVerification(hardened.result, redact);
+  return verifier.redact(hardened.result, redact);
 }
 
 /**
@@ -318,6 +311,11 @@ function usageAndLimits(measured: RunUsage | undefined, mounts: readonly Mount[]
   // The CPU limit never above the host's own CPUs (when this is the engine's host).
   const hostCpus = local ? availableParallelism() : undefined;
   return { usage: { profile }, limits: chooseLimits({ policy: resources.policy, ...(resources.headroom !== undefined ? { headroom: resources.headroom } : {}), usage: measured, mounts, ...(hostCpus !== undefined ? { hostCpus } : {}) }) };
+}
+
+/** Output lines, as verification compares them (verify/observe.ts reads a run's output the same way). */
+function linesOf(text: string): string[] {
+  return text.split('\n').map((l) => l.replace(/\r$/, '')).filter((l) => l.trim() !== '');
 }
 
 function describeExercise(probes: Result['exercise']['probes'], execs: Result['exercise']['execs']): string {

@@ -9,13 +9,8 @@ import { HostTracer, hostAttachBlocker } from './host-tracer.js';
 import { SidecarTracer } from './sidecar-tracer.js';
 import { prepareTracerImage, type TracerImage } from './tracer-image.js';
 import { ANALYZE_STRACE_HINT, traceError, type TraceCapture, type TraceMethod } from './tracer.js';
-
-/** --tracer strace, --tracer-method, --tracer-image, --tracer-base. */
-export interface TracerOptions {
-  readonly method: TraceMethod;
-  readonly image?: string;
-  readonly base: string;
-}
+import type { TracerOptions } from '../pipeline/ports.js';
+export type { TracerOptions } from '../pipeline/ports.js';
 
 /**
  * Everything a traced run needs, settled before the app is launched: whether the method can

@@ -10,20 +10,13 @@ import { isStaticElf } from './gate.js';
 import { HOST_BASE, STRACE_PATHS, hostBinaries, hostTracerContext, type HostBinaries } from './host-binaries.js';
 import { tarOf } from './tar.js';
 
-/** The base the tool builds its tracer image from when the user names none. */
-export const DEFAULT_TRACER_BASE = 'debian:bookworm-slim';
+import type { TracerImage } from '../pipeline/ports.js';
 import { BUILD_LABEL } from '../runtime/docker-relay.js';
+export type { TracerImage } from '../pipeline/ports.js';
+export { DEFAULT_TRACER_BASE } from './tracer-choices.js';
 /** On every image the tool builds (tracer and relay): `ro-profile gc --images` finds them by it. */
 export { BUILD_LABEL };
 const BUSYBOX = '/bin/busybox';
-
-export interface TracerImage {
-  /** The reference used (the user's --tracer-image, or the tag the tool built). */
-  readonly ref: string;
-  readonly id: string;
-  /** A static busybox from the image: the gate that runs inside the traced container. */
-  readonly busybox: Buffer;
-}
 
 /** What a tracer image must hold; a Debian-like base gets it from two packages. */
 export function tracerDockerfile(base: string): string {

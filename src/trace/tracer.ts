@@ -3,22 +3,8 @@ import { StraceParser, type StraceResult } from '../strace/strace-parser.js';
 import type { WriteEvent } from '../model/write-event.js';
 import { noticeSplicer } from './strace-command.js';
 
-export const TRACE_METHODS = ['sidecar', 'host'] as const;
-export type TraceMethod = (typeof TRACE_METHODS)[number];
-
-/** What --tracer strace adds to a run, recorded in the result. */
-export interface TraceCapture {
-  readonly method: TraceMethod;
-  /** Seizes the container's first process (the gate) and follows all its descendants. */
-  attachMain(): Promise<void>;
-  /**
-   * Seizes the gated exec step whose argv carries `token` (docker exec processes are not
-   * children of the container's first process). Settles when that step's trace ends.
-   */
-  traceStep(token: string): Promise<void>;
-  /** Once the container stopped: waits for every strace to end and returns what they saw. */
-  finish(): Promise<StraceResult>;
-}
+export type { TraceCapture } from '../pipeline/ports.js';
+export { TRACE_METHODS, type TraceMethod } from './tracer-choices.js';
 
 /** How long a tracer may take to seize its process before the run fails. */
 export const ATTACH_TIMEOUT_MS = 20_000;

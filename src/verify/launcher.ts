@@ -1,10 +1,10 @@
-import { createHash } from 'node:crypto';
 import type { Mount } from '../model/mount-plan.js';
 import type { Result } from '../model/result.js';
 import { buildCreateSpec, launchLimitsFor, processSettingsOf } from '../pipeline/launch-spec.js';
 import type { RunContext } from './observe.js';
 import { hardeningOf } from './hardening.js';
 import { gateVolumeName, installVerifyGate, withGate } from './traced-runs.js';
+import { verifyVolumeName } from './verify-volume-name.js';
 
 /** An app container created (not started) under a config, with whatever it needs around it. */
 export interface Launched {
@@ -27,12 +27,6 @@ export interface Launcher {
   version(): Promise<string>;
   /** Creates the app container of `result` with only `mounts` of its plan; `tag` keeps runs apart. */
   launch(ctx: RunContext, result: Result, mounts: readonly Mount[], tag: string): Promise<Launched>;
-}
-
-/** A volume name of verification's own for a mount: never the user's, distinct per run. */
-export function verifyVolumeName(ctx: Pick<RunContext, 'labels'>, tag: string, path: string): string {
-  const h = createHash('sha256').update(`${ctx.labels['io.ro-profile.session'] ?? ''}\0${ctx.labels['io.ro-profile.pid'] ?? ''}\0${path}`).digest('hex').slice(0, 10);
-  return `ro-profile-verify-${tag}-${h}`;
 }
 
 /** The printed `docker run` line's hardening, applied through the engine API. */

@@ -2,8 +2,8 @@ import { composeLauncher } from './compose-launcher.js';
 import { k8sLauncher } from './k8s-launcher.js';
 import { runLauncher, type Launcher } from './launcher.js';
 
-export const VERIFY_FORMATS = ['run', 'compose', 'k8s'] as const;
-export type VerifyFormat = (typeof VERIFY_FORMATS)[number];
+import type { VerifyFormat } from './verify-formats.js';
+export { VERIFY_FORMATS, type VerifyFormat } from './verify-formats.js';
 
 /** The launcher of --verify-with FORMAT. */
 export function launcherFor(format: VerifyFormat): Launcher {

@@ -1,80 +1,15 @@
 import { isRoProfileError, messageOf } from '../errors.js';
-import type { ImageFacts } from '../model/image-facts.js';
 import type { ExecResult, ProbeResult } from '../model/result.js';
-import type { LaunchSecrets, RunSpec } from '../model/run-spec.js';
-import type { Engine, EngineInfo } from '../runtime/engine.js';
-import type { CleanupScope } from '../pipeline/cleanup-scope.js';
-import { bodyStabilityOf, exercise, restartInPlace, type PageStability } from '../pipeline/exercise.js';
-import { WRITABLE, buildCreateSpec, type LaunchLimits } from '../pipeline/launch-spec.js';
+import type { Engine } from '../runtime/engine.js';
+import { bodyStabilityOf, exercise, restartInPlace } from '../pipeline/exercise.js';
+import { WRITABLE, buildCreateSpec } from '../pipeline/launch-spec.js';
 import { waitReady } from '../pipeline/ready.js';
 import { silentReporter } from '../pipeline/reporter.js';
 import type { WriteEvent } from '../model/write-event.js';
-import type { RunUsage } from '../model/usage.js';
 import { startMeter } from '../pipeline/usage-meter.js';
 import { traceStart, type TracedStart, type VerifyTracing } from './traced-runs.js';
-
-/** What one run of the image showed: what the comparison looks at. */
-export interface Observation {
-  /** Ready by the same rule as the profile (healthcheck, ports, settle), or a job that ran to its end. */
-  readonly ready: boolean;
-  /** Why it was not ready (exited before, or timed out). */
-  readonly failure?: string;
-  /** A job's exit code (it ran to its end). */
-  readonly jobExitCode?: number;
-  /** Still running when the exercise ended (a service must be). */
-  readonly runningAtEnd: boolean;
-  readonly probes: readonly ProbeResult[];
-  readonly execs: readonly ExecResult[];
-  /** stdout and stderr, line by line, shutdown included. */
-  readonly logLines: readonly string[];
-  /** Lines of the log files the app writes inside its mounts (read before stop). */
-  readonly fileLogLines: readonly string[];
-  /** The run after a restart of the same container (fresh tmpfs, same volumes), when asked for. */
-  readonly restart?: Observation;
-  /**
-   * The writable run only: how alike its HTTP pages were when asked again (a few times, a second
-   * apart): `exact` the same bytes, `shape` the same once times, counters and ids are masked, `none`
-   * not even that (the page changes by itself; only its status and content type can be compared).
-   */
-  readonly bodyStability?: readonly PageStability[];
-  /** A traced hardened run: the writes the kernel refused it (EROFS, EACCES…), as strace saw them. */
-  readonly refused?: readonly WriteEvent[];
-  /** What the run used, from its start to just before its stop (undefined when not one reading succeeded). */
-  readonly usage?: RunUsage;
-  /** The engine killed it for memory (its limit was too low for the exercise). */
-  readonly oomKilled?: boolean;
-  /** Failing fast, a step failed and the rest were not run. */
-  readonly failedFast?: true;
-}
-
-
-export interface RunContext {
-  readonly engine: Engine;
-  readonly engineInfo: EngineInfo;
-  readonly image: ImageFacts;
-  readonly run: RunSpec;
-  readonly secrets: LaunchSecrets;
-  readonly limits: LaunchLimits;
-  readonly cwd: string;
-  readonly labels: Readonly<Record<string, string>>;
-  readonly stopTimeoutSec: number;
-  readonly signal: AbortSignal;
-  readonly scope: CleanupScope;
-  /** --tracer strace: the hardened runs are traced too (launchers put the gate in). */
-  readonly tracing?: VerifyTracing;
-  /** --out DIR (absolute): the compose file is verified as the user will run it, from there. */
-  readonly composeDir?: string;
-  /** --compose FILE: the compose launcher verifies the override with the user's file as its base. */
-  readonly composeBase?: ComposeBase;
-}
-
-/** The user's compose file and the run's project, where the service's dependencies already run. */
-export interface ComposeBase {
-  /** The user's file first, then the run's own labels override. */
-  readonly files: readonly string[];
-  readonly project: string;
-  readonly service: string;
-}
+import type { Observation, RunContext } from '../pipeline/ports.js';
+export type { ComposeBase, Observation, RunContext } from '../pipeline/ports.js';
 
 /** The writable run: the image with the profile's pass-through and no hardening. */
 export async function observeWritable(ctx: RunContext, logFiles: readonly string[]): Promise<Observation> {

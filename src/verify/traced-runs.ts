@@ -3,21 +3,11 @@ import type { WriteEvent } from '../model/write-event.js';
 import type { ContainerCreateSpec, Engine, ExecOutcome } from '../runtime/engine.js';
 import { GATE_DIR, gateFileArchive } from '../trace/gate.js';
 import { createCapture, gatedSpec, tracedStepRunner } from '../trace/live-trace.js';
-import type { TracerImage } from '../trace/tracer-image.js';
-import type { TraceCapture, TraceMethod } from '../trace/tracer.js';
+import type { TraceCapture } from '../trace/tracer.js';
 import type { CleanupScope } from '../pipeline/cleanup-scope.js';
-import { verifyVolumeName } from './launcher.js';
-
-/**
- * --tracer strace during verification: each hardened run is traced as the writable one was, so a
- * write it is refused (EROFS, EACCES) names its path exactly, whatever the app's own message says.
- */
-export interface VerifyTracing {
-  readonly method: TraceMethod;
-  readonly tracer: TracerImage;
-  /** Labels for the sidecar tracer containers. */
-  readonly labels: Readonly<Record<string, string>>;
-}
+import { verifyVolumeName } from './verify-volume-name.js';
+import type { VerifyTracing } from '../pipeline/ports.js';
+export type { VerifyTracing } from '../pipeline/ports.js';
 
 /** The gate's own small volume: a read-only root cannot take the gate's busybox, a volume in it can. */
 export function gateVolumeName(ctx: { readonly labels: Readonly<Record<string, string>> }, tag: string): string {

@@ -9,30 +9,19 @@ import type { WriteEvent } from '../model/write-event.js';
 import { traceFacts } from '../pipeline/analyze-trace.js';
 import { openImageView } from '../pipeline/image-view.js';
 import { userMountTargets } from '../pipeline/launch-spec.js';
-import type { Reporter } from '../pipeline/reporter.js';
 import { alternativesOf, candidateEvent, stillFailsWith, type Alternatives } from './alternatives.js';
 import { compareRuns, comparisonNotes } from './compare.js';
 import { pathsFromLogLine } from './log-paths.js';
 import { logFilesOf } from './evidence.js';
 import { leaveOneOutOrder } from './leave-one-out-order.js';
 import type { Launcher } from './launcher.js';
-import { observeContainer, type Observation, type RunContext } from './observe.js';
+import { observeContainer, type Observation } from './observe.js';
+import type { VerifyRunOptions } from '../pipeline/ports.js';
 
-export interface VerifyOptions {
-  readonly ctx: RunContext;
-  readonly reporter: Reporter;
-  /** The writable run to compare with. */
-  readonly baseline: Observation;
-  /** Repair rounds before giving up (--max-rounds). */
-  readonly maxRounds: number;
-  /** Runs spent on leaving one mount out at a time (0: none). */
-  readonly leaveOneOutBudget: number;
-  /** Labels for the image view and the volumes verification creates. */
-  readonly viewLabels: Readonly<Record<string, string>>;
-  /** How the config is brought up: the format verified (--verify-with). */
+/** A verification pass: what the pipeline gives (VerifyRunOptions), and how the config is brought up. */
+export interface VerifyOptions extends VerifyRunOptions {
+  /** The format verified (--verify-with). */
   readonly launcher: Launcher;
-  /** The launcher's runtime version, for the record. */
-  readonly runtimeVersion: string;
 }
 
 export interface Verified {

@@ -3,15 +3,15 @@ import type { LaunchSecrets } from '../model/run-spec.js';
 import type { Engine } from '../runtime/engine.js';
 import { createLabels, type SessionIdentity } from '../runtime/labels.js';
 import { RoProfileError } from '../errors.js';
-import { logFilesOf, redactVerification } from '../verify/evidence.js';
-import type { Launcher } from '../verify/launcher.js';
-import { observeWritable } from '../verify/observe.js';
-import { verifyResult } from '../verify/verify.js';
-import { CleanupScope } from './cleanup-scope.js';
-import type { LaunchLimits } from './launch-spec.js';
-import { redactor } from './redact.js';
-import type { Reporter } from './reporter.js';
-import { resolveImage } from './resolve.js';
+import { logFilesOf, redactVerification } from './evidence.js';
+import type { Launcher } from './launcher.js';
+import { observeWritable } from './observe.js';
+import { verifyResult } from './verify.js';
+import { CleanupScope } from '../pipeline/cleanup-scope.js';
+import type { LaunchLimits } from '../pipeline/launch-spec.js';
+import { redactor } from '../pipeline/redact.js';
+import type { Reporter } from '../pipeline/reporter.js';
+import { startRun } from '../pipeline/run-start.js';
 
 export interface ReverifyOptions {
   readonly engine: Engine;
@@ -35,10 +35,9 @@ export interface ReverifyOptions {
  */
 export async function reverify(o: ReverifyOptions): Promise<{ result: Result; passed: boolean; previousId?: string }> {
   const { engine, reporter, signal } = o;
-  await using scope = new CleanupScope(reporter);
-  o.onScope?.(scope);
-  const engineInfo = await engine.info();
-  const image = await resolveImage(engine, o.result.run.image, reporter, signal);
+  const started = await startRun(o, o.result.run.image);
+  await using scope = started.scope;
+  const { engineInfo, image } = started;
   const changed = image.id !== o.result.image.id;
   if (changed) reporter.warn(`"${o.result.run.image}" now resolves to ${image.id.slice(7, 19)}; the result was made from ${o.result.image.id.slice(7, 19)}`);
   const labels = createLabels(o.identity, 'verify');
