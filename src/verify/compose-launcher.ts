@@ -34,7 +34,7 @@ export const composeLauncher: Launcher = {
     const gate = ctx.tracing ? gateVolumeName(ctx, tag) : undefined;
     const volumes = [...mounts.filter((m) => m.kind !== 'tmpfs').map((m) => verifyVolumeName(ctx, tag, m.path)), ...(gate !== undefined ? [gate] : [])];
     const project = await openProject(ctx, result, mounts, tag, gate);
-    const release = ctx.scope.trackPath(project.dir);
+    const release = project.release;
     let id: string | undefined;
     const dispose = once(async () => {
       const errors: unknown[] = [];
@@ -75,6 +75,8 @@ function composeMissing(): RoProfileError {
 interface Project {
   readonly name: string;
   readonly dir: string;
+  /** Drops the dir from the scope's tracked paths once it is removed. */
+  readonly release: () => void;
   /** The services `up` and `rm` name: all of the file's (ours), or the one profiled (a base file's). */
   readonly services: readonly string[];
   run(args: readonly string[], signal?: AbortSignal): Promise<ComposeRun>;
@@ -108,6 +110,8 @@ async function openProject(ctx: RunContext, result: Result, mounts: readonly Mou
   const env = composeEnv(process.env, result.run, ctx.secrets);
   const name = baseFile ? baseFile.project : uniqueProjectName(`ro-profile-verify-${tag}`);
   const dir = await mkdtemp(join(tmpdir(), 'ro-profile-compose-'));
+  // Tracked at once: a second Ctrl-C while the files are written still finds the dir to remove.
+  const release = ctx.scope.trackPath(dir);
   const file = join(dir, 'compose.yaml');
   // An empty --env-file: a .env where we run must not add variables.
   const envFile = join(dir, 'empty.env');
@@ -116,6 +120,7 @@ async function openProject(ctx: RunContext, result: Result, mounts: readonly Mou
     await writeFile(envFile, '', { mode: 0o600 });
   } catch (e) {
     await rm(dir, { recursive: true, force: true });
+    release();
     throw e;
   }
   // --project-directory: the user's relative -v sources and env_file paths are relative to where they run us.
@@ -125,6 +130,7 @@ async function openProject(ctx: RunContext, result: Result, mounts: readonly Mou
   return {
     name,
     dir,
+    release,
     services: baseFile ? [service] : [],
     run,
     async container() {
