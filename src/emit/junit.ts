@@ -1,4 +1,4 @@
-import junitModule from 'junit-report-builder';
+import { createRequire } from 'node:module';
 import type { Builder } from 'junit-report-builder';
 import { isWidening, type ResultDiff } from '../compare/diff-model.js';
 import type { Result } from '../model/result.js';
@@ -16,8 +16,11 @@ import { displayPath } from './one-line.js';
 
 const text = displayPath;
 
-// Its dist is CommonJS with `module.exports = builder`, while its types declare an ES default export: at run time the default import is the builder.
-const junit = junitModule as unknown as Builder;
+// Its dist is CommonJS with `module.exports = builder` (its types declare an ES default export).
+// Required on first use, not imported: with its dependencies it costs ~90 ms of every start-up,
+// and only --format junit (or all) needs it; a CommonJS require keeps the emitters synchronous.
+let loaded: Builder | undefined;
+const junitBuilder = (): Builder => (loaded ??= createRequire(import.meta.url)('junit-report-builder') as Builder);
 
 function mountsSuite(b: Builder, r: Result): void {
   const s = b.testSuite().name(text(`ro-profile ${r.image.ref}: mounts`));
@@ -55,7 +58,7 @@ export function diffSuite(b: Builder, d: ResultDiff): void {
 }
 
 export function emitJunit(r: Result, baseline?: ResultDiff): string {
-  const b = junit.newBuilder();
+  const b = junitBuilder().newBuilder();
   mountsSuite(b, r);
   verificationSuites(b, r);
   if (baseline) diffSuite(b, baseline);
@@ -63,7 +66,7 @@ export function emitJunit(r: Result, baseline?: ResultDiff): string {
 }
 
 export function diffJunit(d: ResultDiff): string {
-  const b = junit.newBuilder();
+  const b = junitBuilder().newBuilder();
   diffSuite(b, d);
   return `${b.build()}\n`;
 }

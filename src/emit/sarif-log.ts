@@ -1,4 +1,5 @@
-import { SarifBuilder, SarifResultBuilder, SarifRuleBuilder, SarifRunBuilder } from 'node-sarif-builder';
+import { createRequire } from 'node:module';
+import type { SarifResultBuilder, SarifRunBuilder } from 'node-sarif-builder';
 import type { Log, Result as SarifResult } from 'sarif';
 
 /**
@@ -7,6 +8,10 @@ import type { Log, Result as SarifResult } from 'sarif';
  */
 
 export type SarifLevel = SarifResult.level;
+
+// Required on first use (it is CommonJS): only the SARIF formats need it, and loading it costs every start-up ~30 ms.
+let loaded: typeof import('node-sarif-builder') | undefined;
+const sarif = (): typeof import('node-sarif-builder') => (loaded ??= createRequire(import.meta.url)('node-sarif-builder') as typeof import('node-sarif-builder'));
 
 export interface RuleText {
   readonly short: string;
@@ -25,9 +30,9 @@ export function pathUri(path: string): string {
 
 /** A run with every rule listed, in the order given, so a rule's index is the same in every log of that kind. */
 export function sarifRun(toolVersion: string, rules: readonly (readonly [id: string, text: RuleText])[], tags: readonly string[]): SarifRunBuilder {
-  const run = new SarifRunBuilder().initSimple({ toolDriverName: 'ro-profile', toolDriverVersion: toolVersion });
+  const run = new (sarif().SarifRunBuilder)().initSimple({ toolDriverName: 'ro-profile', toolDriverVersion: toolVersion });
   for (const [id, text] of rules) {
-    const rule = new SarifRuleBuilder().initSimple({ ruleId: id, shortDescriptionText: text.short, fullDescriptionText: text.full });
+    const rule = new (sarif().SarifRuleBuilder)().initSimple({ ruleId: id, shortDescriptionText: text.short, fullDescriptionText: text.full });
     rule.rule.defaultConfiguration = { level: text.level };
     rule.rule.properties = { tags: [...tags] };
     run.addRule(rule);
@@ -49,7 +54,7 @@ export interface ResultSpec {
 }
 
 export function sarifResult(s: ResultSpec): SarifResultBuilder {
-  const b = new SarifResultBuilder().initSimple({ level: s.level, ruleId: s.ruleId, messageText: s.message });
+  const b = new (sarif().SarifResultBuilder)().initSimple({ level: s.level, ruleId: s.ruleId, messageText: s.message });
   b.setLocationArtifactUri({ uri: s.uri, ...(s.root !== undefined ? { uriBaseId: s.root } : {}) });
   const location = b.result.locations?.[0];
   if (location) location.logicalLocations = [{ name: s.logical.name, fullyQualifiedName: s.logical.fullyQualifiedName, kind: 'resource' }];
@@ -61,7 +66,7 @@ export function sarifResult(s: ResultSpec): SarifResultBuilder {
 /** The log of one run; artifacts under `root` say so (the builder lists each by uri alone). */
 export function sarifLog(run: SarifRunBuilder, root: { readonly id: string; readonly description: string }): Log {
   run.run.originalUriBaseIds = { [root.id]: { uri: 'file:///', description: { text: root.description } } };
-  const log = new SarifBuilder();
+  const log = new (sarif().SarifBuilder)();
   log.addRun(run);
   const out = log.buildSarifOutput();
   const rooted = new Set((out.runs[0]?.results ?? []).flatMap((r) => r.locations ?? []).map((l) => l.physicalLocation?.artifactLocation).filter((a) => a?.uriBaseId === root.id).map((a) => a?.uri));

@@ -83,7 +83,7 @@ export async function exercise(options: {
     const command = s.command;
     const ofProfile = i < fromProfile.length;
     const named = ofProfile ? `the profile's step "${command}"` : `--exec "${command}"`;
-    const r = await step(() => (options.runStep ? options.runStep(command, timeoutMs) : engine.exec(id, ['sh', '-c', command], { timeoutMs })), timeoutMs);
+    const r = await step(() => (options.runStep ? options.runStep(command, timeoutMs) : engine.exec(id, ['sh', '-c', command], { timeoutMs })), timeoutMs, engine, id);
     if (r.exitCode === TIMED_OUT && options.tolerant !== true) {
       throw new RoProfileError('CONTAINER_FAILED', `${named} did not end within ${Math.round(timeoutMs / 1000)} s in the writable run`, {
         hint: 'Raise --exec-timeout, or make the step end on its own (a server started in it belongs in the background: "cmd &").',
@@ -144,17 +144,27 @@ export async function restartInPlace(o: ReadyOptions & {
 /** The exit code recorded for a step that ran past --exec-timeout (as coreutils' timeout(1) has it). */
 export const TIMED_OUT = 124;
 
-/** One step, a timeout of its own turned into a recorded outcome: in a hardened run it is a difference, not a hang. */
-async function step(run: () => Promise<ExecOutcome>, timeoutMs: number): Promise<ExecOutcome> {
+/**
+ * One step, a timeout of its own turned into a recorded outcome: in a hardened run it is a
+ * difference, not a hang. So is a container that stopped before the step could run (an app that
+ * opened its port, then failed and exited, as postgres without its socket directory does): the
+ * engine refuses the exec, and that is the run's outcome, not the engine's failure.
+ */
+async function step(run: () => Promise<ExecOutcome>, timeoutMs: number, engine: Engine, id: string): Promise<ExecOutcome> {
   try {
     return await run();
   } catch (e) {
     if (isRoProfileError(e) && e.details['timedOut'] === 'true' && e.code === 'CONTAINER_FAILED') {
       return { exitCode: TIMED_OUT, stdout: '', stderr: `ro-profile: the step did not end within ${Math.round(timeoutMs / 1000)} s (--exec-timeout)` };
     }
+    const state = await engine.inspectContainer(id).catch(() => undefined);
+    if (state && !state.running) return { exitCode: STOPPED, stdout: '', stderr: `ro-profile: the container had stopped (exit code ${state.exitCode}${state.oomKilled ? ', killed for memory' : ''}) before the step could run` };
     throw e;
   }
 }
+
+/** The exit code recorded for a step the engine could not run because the container had stopped. */
+export const STOPPED = 125;
 
 /** One probe per port: HTTP where it answers HTTP, TCP otherwise. */
 export async function probeAll(options: { readonly engine: Engine; readonly engineInfo: EngineInfo; readonly id: string; readonly ports: readonly number[]; readonly signal: AbortSignal }): Promise<ProbeResult[]> {

@@ -1,7 +1,7 @@
 import { accessSync, constants } from 'node:fs';
 import { delimiter, join } from 'node:path';
-import { execa } from 'execa';
 import { RoProfileError } from '../errors.js';
+import { loadExeca } from './lazy-execa.js';
 
 /**
  * docker-compose, through its CLI: the engine API cannot read a compose file. Used by
@@ -55,6 +55,7 @@ export function uniqueProjectName(label: string): string {
 export async function runCompose(args: readonly string[], o: { readonly env: Record<string, string>; readonly timeoutMs?: number; readonly signal?: AbortSignal }): Promise<ComposeRun> {
   const file = composeCommand();
   if (!file) throw new RoProfileError('USAGE', 'docker-compose is not installed here', { hint: 'Install docker-compose (Debian: apt-get install docker-compose).' });
+  const execa = await loadExeca();
   const r = await execa(file, args, {
     env: o.env,
     extendEnv: false,

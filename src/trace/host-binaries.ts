@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { readFile, realpath, stat } from 'node:fs/promises';
-import { execa } from 'execa';
+import { loadExeca } from '../runtime/lazy-execa.js';
 import { hostBusybox } from '../runtime/host-busybox.js';
 import type { TarEntry } from './tar.js';
 
@@ -32,6 +32,7 @@ export async function hostBinaries(): Promise<HostBinaries | { missing: string }
   if (!strace) return { missing: `no strace on this host (looked in ${STRACE_PATHS.join(', ')}; Debian: apt-get install strace)` };
   const bb = await hostBusybox();
   if ('missing' in bb) return bb;
+  const execa = await loadExeca();
   const ldd = await execa('ldd', [strace], { reject: false });
   // A static strace: ldd says "not a dynamic executable" and there is nothing to copy.
   const libs = ldd.exitCode === 0 ? lddPaths(ldd.stdout) : [];

@@ -1,5 +1,6 @@
 import { readdir, readFile, readlink } from 'node:fs/promises';
-import { execa } from 'execa';
+import type { execa as Execa } from 'execa';
+import { loadExeca } from '../runtime/lazy-execa.js';
 import { RoProfileError } from '../errors.js';
 import type { CleanupScope } from '../pipeline/cleanup-scope.js';
 import type { Engine, EngineInfo } from '../runtime/engine.js';
@@ -12,6 +13,7 @@ import { ATTACH_TIMEOUT_MS, DRAIN_TIMEOUT_MS, TraceCollector, traceError, within
 export async function hostAttachBlocker(engineInfo: EngineInfo): Promise<string | undefined> {
   if (!engineInfo.local) return `the Docker engine at ${engineInfo.endpoint} is not on this machine's own kernel (a VM, Docker Desktop or a remote engine): its processes are not visible here`;
   if (process.getuid?.() !== 0) return 'it needs root on the engine host (ptrace of processes owned by other users)';
+  const execa = await loadExeca();
   const found = await execa('strace', ['-V'], { reject: false });
   if (found.exitCode !== 0) return 'strace is not installed on this host';
   return undefined;
@@ -44,7 +46,7 @@ export class HostTracer implements TraceCapture {
     const state = await this.o.engine.inspectContainer(this.o.targetId);
     if (!state.running || state.hostPid <= 0) throw traceError('The container stopped before the tracer could attach', [state.error]);
     const parser = this.collector.parser('strace of the container');
-    const { attached, done, stop } = this.spawn(state.hostPid, (line) => parser.push(line));
+    const { attached, done, stop } = this.spawn(await loadExeca(), state.hostPid, (line) => parser.push(line));
     this.stopMain = stop;
     this.mainDone = done.then(() => this.collector.add(parser.end()));
     await within(attached, ATTACH_TIMEOUT_MS, () => traceError(`strace did not attach to pid ${state.hostPid} within ${ATTACH_TIMEOUT_MS / 1000} s`, []));
@@ -54,7 +56,7 @@ export class HostTracer implements TraceCapture {
   async traceStep(token: string): Promise<void> {
     const pid = await findHostPid(token);
     const parser = this.collector.parser(`strace of exec step ${token}`);
-    const { attached, done } = this.spawn(pid, (line) => parser.push(line));
+    const { attached, done } = this.spawn(await loadExeca(), pid, (line) => parser.push(line));
     const finished = done.then(() => this.collector.add(parser.end()));
     this.steps.push(finished);
     await attached;
@@ -73,7 +75,7 @@ export class HostTracer implements TraceCapture {
     return this.collector.result();
   }
 
-  private spawn(pid: number, onLine: (line: string) => void): { attached: Promise<void>; done: Promise<void>; stop: () => void } {
+  private spawn(execa: typeof Execa, pid: number, onLine: (line: string) => void): { attached: Promise<void>; done: Promise<void>; stop: () => void } {
     const child = execa('strace', [...STRACE_ARGS, '-p', String(pid)], { stdin: 'ignore', stdout: 'ignore', stderr: 'pipe', reject: false, buffer: false });
     this.o.scope.add(`strace (pid ${child.pid ?? '?'})`, async () => {
       if (child.exitCode === null) child.kill('SIGTERM');

@@ -60,7 +60,9 @@ async function oneStart(ctx: RunContext, id: string, logFiles: readonly string[]
   const sinceMs = again ? (await engine.inspectContainer(id)).startedAtMs : undefined;
   const attach = () => (tracing ? traceStart({ engine, scope: ctx.scope, id, tracing, workingDir: ctx.image.workingDir }) : Promise.resolve(undefined));
   let traced: TracedStart | undefined = await attach();
-  const meter = await startMeter({ engine, engineInfo: ctx.engineInfo, id, tmpfs });
+  // Started alongside the readiness wait, as in the profiling run: its first reading gates nothing.
+  const meterP = startMeter({ engine, engineInfo: ctx.engineInfo, id, tmpfs });
+  meterP.catch(() => undefined);
   // A profile's restart step: each start is traced apart, its refusals kept.
   const earlierRefused: WriteEvent[] = [];
   const restart = () =>
@@ -83,6 +85,7 @@ async function oneStart(ctx: RunContext, id: string, logFiles: readonly string[]
   let fileLogLines: string[] = [];
   let bodyStability: Observation['bodyStability'];
   let failedFast: true | undefined;
+  let meter: Awaited<typeof meterP> | undefined;
   try {
     try {
       const r = await waitReady({ engine, engineInfo: ctx.engineInfo, id, image: ctx.image, run: ctx.run, signal: ctx.signal });
@@ -94,12 +97,14 @@ async function oneStart(ctx: RunContext, id: string, logFiles: readonly string[]
       const exit = e.details['exitCode'];
       if (exit !== undefined) jobExitCode = Number(exit);
     }
+    meter = await meterP;
     if (ready && jobExitCode === undefined) {
       const run = withExecs ? ctx.run : { ...ctx.run, exercise: { ...ctx.run.exercise, execs: [] } };
       ({ probes, execs, failedFast } = await exercise({ engine, engineInfo: ctx.engineInfo, id, imageRef: ctx.image.ref, run, reporter: silentReporter, signal: ctx.signal, tolerant: true, failFast, restart, ...(traced ? { runStep: (command: string, timeoutMs: number) => traced!.runStep(command, timeoutMs) } : {}) }));
       if (repeatProbes) bodyStability = await bodyStabilityOf({ engine, engineInfo: ctx.engineInfo, id, signal: ctx.signal }, probes);
-      fileLogLines = await readLogFiles(engine, id, logFiles);
-      runningAtEnd = (await engine.inspectContainer(id)).running;
+      let state;
+      [fileLogLines, state] = await Promise.all([readLogFiles(engine, id, logFiles), engine.inspectContainer(id)]);
+      runningAtEnd = state.running;
       await meter.stop();
       await engine.stopContainer(id, ctx.stopTimeoutSec);
     } else if ((await engine.inspectContainer(id)).running) {
@@ -108,12 +113,13 @@ async function oneStart(ctx: RunContext, id: string, logFiles: readonly string[]
     }
   } finally {
     // On every path: a reading timer must not outlive the run.
-    await meter.stop();
+    await (await meterP).stop();
   }
-  const usage = await meter.stop();
-  const oomKilled = (await engine.inspectContainer(id)).oomKilled;
-  const refused = tracing ? [...earlierRefused, ...(traced ? await traced.refused() : [])] : undefined;
-  const logs = await engine.logs(id, sinceMs !== undefined ? { sinceMs } : {});
+  const usage = await (await meterP).stop();
+  // Read together from the stopped container.
+  const [final, refusedNow, logs] = await Promise.all([engine.inspectContainer(id), tracing && traced ? traced.refused() : Promise.resolve([]), engine.logs(id, sinceMs !== undefined ? { sinceMs } : {})]);
+  const oomKilled = final.oomKilled;
+  const refused = tracing ? [...earlierRefused, ...refusedNow] : undefined;
   const logLines = linesOf(`${logs.stdout}${logs.stdout.endsWith('\n') || logs.stdout === '' ? '' : '\n'}${logs.stderr}`);
   return {
     ready,
@@ -134,12 +140,9 @@ async function oneStart(ctx: RunContext, id: string, logFiles: readonly string[]
 
 /** The app's own log files inside its mounts, read with the image's `cat` (tmpfs content is not in the archive API). */
 export async function readLogFiles(engine: Engine, id: string, files: readonly string[]): Promise<string[]> {
-  const out: string[] = [];
-  for (const f of files) {
-    const r = await engine.exec(id, ['cat', f], {}).catch((e: unknown) => ({ exitCode: -1, stdout: '', stderr: messageOf(e) }));
-    if (r.exitCode === 0) out.push(...linesOf(r.stdout).map((l) => `${f}: ${l}`));
-  }
-  return out;
+  // One exec per file, all at once; the lines kept in the files' order.
+  const read = await Promise.all(files.map((f) => engine.exec(id, ['cat', f], {}).catch((e: unknown) => ({ exitCode: -1, stdout: '', stderr: messageOf(e) }))));
+  return files.flatMap((f, i) => (read[i]!.exitCode === 0 ? linesOf(read[i]!.stdout).map((l) => `${f}: ${l}`) : []));
 }
 
 export function linesOf(text: string): string[] {

@@ -112,3 +112,41 @@ describe('restartInPlace', () => {
     expect(engine.order).toEqual(['stop', 'trace of the first start ended', 'start', 'tracer attached']);
   });
 });
+
+/** An app that opened its port, then exited: the engine refuses every exec (409 "is not running"). */
+class StoppedEngine extends EngineFake {
+  constructor() {
+    super({ states: [containerState({ id: ID, running: false, status: 'exited', exitCode: 1 })] });
+  }
+  override async exec(): Promise<ExecOutcome> {
+    throw new RoProfileError('INTERNAL', `Docker exec failed: Container ${ID} is not running`);
+  }
+}
+
+describe('exercise: an exec step into a container that has stopped', () => {
+  const steps: readonly ExerciseStep[] = [{ kind: 'exec', command: 'psql -c "select 1"', expectExit: 0 }];
+  const go = (engine: EngineFake, tolerant: boolean) =>
+    exercise({ engine, engineInfo: LOCAL_ENGINE, id: ID, imageRef: 'example/db:1', run: run(steps), reporter: silentReporter, signal: new AbortController().signal, tolerant });
+
+  it('in a hardened run, is a recorded step that failed (a difference), not the engine failing the whole run', async () => {
+    const { execs } = await go(new StoppedEngine(), true);
+    expect(execs).toEqual([{ command: 'psql -c "select 1"', step: 'exec', exitCode: 125, output: 'ro-profile: the container had stopped (exit code 1) before the step could run' }]);
+  });
+
+  it('in the writable run, fails the profile as the container failing (exit 5), naming the step', async () => {
+    const e = await go(new StoppedEngine(), false).catch((x: unknown) => x);
+    expect(isRoProfileError(e) && e.code).toBe('CONTAINER_FAILED');
+    expect((e as Error).message).toContain('the container had stopped (exit code 1)');
+  });
+
+  it('while the container still runs, an engine failure stays the engine failure', async () => {
+    class Refusing extends StoppedEngine {
+      constructor() {
+        super();
+        this.states = [containerState({ id: ID })];
+      }
+    }
+    const e = await go(new Refusing(), true).catch((x: unknown) => x);
+    expect(isRoProfileError(e) && e.code).toBe('INTERNAL');
+  });
+});

@@ -48,6 +48,18 @@ describe('the built-ins', () => {
     ['example/unknown-app:1', undefined],
   ])('%s picks %s', (image, name) => expect(matchBuiltin(image)?.profile.name).toBe(name));
 
+  it('the quick pick (patterns only, the chosen file unvalidated) gives what the validated list gives, for every pattern of every built-in', () => {
+    const images = all.flatMap((p) => p.profile.match.map((m) => m.replace(/\*\*?/g, 'some')));
+    expect(images.length).toBeGreaterThan(all.length);
+    for (const image of [...images, 'example/unknown-app:1']) {
+      const quick = matchBuiltin(image);
+      const full = matchBuiltin(image, all);
+      expect(quick?.profile).toEqual(full?.profile);
+      expect(quick?.ref).toEqual(full?.ref);
+      expect(quick?.text).toBe(full?.text);
+    }
+  });
+
   it('a literal pattern wins over a wildcard', () => {
     const mk = (name: string, match: string[]): LoadedProfile => ({ profile: { name, description: name, match, run: { env: [] }, ready: {}, exercise: [], writes: [] }, sha256: '0', text: '', ref: { name, source: 'built-in', sha256: '0' } });
     const list = [mk('generic', ['*/nginx']), mk('bitnami', ['bitnami/nginx'])];
