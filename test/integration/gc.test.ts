@@ -59,7 +59,7 @@ describe.skipIf(!dockerAvailable())('ro-profile gc', () => {
     try {
       const plain = await runCli(['gc'], { session });
       expect(plain.code, plain.stderr).toBe(0);
-      expect(plain.stderr).toMatch(new RegExp(`tracer images? kept \\(.*${tag.replace(/[.:]/g, '\\$&')}.*\\): a cache for --tracer strace; remove with "ro-profile gc --images"`));
+      expect(plain.stderr).toMatch(new RegExp(`tool images? kept \\(.*${tag.replace(/[.:]/g, '\\$&')}.*\\): a cache for --tracer strace and the probe relay; remove with "ro-profile gc --images"`));
       const dry = await runCli(['gc', '--images', '--dry-run', '--json'], { session });
       expect(dry.code, dry.stderr).toBe(0);
       expect(JSON.parse(dry.stdout).result.images.removed).toContain(tag);

@@ -48,7 +48,7 @@ export async function runGc(argv: GcArgs): Promise<void> {
       process.stdout.write(`${JSON.stringify({ outcome: 'success', result: { removed: doomed.map((o) => ({ kind: o.kind, id: o.id })), kept, dryRun: argv.dryRun, ...imageReport } })}\n`);
     } else {
       process.stderr.write(`ro-profile: ${doomed.length} ${argv.dryRun ? 'to remove' : 'removed'}, ${kept} kept${argv.session !== undefined ? '' : ' (owned by live runs)'}\n`);
-      if (!argv.images && images.length > 0) process.stderr.write(`ro-profile: ${images.length} tracer image${images.length === 1 ? '' : 's'} kept (${images.map((i) => i.tags[0] ?? i.id.slice(7, 19)).join(', ')}): a cache for --tracer strace; remove with "ro-profile gc --images"\n`);
+      if (!argv.images && images.length > 0) process.stderr.write(`ro-profile: ${images.length} tool image${images.length === 1 ? '' : 's'} kept (${images.map((i) => i.tags[0] ?? i.id.slice(7, 19)).join(', ')}): a cache for --tracer strace and the probe relay; remove with "ro-profile gc --images"\n`);
     }
     process.exitCode = 0;
   } catch (e) {
