@@ -265,7 +265,7 @@ describe.skipIf(!dockerAvailable())('--tracer strace', () => {
       const r = await runCli([FIXTURE.busybox, ...TRACE, '--tracer-method', 'host'], { session, env: { DOCKER_HOST: `tcp://127.0.0.1:${proxyPort}` } });
       expect(r.code, r.stderr).toBe(2);
       expect(r.stdout).toBe('');
-      expect(r.stderr).toContain('--tracer-method host cannot trace here: the Docker engine at http://127.0.0.1');
+      expect(r.stderr).toContain('--tracer-method host cannot trace here: the Docker engine at tcp://127.0.0.1');
       expect(r.stderr).toMatch(/hint: Use --tracer-method sidecar .*analyze-strace/);
       expect(await leftovers(session)).toEqual([]);
     });
