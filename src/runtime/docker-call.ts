@@ -10,6 +10,8 @@ export interface DockerContext {
   readonly endpoint: string;
   /** The run's signal: every wait on the engine ends with it (cleanup calls do not take it). */
   readonly runSignal: AbortSignal | undefined;
+  /** Why the engine could not even be named (a docker context that does not exist): every call fails with it. */
+  readonly unresolved?: RoProfileError;
 }
 
 /** An engine that cannot be reached stays that (call() says so); any other refusal is the container's. */
@@ -20,6 +22,7 @@ export function refused(op: 'create' | 'start', e: unknown): unknown {
 
 /** `fn`, with its failures turned into RoProfileError (an unreachable engine says so, with where it was looked for). */
 export async function call<T>(ctx: DockerContext, op: string, fn: () => Promise<T>): Promise<T> {
+  if (ctx.unresolved) throw ctx.unresolved;
   try {
     return await fn();
   } catch (e) {

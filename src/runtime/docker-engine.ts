@@ -1,6 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { Readable } from 'node:stream';
 import Docker from 'dockerode';
+import { RoProfileError, messageOf } from '../errors.js';
 import type { ImageFacts } from '../model/image-facts.js';
 import type { FsChange } from '../model/write-event.js';
 import type {
@@ -51,12 +52,20 @@ export class DockerEngine implements Engine {
   private versionOnce: Promise<Docker.DockerVersion> | undefined;
 
   constructor(docker?: Docker, o: { readonly signal?: AbortSignal } = {}) {
-    const d = docker ? { docker, found: undefined } : defaultDocker();
+    // A bad DOCKER_HOST or a missing context is said by the first call, where the CLI turns errors into exit codes.
+    let unresolved: RoProfileError | undefined;
+    let d: { docker: Docker; found: DockerEndpoint | undefined };
+    try {
+      d = docker ? { docker, found: undefined } : defaultDocker();
+    } catch (e) {
+      unresolved = e instanceof RoProfileError ? e : new RoProfileError('USAGE', `The Docker engine's address cannot be read: ${messageOf(e)}`, { hint: 'Check DOCKER_HOST and DOCKER_CONTEXT.', cause: e });
+      d = { docker: new Docker({ socketPath: '/var/run/docker.sock' }), found: undefined };
+    }
     this.docker = d.docker;
     this.found = d.found;
     this.endpoint = describeEndpoint(this.docker, this.found);
     this.runSignal = o.signal;
-    this.ctx = { docker: this.docker, endpoint: this.endpoint, runSignal: this.runSignal };
+    this.ctx = { docker: this.docker, endpoint: this.endpoint, runSignal: this.runSignal, ...(unresolved ? { unresolved } : {}) };
     this.relays = new ProbeRelays(this.docker, (op, fn) => this.call(op, fn), (context, tag, labels) => this.buildImage(context, tag, labels, () => undefined, this.runSignal ?? new AbortController().signal));
   }
 

@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Agent } from 'node:http';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { describeDockerEndpoint, optionsFor, resolveDockerEndpoint } from '../../../src/runtime/docker-endpoint.js';
 import { RoProfileError } from '../../../src/errors.js';
 
@@ -101,5 +101,16 @@ describe('optionsFor', () => {
   it('refuses an address it cannot use, with the forms it takes', () => {
     expect(() => optionsFor('fd://', {})).toThrow(/cannot reach/);
     expect(() => optionsFor('tcp://[bad', {})).toThrow(/not a URL/);
+  });
+});
+
+describe('DockerEngine with an engine address it cannot read', () => {
+  it('does not throw when made, but fails its first call with the reason (so the CLI gives exit 2, not a crash)', async () => {
+    vi.stubEnv('DOCKER_HOST', '');
+    vi.stubEnv('DOCKER_CONFIG', dir);
+    vi.stubEnv('DOCKER_CONTEXT', 'missing-one');
+    const { DockerEngine } = await import('../../../src/runtime/docker-engine.js');
+    const engine = new DockerEngine();
+    await expect(engine.info()).rejects.toMatchObject({ code: 'USAGE', message: expect.stringContaining('"missing-one" does not exist') });
   });
 });
