@@ -26,6 +26,7 @@ import { workloadLauncher } from '../../verify/workload-pod.js';
 import { verifierFor } from '../../verify/verifier.js';
 import type { ProfileArgs } from '../commands/profile.js';
 import { openRunSession } from '../session.js';
+import { sweepLeftovers } from '../sweep.js';
 
 /** `ro-profile IMAGE` (or --compose, --manifest): profiles, verifies, prints the config, returns the exit code. */
 export async function runProfile(argv: ProfileArgs): Promise<number> {
@@ -123,6 +124,7 @@ export async function runProfile(argv: ProfileArgs): Promise<number> {
   } catch (e) {
     return reportError(session.failure(e), out);
   } finally {
+    await sweepLeftovers(session.engine, session.identity);
     restoreStderr();
   }
 }
