@@ -82,14 +82,20 @@ export class ProbeRelays {
     return this.call('relay', async () => {
       // The target's own labels (session, pid, host): whatever finds the target finds its relay.
       const labels = { ...((await this.docker.getContainer(target.id).inspect()).Config.Labels ?? {}), [LABEL_ROLE]: 'relay' };
+      // A target that shares another container's namespace (a pod's app container): join that one.
+      const owner = target.networkMode.startsWith('container:') ? target.networkMode.slice('container:'.length) : target.id;
       const c = await this.docker.createContainer({
         Image: image,
         Labels: labels,
         User: '65534:65534',
         Entrypoint: ['/bin/busybox', 'sleep', '2147483647'],
-        HostConfig: { NetworkMode: `container:${target.id}`, ReadonlyRootfs: true, CapDrop: ['ALL'], SecurityOpt: ['no-new-privileges'], Memory: 32 * 1024 * 1024, PidsLimit: 64, AutoRemove: false },
+        HostConfig: { NetworkMode: `container:${owner}`, ReadonlyRootfs: true, CapDrop: ['ALL'], SecurityOpt: ['no-new-privileges'], Memory: 32 * 1024 * 1024, PidsLimit: 64, AutoRemove: false },
       });
-      await c.start();
+      // One that cannot start is removed here: nothing else knows its id.
+      await c.start().catch(async (e: unknown) => {
+        await c.remove({ force: true }).catch(() => undefined);
+        throw e;
+      });
       return c.id;
     });
   }
