@@ -89,6 +89,16 @@ function isLoopbackHost(h: string): boolean {
   return bare === 'localhost' || bare === '::1' || /^127\.\d+\.\d+\.\d+$/.test(bare);
 }
 
+/** True for an address whose host is this machine's loopback (a unix socket included): the one rule for both ways an engine is named. */
+export function isLoopbackAddress(address: string): boolean {
+  if (address.startsWith('unix://') || address.startsWith('npipe://')) return true;
+  try {
+    return isLoopbackHost(new URL(address.includes('//') ? address : `tcp://${address}`).hostname);
+  } catch {
+    return false;
+  }
+}
+
 function tlsFiles(dir: string): Pick<Docker.DockerOptions, 'ca' | 'cert' | 'key'> {
   const read = (f: string) => (existsSync(join(dir, f)) ? readFileSync(join(dir, f)) : undefined);
   const ca = read('ca.pem');

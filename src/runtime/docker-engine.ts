@@ -27,6 +27,7 @@ import { mapChanges, mapContainer, mapImage, mapPathStat, mapStats } from './map
 import type { ProcessInfo } from '../model/hardening.js';
 import { mapTop, TOP_PS_ARGS } from './docker-top.js';
 import { defaultDocker, type DockerEndpoint } from './default-docker.js';
+import { isLoopbackAddress } from './docker-endpoint.js';
 import { forPodman, isPodman, withoutPodmanMountPoints } from './podman.js';
 import { ProbeRelays } from './docker-relay.js';
 import type { Duplex } from 'node:stream';
@@ -109,7 +110,7 @@ export class DockerEngine implements Engine {
       endpoint: this.endpoint,
       runtime: isPodman(v.Components) ? 'podman' : 'docker',
       local: unix && process.platform === 'linux' && v.Os === 'linux',
-      loopback: this.found ? this.found.loopback : unix || /^\w+:\/\/(localhost|127\.|\[::1\])/.test(this.endpoint),
+      loopback: this.found ? this.found.loopback : isLoopbackAddress(this.endpoint),
     };
   }
 

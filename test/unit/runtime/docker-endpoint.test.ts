@@ -114,3 +114,11 @@ describe('DockerEngine with an engine address it cannot read', () => {
     await expect(engine.info()).rejects.toMatchObject({ code: 'USAGE', message: expect.stringContaining('"missing-one" does not exist') });
   });
 });
+
+describe('isLoopbackAddress', () => {
+  it('is the same rule for a described endpoint as for DOCKER_HOST', async () => {
+    const { isLoopbackAddress } = await import('../../../src/runtime/docker-endpoint.js');
+    expect(['unix:///var/run/docker.sock', 'http://127.0.0.1:2375', 'tcp://localhost:2375', 'http://[::1]:2375'].map(isLoopbackAddress)).toEqual([true, true, true, true]);
+    expect(['http://10.203.0.2:2375', 'ssh://root@build-host', 'http://127.example.com:2375'].map(isLoopbackAddress)).toEqual([false, false, false]);
+  });
+});
